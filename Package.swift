@@ -1,0 +1,67 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Settings shared by every target: Swift 6 language mode and the upcoming
+/// features that keep imports and existentials explicit.
+let sharedSettings: [SwiftSetting] = [
+  .enableUpcomingFeature("ExistentialAny"),
+  .enableUpcomingFeature("MemberImportVisibility"),
+  .enableUpcomingFeature("InternalImportsByDefault"),
+  .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
+]
+
+let package = Package(
+  name: "giving",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "giving", targets: ["giving"]),
+    .library(name: "GivingKit", targets: ["GivingKit"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+  ],
+  targets: [
+    // C libraries from Debian, each wrapped by one internal owner in GivingKit.
+    .systemLibrary(name: "CLibCSV", providers: [.apt(["libcsv-dev"])]),
+    .systemLibrary(
+      name: "CLibXML2", pkgConfig: "libxml-2.0",
+      providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
+
+    // The official 360Giving schemas, codelists and org-id list, bundled.
+    .target(
+      name: "GivingSchemas", path: "Schemas",
+      exclude: ["PROVENANCE.md"],
+      resources: [.copy("360Giving")],
+      swiftSettings: sharedSettings),
+
+    .target(
+      name: "GivingKit",
+      dependencies: [
+        "CLibCSV", "CLibXML2", "GivingSchemas",
+        .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+      ],
+      swiftSettings: sharedSettings),
+    .target(
+      name: "GivingCLI",
+      dependencies: [
+        "GivingKit",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: sharedSettings),
+    .executableTarget(
+      name: "giving",
+      dependencies: ["GivingCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      swiftSettings: sharedSettings),
+
+    .target(
+      name: "GivingTestSupport", path: "Tests/GivingTestSupport", swiftSettings: sharedSettings),
+    .testTarget(
+      name: "GivingKitTests", dependencies: ["GivingKit", "GivingTestSupport"],
+      swiftSettings: sharedSettings),
+    .testTarget(
+      name: "GivingCLITests", dependencies: ["GivingCLI", "GivingKit", "GivingTestSupport", "giving"],
+      swiftSettings: sharedSettings),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,53 @@
+public import ArgumentParser
+internal import Foundation
+public import GivingKit
+
+extension Giving {
+  /// `giving convert`: rewrite a feed as JSON, CSV, XML or XLSX, losing nothing.
+  public struct Convert: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+      abstract: "Convert 360Giving data between JSON, CSV, XML and XLSX.",
+      discussion: """
+        Several CSV inputs are read as the sheets of one workbook (rows sharing an \
+        Identifier merge into one grant). The output is written atomically: a failed run \
+        leaves no file behind.
+        """)
+
+    @OptionGroup public var input: InputOptions
+
+    @Option(help: "The output format: json, csv, xml or xlsx.")
+    public var to: FeedFormat
+
+    @Option(name: .shortAndLong, help: "The output file ('-' for standard output).")
+    public var output: String = "-"
+
+    @Flag(name: .shortAndLong, help: "Do not print conversion warnings.")
+    public var quiet = false
+
+    public init() {}
+
+    public func validate() throws {
+      if to == .ods { throw ValidationError("giving reads ODS but writes json, csv, xml or xlsx") }
+      if to == .xlsx && output == "-" { throw ValidationError("XLSX output needs a file: give -o FILE") }
+    }
+
+    public func run() async throws {
+      do {
+        let feeds = try input.feeds()
+        guard feeds.count == 1 else {
+          throw ValidationError("convert takes one JSON, XML, XLSX or ODS file, or CSV files")
+        }
+        let report = try Converter.convert(feeds[0], to: to, path: output)
+        if !quiet {
+          for warning in report.warnings { Diagnostics.warning(warning.description) }
+        }
+        if output != "-" {
+          Diagnostics.note("\(report.grantCount) grants written to \(output)")
+        }
+      } catch let error as FeedError {
+        Diagnostics.error(error.description)
+        throw ExitStatus.unreadable
+      }
+    }
+  }
+}

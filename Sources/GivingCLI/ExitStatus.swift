@@ -1,0 +1,13 @@
+public import ArgumentParser
+
+/// giving's documented exit codes (see docs/usage.md).
+public enum ExitStatus {
+  /// Success: every file read (and, for `validate`, valid).
+  public static let success = ExitCode(0)
+  /// `validate`: some file has schema or codelist errors (with `--strict`, quality findings).
+  public static let findings = ExitCode(1)
+  /// Some file could not be read: missing, unreadable, malformed or refused.
+  public static let unreadable = ExitCode(2)
+  /// Bad arguments (ArgumentParser's `ValidationError` exits with this too).
+  public static let usage = ExitCode(64)
+}

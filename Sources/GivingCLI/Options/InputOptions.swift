@@ -1,0 +1,35 @@
+public import ArgumentParser
+internal import Foundation
+public import GivingKit
+
+/// The input files every reading command takes.
+public struct InputOptions: ParsableArguments {
+  @Argument(
+    help: ArgumentHelp(
+      "Input files: .json, .csv, .xlsx, .ods or .xml. Several CSV files are read as the sheets of one workbook.",
+      valueName: "input"))
+  public var inputs: [String]
+
+  @Option(help: "Read inputs as this format whatever their extension (json, csv, xlsx, ods, xml).")
+  public var inputFormat: FeedFormat?
+
+  public init() {}
+
+  public func validate() throws {
+    if inputs.isEmpty { throw ValidationError("give at least one input file") }
+  }
+
+  /// The feeds named: all CSV files together form one feed; every other file is its own feed.
+  func feeds() throws -> [GrantFeed] {
+    var csv: [String] = []
+    var feeds: [GrantFeed] = []
+    for path in inputs {
+      let format = inputFormat ?? FeedFormat(pathExtension: URL(fileURLWithPath: path).pathExtension)
+      if format == .csv { csv.append(path) } else { feeds.append(try GrantFeed(paths: [path], format: inputFormat)) }
+    }
+    if !csv.isEmpty { feeds.insert(try GrantFeed(paths: csv, format: .csv), at: 0) }
+    return feeds
+  }
+}
+
+extension FeedFormat: ExpressibleByArgument {}

@@ -1,0 +1,125 @@
+public import Foundation
+
+/// The formats giving reads and writes.
+public enum FeedFormat: String, Sendable, CaseIterable, Codable {
+  case json, csv, xlsx, ods, xml
+
+  /// The format a file's extension names, or `nil`.
+  public init?(pathExtension: String) {
+    self.init(rawValue: pathExtension.lowercased())
+  }
+}
+
+/// A problem met while turning input into grants that does not stop the reading: a value
+/// kept as text in a number column, a duplicate heading, a merge conflict, a guessed encoding.
+public struct ConversionWarning: Sendable, Hashable, Codable, CustomStringConvertible {
+  public var message: String
+  /// Where the problem is; several places for merge conflicts (both cells).
+  public var locations: [SourceLocation]
+
+  public init(_ message: String, at locations: [SourceLocation] = []) {
+    self.message = message
+    self.locations = locations
+  }
+
+  public var description: String {
+    locations.isEmpty ? message : "\(locations.map(\.description).joined(separator: ", ")): \(message)"
+  }
+}
+
+/// What reading a feed found besides its grants.
+public struct FeedReport: Sendable {
+  public var format: FeedFormat
+  /// The package-level members (`version`, `publisher`, …) without `grants`. For spreadsheets,
+  /// what the `Meta` sheet holds.
+  public var package: JSONObject
+  /// Positions of the package members (text formats), in preorder of ``package``.
+  public var packageSource: GrantSource
+  /// Whether the input had a `grants` member (JSON/XML) or grant rows (spreadsheets).
+  public var hasGrantsMember: Bool
+  /// Grants delivered to the caller.
+  public var grantCount: Int
+  /// Rows or records read, and those rejected (for spreadsheets `rowsRead = rows merged into
+  /// grants + rowsRejected`).
+  public var rowsRead: Int
+  public var rowsRejected: Int
+  /// The text encoding the input was read in (`utf-8`, `utf-8-sig`, `cp1252`), for text formats.
+  public var encoding: String?
+  public var warnings: [ConversionWarning]
+  /// The files, sheets and headings that ``Grant/source`` refers to.
+  public var sources: FeedSources
+
+  public init(format: FeedFormat, sources: FeedSources) {
+    self.format = format
+    self.package = JSONObject()
+    self.packageSource = .none
+    self.hasGrantsMember = false
+    self.grantCount = 0
+    self.rowsRead = 0
+    self.rowsRejected = 0
+    self.encoding = nil
+    self.warnings = []
+    self.sources = sources
+  }
+}
+
+/// One input: a JSON or XML package, a workbook, or several CSV files read as the sheets of
+/// one workbook.
+///
+/// ```swift
+/// let feed = try GrantFeed(paths: ["grants.json"])
+/// let report = try feed.read { grant in … }
+/// ```
+public struct GrantFeed: Sendable {
+  public var files: [URL]
+  public var format: FeedFormat
+
+  /// A feed of `files`, in the format their extension names (all must agree).
+  /// - Throws: ``FeedError/fileNotFound(file:)``, ``FeedError/unknownFormat(file:)``.
+  public init(files: [URL], format: FeedFormat? = nil) throws {
+    precondition(!files.isEmpty, "a feed needs at least one file")
+    for file in files where !FileManager.default.fileExists(atPath: file.path) {
+      throw FeedError.fileNotFound(file: file.path)
+    }
+    if let format {
+      self.format = format
+    } else {
+      var found: FeedFormat?
+      for file in files {
+        guard let f = FeedFormat(pathExtension: file.pathExtension), found == nil || found == f
+        else { throw FeedError.unknownFormat(file: file.path) }
+        found = f
+      }
+      self.format = found!
+    }
+    if self.format != .csv && files.count > 1 {
+      throw FeedError.unknownFormat(file: files[1].path)
+    }
+    self.files = files
+  }
+
+  public init(paths: [String], format: FeedFormat? = nil) throws {
+    try self.init(files: paths.map { URL(fileURLWithPath: $0) }, format: format)
+  }
+
+  /// Reads every grant, in order, handing each to `body` as soon as it is complete.
+  ///
+  /// - Throws: ``FeedError`` when the input cannot be read; errors thrown by `body` pass through.
+  @discardableResult
+  public func read(_ body: (Grant) throws -> Void) throws -> FeedReport {
+    switch format {
+    case .json: try JSONPackageReader(url: files[0]).read(body)
+    case .xml: try XMLPackageReader(url: files[0]).read(body)
+    case .csv: try SpreadsheetFeedReader(workbook: CSVWorkbook(files: files)).read(body)
+    case .xlsx: try SpreadsheetFeedReader(workbook: XLSXWorkbook(url: files[0])).read(body)
+    case .ods: try SpreadsheetFeedReader(workbook: ODSWorkbook(url: files[0])).read(body)
+    }
+  }
+
+  /// Reads the whole feed into memory (for small inputs and tests).
+  public func readAll() throws -> (grants: [Grant], report: FeedReport) {
+    var grants: [Grant] = []
+    let report = try read { grants.append($0) }
+    return (grants, report)
+  }
+}

@@ -1,0 +1,170 @@
+/// Where a value was in the input: a cell of a sheet, or a line and column of a text file.
+///
+/// All numbers are 1-based. Spreadsheet locations carry the sheet, row, column letter and
+/// heading; JSON and XML locations carry the line and column (in bytes from the line's start).
+public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertible {
+  public var file: String
+  public var sheet: String?
+  public var row: Int?
+  public var columnLetter: String?
+  public var heading: String?
+  public var line: Int?
+  public var column: Int?
+
+  public init(
+    file: String, sheet: String? = nil, row: Int? = nil, columnLetter: String? = nil,
+    heading: String? = nil, line: Int? = nil, column: Int? = nil
+  ) {
+    self.file = file
+    self.sheet = sheet
+    self.row = row
+    self.columnLetter = columnLetter
+    self.heading = heading
+    self.line = line
+    self.column = column
+  }
+
+  /// `file:line:column` for text, `file [sheet] E2 (Heading)` for cells.
+  public var description: String {
+    if let line {
+      return column.map { "\(file):\(line):\($0)" } ?? "\(file):\(line)"
+    }
+    var text = file
+    if let sheet { text += " [\(sheet)]" }
+    if let columnLetter, let row {
+      text += " \(columnLetter)\(row)"
+    } else if let row {
+      text += " row \(row)"
+    }
+    if let heading { text += " (\(heading))" }
+    return text
+  }
+
+  /// The spreadsheet column letters for a 0-based column index (0 → `A`, 26 → `AA`).
+  public static func columnLetter(for index: Int) -> String {
+    var n = index + 1
+    var letters: [Character] = []
+    while n > 0 {
+      let r = (n - 1) % 26
+      letters.append(Character(Unicode.Scalar(UInt8(65 + r))))
+      n = (n - 1) / 26
+    }
+    return String(letters.reversed())
+  }
+}
+
+/// A line and column in a text input, kept compact: readers record one per value.
+public struct TextPosition: Sendable, Hashable {
+  public var line: UInt32
+  public var column: UInt32
+
+  public init(line: Int, column: Int) {
+    self.line = UInt32(truncatingIfNeeded: line)
+    self.column = UInt32(truncatingIfNeeded: column)
+  }
+}
+
+/// The cell a spreadsheet value came from, recorded by the spreadsheet reader.
+public struct CellReference: Sendable, Hashable {
+  /// The grant-relative JSON path the cell's value went to (`recipientOrganization/0/id`).
+  public var path: String
+  /// Index into ``FeedSources/sheets``.
+  public var sheet: Int32
+  /// 0-based column index in that sheet.
+  public var column: Int32
+  /// 1-based row number.
+  public var row: Int32
+
+  public init(path: String, sheet: Int, column: Int, row: Int) {
+    self.path = path
+    self.sheet = Int32(truncatingIfNeeded: sheet)
+    self.column = Int32(truncatingIfNeeded: column)
+    self.row = Int32(truncatingIfNeeded: row)
+  }
+}
+
+/// Where a grant's values came from, in the cheapest form each reader can record.
+public enum GrantSource: Sendable, Hashable {
+  /// JSON or XML: one position per value of the grant's tree, in preorder.
+  case text(file: Int32, positions: [TextPosition])
+  /// CSV, XLSX, ODS: the rows that made the grant and the cell of every value.
+  case cells(rows: [RowReference], cells: [CellReference])
+  /// Made in memory.
+  case none
+}
+
+/// A row of a sheet that contributed to a grant.
+public struct RowReference: Sendable, Hashable {
+  public var sheet: Int32
+  public var row: Int32
+  public init(sheet: Int, row: Int) {
+    self.sheet = Int32(truncatingIfNeeded: sheet)
+    self.row = Int32(truncatingIfNeeded: row)
+  }
+}
+
+/// The names a feed's compact references point into: its files, sheets and headings.
+public struct FeedSources: Sendable, Hashable {
+  public struct Sheet: Sendable, Hashable {
+    public var file: String
+    public var name: String
+    /// The heading of each column, as written (`nil` for a column with no heading).
+    public var headings: [String?]
+    public init(file: String, name: String, headings: [String?]) {
+      self.file = file
+      self.name = name
+      self.headings = headings
+    }
+  }
+
+  public var files: [String]
+  public var sheets: [Sheet]
+
+  public init(files: [String] = [], sheets: [Sheet] = []) {
+    self.files = files
+    self.sheets = sheets
+  }
+
+  /// The location of the value at `path` (grant-relative, `/`-separated) of `grant`,
+  /// or of the grant itself when `path` is empty.
+  public func location(of path: String, in grant: Grant) -> SourceLocation? {
+    switch grant.source {
+    case .text(let file, let positions):
+      let components = path.split(separator: "/").map(String.init)
+      guard let index = grant.json.preorderIndex(of: components), positions.indices.contains(index)
+      else { return nil }
+      let p = positions[index]
+      return SourceLocation(
+        file: files.indices.contains(Int(file)) ? files[Int(file)] : "",
+        line: Int(p.line), column: Int(p.column))
+    case .cells(let rows, let cells):
+      if let cell = cells.first(where: { $0.path == path }) {
+        return location(of: cell)
+      }
+      if path.isEmpty, let row = rows.first {
+        let sheet = sheets[Int(row.sheet)]
+        return SourceLocation(file: sheet.file, sheet: sheet.name, row: Int(row.row))
+      }
+      return nil
+    case .none:
+      return nil
+    }
+  }
+
+  /// Every location of the value at `path`: a merged spreadsheet value may come from several cells.
+  public func locations(of path: String, in grant: Grant) -> [SourceLocation] {
+    if case .cells(_, let cells) = grant.source {
+      return cells.filter { $0.path == path }.map(location(of:))
+    }
+    return location(of: path, in: grant).map { [$0] } ?? []
+  }
+
+  public func location(of cell: CellReference) -> SourceLocation {
+    let sheet = sheets[Int(cell.sheet)]
+    let column = Int(cell.column)
+    return SourceLocation(
+      file: sheet.file, sheet: sheet.name, row: Int(cell.row),
+      columnLetter: SourceLocation.columnLetter(for: column),
+      heading: sheet.headings.indices.contains(column) ? sheet.headings[column] : nil)
+  }
+}

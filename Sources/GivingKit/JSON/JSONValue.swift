@@ -1,0 +1,242 @@
+public import Foundation
+
+/// A JSON value exactly as it was read: numbers keep their decimal text,
+/// objects keep their members in order (duplicate keys included).
+///
+/// Equality and hashing follow JSON Schema's idea of sameness: `1.0 == 1`,
+/// and two objects are equal when they have the same members in any order.
+public enum JSONValue: Sendable, Hashable {
+  case null
+  case bool(Bool)
+  case number(JSONNumber)
+  case string(String)
+  case array([JSONValue])
+  case object(JSONObject)
+
+  /// The name JSON Schema uses for this value's type (`integer` is reported as `number`).
+  public var typeName: String {
+    switch self {
+    case .null: "null"
+    case .bool: "boolean"
+    case .number: "number"
+    case .string: "string"
+    case .array: "array"
+    case .object: "object"
+    }
+  }
+
+  public var stringValue: String? {
+    if case .string(let s) = self { return s }
+    return nil
+  }
+
+  public var numberValue: JSONNumber? {
+    if case .number(let n) = self { return n }
+    return nil
+  }
+
+  public var arrayValue: [JSONValue]? {
+    if case .array(let a) = self { return a }
+    return nil
+  }
+
+  public var objectValue: JSONObject? {
+    if case .object(let o) = self { return o }
+    return nil
+  }
+
+  public var boolValue: Bool? {
+    if case .bool(let b) = self { return b }
+    return nil
+  }
+
+  public var isNull: Bool {
+    if case .null = self { return true }
+    return false
+  }
+
+  /// The member `key` of an object (the last one when a key is repeated, as Python reads it).
+  public subscript(key: String) -> JSONValue? {
+    objectValue?[key]
+  }
+
+  /// Python-style truthiness, which the official checks rely on: `null`, `false`, `0`, `""`,
+  /// `[]` and `{}` are false.
+  public var isTruthy: Bool {
+    switch self {
+    case .null: false
+    case .bool(let b): b
+    case .number(let n): !n.isZero
+    case .string(let s): !s.isEmpty
+    case .array(let a): !a.isEmpty
+    case .object(let o): !o.isEmpty
+    }
+  }
+
+  /// The number of values in this tree, this one included (the preorder size).
+  public var nodeCount: Int {
+    switch self {
+    case .array(let items): items.reduce(1) { $0 + $1.nodeCount }
+    case .object(let object): object.members.reduce(1) { $0 + $1.value.nodeCount }
+    default: 1
+    }
+  }
+
+  /// The preorder index of the value at `path` (object keys and array indexes), or `nil`.
+  ///
+  /// Readers record one ``TextPosition`` per value in preorder, so this index finds where
+  /// a value was in the input without storing a path for every value.
+  public func preorderIndex<Path: Collection<String>>(of path: Path) -> Int? {
+    var index = 0
+    var node = self
+    for component in path {
+      index += 1
+      switch node {
+      case .object(let object):
+        guard let position = object.members.lastIndex(where: { $0.key == component }) else {
+          return nil
+        }
+        for member in object.members[..<position] { index += member.value.nodeCount }
+        node = object.members[position].value
+      case .array(let items):
+        guard let i = Int(component), items.indices.contains(i) else { return nil }
+        for item in items[..<i] { index += item.nodeCount }
+        node = items[i]
+      default:
+        return nil
+      }
+    }
+    return index
+  }
+
+  /// The value at a `/`-separated path relative to this value (`recipientOrganization/0/id`).
+  public func value(at path: some StringProtocol) -> JSONValue? {
+    var node = self
+    for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+      switch node {
+      case .object(let object):
+        guard let next = object[String(component)] else { return nil }
+        node = next
+      case .array(let items):
+        guard let i = Int(component), items.indices.contains(i) else { return nil }
+        node = items[i]
+      default:
+        return nil
+      }
+    }
+    return node
+  }
+}
+
+/// The members of a JSON object, in the order they were read.
+public struct JSONObject: Sendable, Hashable, RandomAccessCollection, ExpressibleByDictionaryLiteral {
+  public struct Member: Sendable {
+    public var key: String
+    public var value: JSONValue
+    public init(key: String, value: JSONValue) {
+      self.key = key
+      self.value = value
+    }
+  }
+
+  public var members: [Member]
+
+  public init(_ members: [Member] = []) { self.members = members }
+
+  public init(dictionaryLiteral elements: (String, JSONValue)...) {
+    members = elements.map { Member(key: $0.0, value: $0.1) }
+  }
+
+  public var startIndex: Int { members.startIndex }
+  public var endIndex: Int { members.endIndex }
+  public subscript(position: Int) -> Member { members[position] }
+
+  /// The value of `key`: the last member with that key, as Python's `json` keeps it.
+  public subscript(key: String) -> JSONValue? {
+    get {
+      for member in members.reversed() where member.key == key { return member.value }
+      return nil
+    }
+    set {
+      if let i = members.lastIndex(where: { $0.key == key }) {
+        if let newValue { members[i].value = newValue } else { members.remove(at: i) }
+      } else if let newValue {
+        members.append(Member(key: key, value: newValue))
+      }
+    }
+  }
+
+  public var keys: [String] { members.map(\.key) }
+
+  public mutating func append(_ key: String, _ value: JSONValue) {
+    members.append(Member(key: key, value: value))
+  }
+
+  public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+    guard lhs.members.count == rhs.members.count else { return false }
+    for member in lhs.members {
+      guard let other = rhs[member.key], other == member.value else { return false }
+    }
+    return true
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    // Order-insensitive: combine the members' hashes commutatively.
+    var combined = 0
+    for member in members {
+      var h = Hasher()
+      h.combine(member.key)
+      h.combine(member.value)
+      combined ^= h.finalize()
+    }
+    hasher.combine(members.count)
+    hasher.combine(combined)
+  }
+}
+
+/// A JSON number kept as the text it was written with, so that no digit is ever lost.
+public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
+  /// The number as written (`1000.10`, `2e3`, `-0`).
+  public let text: String
+
+  /// Creates a number from its JSON text; the text is not checked.
+  public init(text: String) { self.text = text }
+
+  public init(_ value: Int) { self.text = String(value) }
+
+  public init(_ value: Decimal) { self.text = value.description }
+
+  public var description: String { text }
+
+  /// The exact value as a `Decimal`, or `nil` if it does not fit one (more than 38 digits).
+  public var decimal: Decimal? { DecimalParser.parse(text) }
+
+  /// The value as a `Double` (for formats and ranges where exactness does not matter).
+  public var double: Double? { Double(text) }
+
+  /// Whether the value is a whole number (`2`, `2.0`, `2e3`).
+  public var isInteger: Bool {
+    guard let d = decimal else { return false }
+    var rounded = Decimal()
+    var copy = d
+    NSDecimalRound(&rounded, &copy, 0, .plain)
+    return rounded == d
+  }
+
+  public var isZero: Bool { decimal?.isZero ?? (Double(text) == 0) }
+
+  public static func == (lhs: JSONNumber, rhs: JSONNumber) -> Bool {
+    if lhs.text == rhs.text { return true }
+    if let l = lhs.decimal, let r = rhs.decimal { return l == r }
+    return lhs.double == rhs.double
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    if let d = decimal {
+      // Normalise so that 1, 1.0 and 1e0 hash alike.
+      hasher.combine(d.isZero ? "0" : d.description)
+    } else {
+      hasher.combine(text)
+    }
+  }
+}

@@ -1,0 +1,60 @@
+public import Foundation
+internal import GivingSchemas
+
+/// The 360Giving schemas and codelists giving validates and converts with, loaded once from
+/// the bundled copy (or from a folder with the same layout).
+///
+/// Related 360Giving documentation: <https://standard.threesixtygiving.org/en/latest/technical/reference/>
+public final class SchemaBundle: Sendable {
+  /// The bundled 1.4.3 schemas.
+  public static let standard: SchemaBundle = {
+    do {
+      return try SchemaBundle(directory: GivingSchemas.directory)
+    } catch {
+      fatalError("the bundled 360Giving schemas cannot be read: \(error)")
+    }
+  }()
+
+  public let directory: URL
+  /// `360-giving-schema.json`: one grant.
+  public let grantSchema: JSONValue
+  /// `360-giving-package-schema.json`: the package around the grants.
+  public let packageSchema: JSONValue
+
+  /// - Throws: ``FeedError`` if a schema file is missing or not JSON.
+  public init(directory: URL) throws {
+    self.directory = directory
+    grantSchema = try JSONValue(contentsOf: directory.appendingPathComponent("360-giving-schema.json"))
+    packageSchema = try JSONValue(
+      contentsOf: directory.appendingPathComponent("360-giving-package-schema.json"))
+  }
+
+  /// The codes of a codelist file (`currency.csv`): its `Code` column.
+  public func codelist(named name: String) throws -> Set<String> {
+    try Self.readCodelist(directory.appendingPathComponent("codelists").appendingPathComponent(name))
+  }
+
+  static func readCodelist(_ url: URL) throws -> Set<String> {
+    let text: String
+    do {
+      text = try String(contentsOf: url, encoding: .utf8)
+    } catch {
+      throw FeedError.unreadable(file: url.path, reason: FeedError.describe(error))
+    }
+    // Codelists are simple: the code is the first field and never quoted.
+    var codes = Set<String>()
+    for (i, line) in text.split(whereSeparator: \.isNewline).enumerated() where i > 0 {
+      let code = line.prefix { $0 != "," }
+      if !code.isEmpty { codes.insert(String(code)) }
+    }
+    return codes
+  }
+
+  /// The org-id.guide list codes (`GB-CHC`, …) in the order of the list, as the official
+  /// tool matches them.
+  public func orgIDPrefixes() throws -> [String] {
+    let url = directory.appendingPathComponent("org-id/org-id-download.json")
+    let json = try JSONValue(contentsOf: url)
+    return (json["lists"]?.arrayValue ?? []).compactMap { $0["code"]?.stringValue }
+  }
+}

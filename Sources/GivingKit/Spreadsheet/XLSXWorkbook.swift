@@ -1,0 +1,16 @@
+public import Foundation
+
+/// An Office Open XML workbook (`.xlsx`).
+final class XLSXWorkbook: Workbook {
+  let url: URL
+  init(url: URL) throws { self.url = url }
+  var file: String { url.path }
+  var format: FeedFormat { .xlsx }
+  var sheetNames: [String] { [] }
+  func file(ofSheet index: Int) -> String { file }
+  var encoding: String? { nil }
+  var warnings: [ConversionWarning] { [] }
+  func readRows(sheet index: Int, _ body: (SheetRow) throws -> Void) throws {
+    throw FeedError.unknownFormat(file: file)  // TODO: replaced by the XLSX work
+  }
+}

@@ -1,0 +1,9 @@
+import ArgumentParser
+import GivingCLI
+
+@main
+struct Entrypoint {
+  static func main() async {
+    await Giving.main()
+  }
+}

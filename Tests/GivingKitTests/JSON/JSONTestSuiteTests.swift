@@ -1,0 +1,87 @@
+import Foundation
+import GivingKit
+import GivingTestSupport
+import Testing
+
+/// nst/JSONTestSuite: every `y_` file accepted, every `n_` file rejected with an error,
+/// and no file (the `i_` ones included) crashes or hangs.
+@Suite struct JSONTestSuiteTests {
+  static let cases = FixturePaths.files(in: "conformance/json-test-suite/test_parsing", extensions: ["json"])
+
+  @Test func suiteIsPresent() {
+    #expect(Self.cases.count == 318)
+  }
+
+  @Test(arguments: cases)
+  func parsesAsTheSuiteExpects(file: URL) throws {
+    let name = file.lastPathComponent
+    let bytes = try [UInt8](Data(contentsOf: file))
+    let result = Result { try JSONValue(parsing: bytes, file: name) }
+    switch name.first {
+    case "y":
+      if case .failure(let error) = result { Issue.record("\(name) rejected: \(error)") }
+    case "n":
+      switch result {
+      case .success: Issue.record("\(name) accepted")
+      case .failure(let error): #expect(error is FeedError, "\(name): \(error)")
+      }
+    default:
+      break  // implementation-defined: either answer, as long as it returns
+    }
+  }
+
+  @Test func acceptsAndRejectsTheRightCounts() throws {
+    var accepted = 0, rejected = 0, yes = 0, no = 0
+    for file in Self.cases {
+      let ok = (try? JSONValue(parsing: [UInt8](Data(contentsOf: file)))) != nil
+      switch file.lastPathComponent.first {
+      case "y": yes += 1; if ok { accepted += 1 }
+      case "n": no += 1; if !ok { rejected += 1 }
+      default: break
+      }
+    }
+    print("JSONTestSuite: \(accepted)/\(yes) y_ accepted, \(rejected)/\(no) n_ rejected")
+    #expect(accepted == yes && rejected == no)
+  }
+}
+
+@Suite struct JSONValueTests {
+  @Test func keepsNumbersExactly() throws {
+    let value = try JSONValue(parsing: Array(#"{"a": 1000.10, "b": 12345678901234567890.123456789}"#.utf8))
+    #expect(value["a"]?.numberValue?.text == "1000.10")
+    #expect(value["b"]?.numberValue?.decimal == Decimal(string: "12345678901234567890.123456789"))
+  }
+
+  @Test func sumsDecimalsExactly() throws {
+    let value = try JSONValue(parsing: Array("[1000.1,1000.1,1000.1,1000.1,1000.1,1000.1,1000.1]".utf8))
+    let total = value.arrayValue!.compactMap { $0.numberValue?.decimal }.reduce(0, +)
+    #expect(total == Decimal(string: "7000.7"))
+    #expect(total.description == "7000.7")
+  }
+
+  @Test func reportsLineAndColumnOfTheFirstError() throws {
+    #expect(throws: FeedError.malformedJSON(file: "x.json", line: 2, column: 7, reason: "unexpected '}', expecting a value")) {
+      try JSONValue(parsing: Array("{\"a\": 1,\n \"b\": }".utf8), file: "x.json")
+    }
+  }
+
+  @Test func refusesDeepNestingWithoutCrashing() {
+    let deep = [UInt8](repeating: UInt8(ascii: "["), count: 100_000)
+    #expect(throws: FeedError.self) { try JSONValue(parsing: deep) }
+  }
+
+  @Test func equalityIgnoresMemberOrderAndNumberSpelling() throws {
+    let a = try JSONValue(parsing: Array(#"{"x": 1, "y": [2.0]}"#.utf8))
+    let b = try JSONValue(parsing: Array(#"{"y": [2], "x": 1.0}"#.utf8))
+    #expect(a == b)
+    #expect(a.hashValue == b.hashValue)
+  }
+
+  @Test func writerRoundTripsValues() throws {
+    let text = #"{"s":"a\"b\\c\n\u0001é","n":-0.50,"a":[true,false,null],"o":{}}"#
+    let value = try JSONValue(parsing: Array(text.utf8))
+    let written = JSONWriter().string(value)
+    #expect(try JSONValue(parsing: Array(written.utf8)) == value)
+    #expect(written.contains("-0.50"))
+  }
+}

@@ -1,0 +1,155 @@
+internal import CLibXML2
+public import Foundation
+
+/// The one owner of libxml2 in GivingKit: a streaming (`xmlTextReader`) reader that never
+/// touches the network, never loads a DTD and refuses any document type declaration or entity
+/// reference, so external entities (XXE) and entity-expansion bombs are rejected outright.
+///
+/// Errors are captured per reader (not through libxml2's process-global handler) and the
+/// first one is reported, with its line and column.
+final class XMLStreamReader {
+  enum NodeKind: Equatable {
+    case startElement, endElement, text, whitespace, other
+  }
+
+  let file: String
+  private let reader: xmlTextReaderPtr
+  private let errors = ErrorSink()
+  /// Keeps the bytes alive for readers made from memory.
+  private let storage: UnsafeMutableBufferPointer<CChar>?
+
+  private static let options: Int32 = Int32(XML_PARSE_NONET.rawValue)
+    | Int32(XML_PARSE_NOCDATA.rawValue) | Int32(XML_PARSE_COMPACT.rawValue)
+
+  private static let initialise: Void = { xmlInitParser() }()
+
+  /// Opens `url` for streaming.
+  /// - Throws: ``FeedError/unreadable(file:reason:)`` if it cannot be opened.
+  init(url: URL, displayName: String? = nil) throws {
+    _ = Self.initialise
+    file = displayName ?? url.path
+    guard let reader = xmlReaderForFile(url.path, nil, Self.options) else {
+      throw FeedError.unreadable(file: file, reason: "cannot be opened as XML")
+    }
+    self.reader = reader
+    storage = nil
+    installErrorHandler()
+  }
+
+  /// Reads XML held in memory.
+  init(bytes: [UInt8], displayName: String) throws {
+    _ = Self.initialise
+    file = displayName
+    let buffer = UnsafeMutableBufferPointer<CChar>.allocate(capacity: max(bytes.count, 1))
+    bytes.withUnsafeBytes { raw in
+      _ = raw.bindMemory(to: CChar.self).enumerated().map { buffer[$0.offset] = $0.element }
+    }
+    guard let reader = xmlReaderForMemory(buffer.baseAddress, Int32(bytes.count), nil, nil, Self.options)
+    else {
+      buffer.deallocate()
+      throw FeedError.unreadable(file: displayName, reason: "cannot be read as XML")
+    }
+    self.reader = reader
+    storage = buffer
+    installErrorHandler()
+  }
+
+  deinit {
+    xmlFreeTextReader(reader)
+    storage?.deallocate()
+  }
+
+  private func installErrorHandler() {
+    let context = Unmanaged.passUnretained(errors).toOpaque()
+    xmlTextReaderSetErrorHandler(
+      reader,
+      { arg, message, severity, locator in
+        guard let arg else { return }
+        let sink = Unmanaged<ErrorSink>.fromOpaque(arg).takeUnretainedValue()
+        guard sink.first == nil else { return }
+        let text = message.map { String(cString: $0) } ?? "XML error"
+        let line = locator.map { Int(xmlTextReaderLocatorLineNumber($0)) } ?? 0
+        sink.first = (text.trimmingCharacters(in: .whitespacesAndNewlines), line)
+        _ = severity
+      }, context)
+  }
+
+  /// Moves to the next node. Returns `false` at the end of the document.
+  /// - Throws: ``FeedError/malformedXML(file:line:column:reason:)`` or
+  ///   ``FeedError/forbiddenXML(file:line:column:reason:)``.
+  func next() throws -> Bool {
+    let status = xmlTextReaderRead(reader)
+    if status < 0 || errors.first != nil {
+      let (message, line) = errors.first ?? ("not well-formed", self.line)
+      if message.lowercased().contains("entity") {
+        throw FeedError.forbiddenXML(
+          file: file, line: line, column: column, reason: "entities are not allowed (\(message))")
+      }
+      throw FeedError.malformedXML(file: file, line: line, column: column, reason: message)
+    }
+    if status == 0 { return false }
+    switch Int(xmlTextReaderNodeType(reader)) {
+    case Int(XML_READER_TYPE_DOCUMENT_TYPE.rawValue):
+      throw FeedError.forbiddenXML(
+        file: file, line: line, column: column,
+        reason: "a document type declaration (DOCTYPE) is not allowed: giving never reads DTDs or entities")
+    case Int(XML_READER_TYPE_ENTITY_REFERENCE.rawValue), Int(XML_READER_TYPE_ENTITY.rawValue):
+      throw FeedError.forbiddenXML(
+        file: file, line: line, column: column, reason: "entity references are not allowed")
+    default:
+      return true
+    }
+  }
+
+  var kind: NodeKind {
+    switch Int(xmlTextReaderNodeType(reader)) {
+    case Int(XML_READER_TYPE_ELEMENT.rawValue): .startElement
+    case Int(XML_READER_TYPE_END_ELEMENT.rawValue): .endElement
+    case Int(XML_READER_TYPE_TEXT.rawValue), Int(XML_READER_TYPE_CDATA.rawValue): .text
+    case Int(XML_READER_TYPE_WHITESPACE.rawValue), Int(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
+      .whitespace
+    default: .other
+    }
+  }
+
+  /// The element's name without its prefix.
+  var localName: String {
+    xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? ""
+  }
+
+  var namespaceURI: String? {
+    xmlTextReaderConstNamespaceUri(reader).map { String(cString: $0) }
+  }
+
+  /// The text of a text node.
+  var value: String {
+    xmlTextReaderConstValue(reader).map { String(cString: $0) } ?? ""
+  }
+
+  var depth: Int { Int(xmlTextReaderDepth(reader)) }
+
+  /// Whether a start element is self-closing (`<a/>`), so no end element follows.
+  var isEmptyElement: Bool { xmlTextReaderIsEmptyElement(reader) == 1 }
+
+  /// The value of attribute `name` (qualified name) on the current element.
+  func attribute(_ name: String) -> String? {
+    guard let value = xmlTextReaderGetAttribute(reader, name) else { return nil }
+    defer { giving_xmlFree(value) }
+    return String(cString: value)
+  }
+
+  /// The value of attribute `localName` in namespace `namespace` on the current element.
+  func attribute(_ localName: String, namespace: String) -> String? {
+    guard let value = xmlTextReaderGetAttributeNs(reader, localName, namespace) else { return nil }
+    defer { giving_xmlFree(value) }
+    return String(cString: value)
+  }
+
+  var line: Int { Int(xmlTextReaderGetParserLineNumber(reader)) }
+  var column: Int { Int(xmlTextReaderGetParserColumnNumber(reader)) }
+}
+
+/// Collects the first error libxml2 reports for one reader.
+private final class ErrorSink {
+  var first: (String, Int)?
+}

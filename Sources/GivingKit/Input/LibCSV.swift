@@ -4,7 +4,9 @@ internal import Foundation
 /// One record of a CSV file: its row (record number, header = 1, and cells) and the physical
 /// line it starts on (differs from the record number once a quoted field spans lines).
 struct CSVRecord: Sendable, Hashable {
+  /// The record number (header = 1; blank lines are not records) and the cells.
   var row: SheetRow
+  /// The 1-based physical line the record starts on (LF, CRLF and lone CR each end a line).
   var line: Int
 }
 

@@ -13,6 +13,7 @@
 /// try out.commit()
 /// ```
 public final class CSVRecordWriter {
+  /// The file the records go to.
   public let output: OutputFile
   private var buffer: [UInt8] = []
   private let flushThreshold: Int

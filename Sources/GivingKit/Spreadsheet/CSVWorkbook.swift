@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// One or more CSV files read as the sheets of one workbook, as flatten-tool reads a folder of
 /// CSV files: one sheet per file, sorted by file name, each named by its file name without the

@@ -205,6 +205,8 @@ enum CSVTestFiles {
     #expect(rows[4] == ["short"])  // a short record has fewer cells: missing, not empty
     #expect(rows[5] == [nil, nil, nil])
     #expect(rows.count == 6)
+    let quoted = try CSVTestFiles.texts(CSVTestFiles.file(text: "\"a\"\"b\" c,d\n\"x\"\"\"y\n"))
+    #expect(quoted == [["a\"b c", "d"], ["x\"y"]])
   }
 
   @Test func deliversEveryRowOfAFileSpanningManyChunks() throws {

@@ -229,9 +229,10 @@ final class CSVRecordReader {
   /// The field's text, or `nil` after recording a failure.
   private func decode(_ raw: UnsafeRawBufferPointer, line fieldLine: Int) -> String? {
     if encoding.isUTF8 {
-      if let text = String(validating: raw.assumingMemoryBound(to: UInt8.self), as: UTF8.self) {
-        return text
-      }
+      let units = raw.assumingMemoryBound(to: UInt8.self)
+      // Most fields are ASCII: nothing to validate, and decoding them cannot repair anything.
+      if !UTF8StreamValidator.containsNonASCII(raw) { return String(decoding: units, as: UTF8.self) }
+      if let text = String(validating: units, as: UTF8.self) { return text }
       let bad = min(UTF8StreamValidator.firstInvalidOffset(in: raw) ?? 0, raw.count - 1)
       let badLine = fieldLine + Self.lineBreaks(in: UnsafeRawBufferPointer(rebasing: raw[..<bad]))
       let byte = String(raw[bad], radix: 16, uppercase: true)

@@ -48,16 +48,22 @@ final class CSVRecordReader {
   private var pending: [CSVRecord] = []
   private var failure: FeedError?
   private var scratch: [UInt8] = []
+  private var newlineScratch: [UInt8] = []
+  /// Whether CRLF and lone CR inside fields become LF (see ``CSVWorkbook/translatesNewlines``).
+  let translatesNewlines: Bool
 
   static let chunkSize = 1 << 20
   /// How much of a chunk libcsv gets at once; records are handed on after each slice.
   static let sliceSize = 64 << 10
 
   /// Prepares to read `url`.
-  /// - Parameter encoding: the encoding an earlier read decided, or `nil` to decide it.
+  /// - Parameters:
+  ///   - encoding: the encoding an earlier read decided, or `nil` to decide it.
+  ///   - translatesNewlines: turn CRLF and lone CR inside fields into LF, as Python's text mode does.
   /// - Throws: ``FeedError/unreadable(file:reason:)`` if libcsv cannot be set up.
-  init(url: URL, encoding: CSVTextEncoding? = nil) throws {
+  init(url: URL, encoding: CSVTextEncoding? = nil, translatesNewlines: Bool = false) throws {
     self.url = url
+    self.translatesNewlines = translatesNewlines
     file = url.path
     self.encoding = encoding ?? .utf8
     decided = encoding != nil
@@ -177,7 +183,8 @@ final class CSVRecordReader {
     if cells.isEmpty, !joinNextField { recordLine = line }
     let raw = UnsafeRawBufferPointer(start: bytes, count: bytes == nil ? 0 : count)
     let fieldLine = line
-    line += Self.lineBreaks(in: raw)
+    let breaks = Self.lineBreaks(in: raw)
+    line += breaks
     recordBytes += raw.count
     if raw.count > CSVLimits.maxFieldBytes || recordBytes > CSVLimits.maxRecordBytes
       || cells.count >= CSVLimits.maxFieldsPerRecord
@@ -190,7 +197,14 @@ final class CSVRecordReader {
     }
     var value: CellValue?
     if !raw.isEmpty {
-      guard let text = decode(raw, line: fieldLine) else { return }
+      let text: String?
+      if translatesNewlines, breaks > 0, raw.contains(0x0D) {
+        Self.translateNewlines(raw, into: &newlineScratch)
+        text = newlineScratch.withUnsafeBytes { decode($0, line: fieldLine) }
+      } else {
+        text = decode(raw, line: fieldLine)
+      }
+      guard let text else { return }
       value = .text(text)
     }
     if joinNextField {
@@ -245,6 +259,23 @@ final class CSVRecordReader {
     }
     CSVTextEncoding.transcode(raw, from: encoding, into: &scratch)
     return String(decoding: scratch, as: UTF8.self)
+  }
+
+  /// Copies `raw` with each CRLF and lone CR replaced by LF (CR and LF are the same byte in
+  /// every encoding read here, so this can happen before decoding).
+  private static func translateNewlines(_ raw: UnsafeRawBufferPointer, into output: inout [UInt8]) {
+    output.removeAll(keepingCapacity: true)
+    var index = 0
+    while index < raw.count {
+      let byte = raw[index]
+      index += 1
+      if byte == 0x0D {
+        output.append(0x0A)
+        if index < raw.count, raw[index] == 0x0A { index += 1 }
+      } else {
+        output.append(byte)
+      }
+    }
   }
 
   /// Line breaks in field text: LF, CRLF or a lone CR, each counted once.

@@ -15,6 +15,10 @@ final class CSVWorkbook: Workbook {
   /// The files, in sheet order (sorted by file name).
   let files: [URL]
   private var encodings: [CSVTextEncoding?]
+  /// Whether CRLF and lone CR inside quoted fields are read as LF. Off by default: values keep
+  /// their line breaks as written (RFC 4180, csv-spectrum). flatten-tool opens CSV files in
+  /// Python's text mode, which makes this translation, so the official tool's values have LF.
+  var translatesNewlines = false
   private var sheetWarnings: [[ConversionWarning]]
 
   /// A workbook of `files`, which are sorted by file name.
@@ -63,7 +67,8 @@ final class CSVWorkbook: Workbook {
   ///   ``FeedError/invalidEncoding(file:line:reason:)``, ``FeedError/limitExceeded(file:reason:)``,
   ///   ``FeedError/unreadable(file:reason:)``; errors thrown by `body` pass through.
   func readRecords(sheet index: Int, _ body: (CSVRecord) throws -> Void) throws {
-    let reader = try CSVRecordReader(url: files[index], encoding: encodings[index])
+    let reader = try CSVRecordReader(
+      url: files[index], encoding: encodings[index], translatesNewlines: translatesNewlines)
     defer { noteEncoding(reader.encoding, ofSheet: index) }
     try reader.read(body)
   }

@@ -196,6 +196,26 @@ enum CSVTestFiles {
     #expect(records[4].row.cells == [.text("5"), .text("z")])
   }
 
+  @Test func translatesLineBreaksInsideFieldsOnlyWhenAsked() throws {
+    let url = try CSVTestFiles.file(text: "a,b\r\n\"one\r\ntwo\rthree\nfour\",x\r\n")
+    let workbook = try CSVWorkbook(files: [url])
+    #expect(try CSVTestFiles.records(workbook)[1].row.cells[0] == .text("one\r\ntwo\rthree\nfour"))
+    workbook.translatesNewlines = true
+    let records = try CSVTestFiles.records(workbook)
+    #expect(records[1].row.cells == [.text("one\ntwo\nthree\nfour"), .text("x")])
+    #expect(records.map(\.line) == [1, 2])
+  }
+
+  @Test func refusesARecordWithTooManyFields() throws {
+    let url = try CSVTestFiles.file(text: "a\n" + String(repeating: ",", count: CSVLimits.maxFieldsPerRecord + 1))
+    #expect {
+      try CSVWorkbook(files: [url]).readRows(sheet: 0) { _ in }
+    } throws: { error in
+      guard case FeedError.limitExceeded(_, let reason)? = error as? FeedError else { return false }
+      return reason.contains("line 2")
+    }
+  }
+
   @Test func readsLikePythonsCSVModule() throws {
     let rows = try CSVTestFiles.texts(
       CSVTestFiles.file(text: "a,b,c\n x , y ,\n5\" disk,\"ab\"cd,e\n\"\",,\nshort\n,,\n"))

@@ -38,6 +38,8 @@ final class CSVRecordReader {
 
   // State of the record being assembled; touched only by the callbacks.
   private(set) var encoding: CSVTextEncoding
+  /// Whether ``encoding`` is settled (a byte-order mark, an earlier read, or a scan).
+  private var decided: Bool
   private var line = 1
   private var lastTerminatorWasCR = false
   private var recordLine = 1
@@ -78,8 +80,6 @@ final class CSVRecordReader {
     csv_set_realloc_func(parser, limitedRealloc)
     csv_set_blk_size(parser, 64 << 10)
   }
-
-  private var decided: Bool
 
   deinit {
     csv_free(parser)

@@ -42,10 +42,13 @@ extension Giving {
       }
       let counting = check.countStyle == .raw
         ? "shown as a count" : "shown as a count up to 5, else as a percentage of \(over)"
+      let heading = check.heading.contains("{}")
+        ? check.heading.replacingOccurrences(of: "{}", with: "<n>")
+        : "<n> grants \(check.verb.form(count: 2)) \(check.heading)"
       return """
         \(check.id) — \(group) check (\(check.topic), importance \(check.importance))
 
-        Heading:   <n> grants \(check.verb.form(count: 2)) \(check.heading)
+        Heading:   \(heading)
         Checks:    \(check.summary)
         Counts:    one per \(check.countUnit); \(counting)
 

@@ -148,9 +148,11 @@ public final class CheckContext {
   /// The five dates of `grant` as the official `create_grant_dates_dict` reads them (cached per grant).
   /// - Throws: ``CheckSkip`` where the official function raises.
   func dates(of grant: Grant) throws -> GrantDates {
-    if cachedDatesIndex != grant.index || grant.index < 0 {
+    // Cached per grant the runner counted in; without a runner every call parses afresh.
+    guard grantCount > 0 else { return try GrantDates(grant.json) }
+    if cachedDatesIndex != grantCount {
       cachedDates = Result { try GrantDates(grant.json) }.mapError { $0 as? CheckSkip ?? CheckSkip("\($0)") }
-      cachedDatesIndex = grant.index
+      cachedDatesIndex = grantCount
     }
     return try cachedDates.get()
   }

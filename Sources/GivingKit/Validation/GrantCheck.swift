@@ -28,7 +28,12 @@ public enum CheckCountStyle: String, Sendable, Codable {
 
 /// The verb joining the count to a heading, in singular and plural.
 public enum CheckVerb: String, Sendable, Codable {
-  case have, `do`, contain
+  /// "has" / "have"
+  case have
+  /// "does" / "do"
+  case `do`
+  /// "contains" / "contain"
+  case contain
 
   /// The verb agreeing with `count`.
   public func form(count: Int) -> String {
@@ -42,10 +47,14 @@ public enum CheckVerb: String, Sendable, Codable {
 
 /// A calendar day, as the checks compare dates (no time of day, no zone).
 public struct CheckDate: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+  /// The year (4 digits in data).
   public var year: Int
+  /// 1–12.
   public var month: Int
+  /// 1–31.
   public var day: Int
 
+  /// A day; not checked (use ``init(iso:)`` to read and check text).
   public init(year: Int, month: Int, day: Int) {
     self.year = year
     self.month = month
@@ -165,12 +174,17 @@ public final class CheckContext {
 public protocol GrantCheck: AnyObject {
   /// The official class name.
   static var id: String { get }
+  /// Accuracy or usefulness.
   static var category: CheckCategory { get }
   /// The official topic ("Grants", "Organisations", …).
   static var topic: String { get }
+  /// 100 for the checks the official tool lists first, else 0.
   static var importance: Int { get }
+  /// Which grants the percentage is taken over.
   static var relevance: CheckRelevance { get }
+  /// Whether the heading shows the raw count or a count/percentage.
   static var countStyle: CheckCountStyle { get }
+  /// The verb between the count and the heading ("have", "do", "contain").
   static var verb: CheckVerb { get }
   /// The heading without its count, e.g. "a value of £0".
   static var heading: String { get }

@@ -34,6 +34,7 @@ func g(_ body: String, id: String = "360G-x-1") -> String {
   static let cases: [CheckCase] = [
     CheckCase(check: "ZeroAmountTest", grants: [g(#""amountAwarded": 0"#), g(#""amountAwarded": 0.00"#), g(#""amountAwarded": 5"#)], count: 2, location: "grants/0/amountAwarded"),
     CheckCase(check: "ZeroAmountTest", grants: [g(#""amountAwarded": "0""#)], count: nil),
+    CheckCase(check: "ZeroAmountTest", grants: [g(#""amountAwarded": false"#)], count: 1),
     CheckCase(check: "FundingOrgUnrecognisedPrefix", grants: [#"{"id": "a", "fundingOrganization": [{"id": "XX-1"}, {"id": "YY-2"}]}"#], count: 1, location: "grants/0/fundingOrganization/0/id"),
     CheckCase(check: "FundingOrgUnrecognisedPrefix", grants: [#"{"id": "a", "fundingOrganization": [{"id": "gb-chcX1"}, {"id": "360gfoo"}]}"#], count: nil),
     CheckCase(check: "RecipientOrgUnrecognisedPrefix", grants: [#"{"id": "a", "recipientOrganization": [{"id": "RUBBISH-COH-1"}]}"#], count: 1),

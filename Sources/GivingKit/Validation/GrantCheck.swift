@@ -171,7 +171,7 @@ public final class CheckContext {
 ///
 /// A check is fed every grant of one file in order (``process(_:)``), then asked for its
 /// ``result`` (`nil` when it found nothing).
-public protocol GrantCheck: AnyObject {
+public protocol GrantCheck: AnyObject, SendableMetatype {
   /// The official class name.
   static var id: String { get }
   /// Accuracy or usefulness.
@@ -222,9 +222,6 @@ public class CheckState {
     failed = true
     if locations.count < context.locationLimit { locations.append("grants/\(grant.index)/\(path)") }
   }
-
-  /// Notes a location without counting it (the official engine sometimes does this).
-  func noteOnly(_ grant: Grant, _ path: String) { note(grant, path) }
 
   /// The standard result for check type `C`.
   func standardResult<C: GrantCheck>(_ type: C.Type) -> CheckResult? {
@@ -284,7 +281,7 @@ enum HeadingRenderer {
 /// The registry of every check, in the official order.
 public enum GrantChecks {
   /// All 36 checks: the 21 accuracy checks then the 15 usefulness checks, in the official order.
-  nonisolated(unsafe) public static let all: [any GrantCheck.Type] = [
+  public static let all: [any GrantCheck.Type] = [
     ZeroAmountTest.self, FundingOrgUnrecognisedPrefix.self, RecipientOrgUnrecognisedPrefix.self,
     RecipientOrgCharityNumber.self, RecipientOrgCompanyNumber.self, OrganizationIdLooksInvalid.self,
     OrganizationIdUnexpectedChars.self, GrantIdUnexpectedChars.self, MoreThanOneFundingOrg.self,

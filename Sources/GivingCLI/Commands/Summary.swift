@@ -1,12 +1,98 @@
 public import ArgumentParser
+internal import Foundation
+internal import GivingKit
+
+/// The output formats of `giving summary`.
+public enum SummaryFormat: String, Sendable, CaseIterable, ExpressibleByArgument {
+  case text, json
+}
 
 extension Giving {
-  /// Placeholder until the `summary` work lands.
+  /// `giving summary`: grant counts, distinct funders and recipients, and exact totals per currency.
   public struct Summary: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(abstract: "(not yet available)")
+    public static let configuration = CommandConfiguration(
+      abstract: "Count grants, funders, recipients and money in each file.",
+      discussion: """
+        The numbers the 360Giving Data Quality Tool shows on its summary: grants, ids, duplicate \
+        ids, award dates and years, totals per currency (exact decimals; zero amounts ignored in \
+        min/max), distinct funder and recipient ids and their org-id prefixes. With \
+        --format json, prints a JSON array with one object per file (money as decimal strings).
+        """)
+
+    @OptionGroup public var input: InputOptions
+
+    @Option(help: "Output format: text or json.")
+    public var format: SummaryFormat = .text
+
     public init() {}
+
     public func run() async throws {
-      throw ValidationError("'giving summary' is not available yet")
+      var summaries: [GrantsSummary] = []
+      var unreadable = false
+      let feeds: [GrantFeed]
+      do {
+        feeds = try input.feeds()
+      } catch let error as FeedError {
+        Diagnostics.error(error.description)
+        throw ExitStatus.unreadable
+      }
+      for feed in feeds {
+        var builder = GrantsSummary.Builder()
+        do {
+          _ = try feed.read { builder.add($0) }
+        } catch let error as FeedError {
+          Diagnostics.error(error.description)
+          unreadable = true
+          continue
+        }
+        let summary = builder.summary(file: feed.files.map(\.path).joined(separator: ", "))
+        summaries.append(summary)
+        if format == .text { print(SummaryText.render(summary)) }
+      }
+      if format == .json {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(summaries)
+        print(String(decoding: data, as: UTF8.self))
+      }
+      if unreadable { throw ExitStatus.unreadable }
     }
+  }
+}
+
+/// The readable, aligned text form of a ``GrantsSummary``.
+enum SummaryText {
+  static func render(_ s: GrantsSummary) -> String {
+    var rows: [(String, String)] = []
+    rows.append(("Grants", "\(s.grants) (\(s.grantsWithId) with an id)"))
+    rows.append(("Duplicate ids", s.duplicateIds.isEmpty ? "none" : "\(s.duplicateIds.count): " + list(s.duplicateIds)))
+    rows.append(("Funders", "\(s.funders) distinct id\(s.funders == 1 ? "" : "s")"))
+    rows.append(("Recipients", "\(s.recipients) organisation id\(s.recipients == 1 ? "" : "s"), \(s.recipientIndividuals) grant\(s.recipientIndividuals == 1 ? "" : "s") to individuals"))
+    rows.append(("Award dates", s.awardDates.min.isEmpty ? "none" : "\(s.awardDates.min) to \(s.awardDates.max)"))
+    if !s.awardYears.isEmpty {
+      rows.append(("Award years", s.awardYears.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")))
+    }
+    for (code, c) in s.currencies.sorted(by: { $0.key < $1.key }) {
+      rows.append((
+        code == "None" ? "No currency" : code,
+        "\(c.grants) grant\(c.grants == 1 ? "" : "s"), total \(c.total) (min \(c.min), max \(c.max))"
+      ))
+    }
+    rows.append(("Funder prefixes", prefixes(s.funderPrefixes)))
+    rows.append(("Recipient prefixes", prefixes(s.recipientPrefixes)))
+    let width = rows.map(\.0.count).max() ?? 0
+    let body = rows.map { "  " + $0.0 + String(repeating: " ", count: width - $0.0.count + 2) + $0.1 }
+    return ([s.file ?? "-"] + body).joined(separator: "\n")
+  }
+
+  static func list(_ items: [String], limit: Int = 5) -> String {
+    let shown = items.prefix(limit).map { "'\($0)'" }.joined(separator: ", ")
+    return items.count > limit ? shown + ", … (\(items.count - limit) more)" : shown
+  }
+
+  static func prefixes(_ p: GrantsSummary.PrefixCounts) -> String {
+    var parts = p.recognised.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.key) \($0.value)" }
+    if !p.unrecognised.isEmpty { parts.append("unrecognised \(p.unrecognised.count): " + list(p.unrecognised.keys.sorted())) }
+    return parts.isEmpty ? "none" : parts.joined(separator: ", ")
   }
 }

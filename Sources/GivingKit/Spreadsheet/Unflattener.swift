@@ -154,6 +154,7 @@ enum CellTyping {
     guard !integer.isEmpty || !fraction.isEmpty else { return nil }
     var exponent: [UInt8] = []
     if i < end && (bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E")) {
+      let marker = bytes[i]
       i += 1
       var sign: [UInt8] = []
       if i < end && (bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+")) {
@@ -162,7 +163,7 @@ enum CellTyping {
       }
       let e = digits() ?? []
       guard !e.isEmpty else { return nil }
-      exponent = [UInt8(ascii: "e")] + sign + e
+      exponent = [marker] + sign + e
     }
     guard i == end else { return nil }
     while integer.count > 1 && integer[0] == 48 { integer.removeFirst() }

@@ -85,9 +85,23 @@ public struct ColumnPlan: Sendable, Hashable {
     case index(Int)
   }
 
-  public var steps: [Step]
+  public let steps: [Step]
   /// The schema kind of the value, `nil` for a column not in the schema (an additional field).
-  public var kind: SchemaFieldKind?
+  public let kind: SchemaFieldKind?
+  /// The grant-relative path of the value when every array item lands at its written index
+  /// (−1 counting as 0): the common case, precomputed so the source map costs no allocation.
+  public let canonicalPath: String
+
+  public init(steps: [Step], kind: SchemaFieldKind?) {
+    self.steps = steps
+    self.kind = kind
+    self.canonicalPath = steps.map {
+      switch $0 {
+      case .key(let k): k
+      case .index(let i): String(max(i, 0))
+      }
+    }.joined(separator: "/")
+  }
 
   /// The path with indexes as written (−1 for none): `recipientOrganization/-1/id`.
   public var path: String {

@@ -274,10 +274,10 @@ final class SpreadsheetFeedReader {
       if i == steps.count - 1 {
         if let position {
           guard case .leaf = node.entries[position] else { return false }
-          node.entries[position] = .leaf(value, column: column)  // right-most wins
+          node.entries[position] = .leaf(value, column: column, path: plan.canonicalPath)  // right-most wins
         } else {
           node.keys.append(key)
-          node.entries.append(.leaf(value, column: column))
+          node.entries.append(.leaf(value, column: column, path: plan.canonicalPath))
         }
         return true
       }

@@ -2,7 +2,8 @@
 /// before merging with other rows. Array items are kept by their written index (−1 = none).
 final class RowTree {
   enum Entry {
-    case leaf(JSONValue, column: Int)
+    /// A value, its column, and the column's precomputed path (``ColumnPlan/canonicalPath``).
+    case leaf(JSONValue, column: Int, path: String)
     case object(RowTree)
     case array(RowArray)
   }
@@ -18,7 +19,7 @@ final class RowTree {
 
   /// The top-level string or number leaf `key` as text (an id).
   func leafText(_ key: String) -> String? {
-    guard let i = position(of: key), case .leaf(let value, _) = entries[i] else { return nil }
+    guard let i = position(of: key), case .leaf(let value, _, _) = entries[i] else { return nil }
     switch value {
     case .string(let s): return s
     case .number(let n): return n.text
@@ -39,10 +40,11 @@ final class RowArray {
   }
 
   /// Items ordered by index (−1 first), stable.
-  var ordered: [RowTree] {
-    items.enumerated().sorted {
+  var ordered: [(index: Int, tree: RowTree)] {
+    if items.count < 2 { return items }
+    return items.enumerated().sorted {
       $0.element.index != $1.element.index ? $0.element.index < $1.element.index : $0.offset < $1.offset
-    }.map(\.element.tree)
+    }.map(\.element)
   }
 }
 
@@ -184,6 +186,16 @@ struct GrantAssembly {
   var rows: [RowReference] = []
   var cells: [CellReference] = []
 
+  static func display(_ value: JSONValue) -> String {
+    switch value {
+    case .string(let s): s
+    case .number(let n): n.text
+    case .bool(let b): b ? "True" : "False"
+    case .null: "None"
+    default: JSONWriter().string(value)
+    }
+  }
+
   /// Merges a row into the grant (SPEC.md §2.3): new values are added, equal values add
   /// their cell, a conflicting value keeps the first and produces a warning; array items
   /// merge by their own `id`, otherwise they are appended.
@@ -194,22 +206,48 @@ struct GrantAssembly {
     rows.append(RowReference(sheet: sheet, row: rowNumber))
     var object = self.object
     self.object = JSONObject()
-    Self.merge(
-      row, into: &object, prefix: "", sheet: sheet, rowNumber: rowNumber, cells: &cells, id: id,
-      sources: sources, warnings: &warnings)
+    var context = MergeContext(sheet: sheet, rowNumber: rowNumber, id: id, sources: sources)
+    context.earlierCells = cells
+    context.merge(row, into: &object, canonical: true)
     self.object = object
+    cells += context.cells
+    warnings += context.warnings
+  }
+}
+
+/// The state of merging one row into a grant.
+private struct MergeContext {
+  let sheet: Int
+  let rowNumber: Int
+  let id: String?
+  let sources: FeedSources
+  var cells: [CellReference] = []
+  var warnings: [ConversionWarning] = []
+  /// The path being merged, as UTF-8 bytes (reused: only non-canonical paths become strings).
+  var path: [UInt8] = []
+  /// Earlier cells of the grant, for conflict messages.
+  var earlierCells: [CellReference] = []
+
+  init(sheet: Int, rowNumber: Int, id: String?, sources: FeedSources) {
+    self.sheet = sheet
+    self.rowNumber = rowNumber
+    self.id = id
+    self.sources = sources
+    path.reserveCapacity(128)
   }
 
-  private static func merge(
-    _ row: RowTree, into object: inout JSONObject, prefix: String, sheet: Int, rowNumber: Int,
-    cells: inout [CellReference], id: String?, sources: FeedSources, warnings: inout [ConversionWarning]
-  ) {
+  /// `canonical`: every array item so far landed at its written index (−1 as 0), so a leaf's
+  /// path is its column's precomputed one.
+  mutating func merge(_ row: RowTree, into object: inout JSONObject, canonical: Bool) {
     for (key, entry) in zip(row.keys, row.entries) {
-      let path = prefix + key
+      let mark = path.count
+      path.append(contentsOf: key.utf8)
+      defer { path.removeSubrange(mark...) }
       let existingIndex = object.members.lastIndex { $0.key == key }
       switch entry {
-      case .leaf(let value, let column):
-        let cell = CellReference(path: path, sheet: sheet, column: column, row: rowNumber)
+      case .leaf(let value, let column, let columnPath):
+        let cellPath = canonical ? columnPath : String(decoding: path, as: UTF8.self)
+        let cell = CellReference(path: cellPath, sheet: sheet, column: column, row: rowNumber)
         guard let existingIndex else {
           object.append(key, value)
           cells.append(cell)
@@ -219,16 +257,7 @@ struct GrantAssembly {
         if existing == value {
           cells.append(cell)
         } else {
-          var locations: [SourceLocation] = []
-          if let first = cells.last(where: { $0.path == path }) {
-            locations.append(sources.location(of: first))
-          }
-          locations.append(sources.location(of: cell))
-          let sheetName = sources.sheets.indices.contains(sheet) ? sources.sheets[sheet].name : ""
-          warnings.append(
-            ConversionWarning(
-              "You may have a duplicate Identifier: We couldn't merge these rows with the id \"\(id ?? "")\": field \"\(path)\" in sheet \"\(sheetName)\": one cell has the value: \"\(display(existing))\", the other cell has the value: \"\(display(value))\"",
-              at: locations))
+          conflict(existing: existing, value: value, cell: cell)
         }
       case .object(let sub):
         var child: JSONObject
@@ -239,9 +268,8 @@ struct GrantAssembly {
         } else {
           child = JSONObject()
         }
-        merge(
-          sub, into: &child, prefix: path + "/", sheet: sheet, rowNumber: rowNumber, cells: &cells, id: id,
-          sources: sources, warnings: &warnings)
+        path.append(UInt8(ascii: "/"))
+        merge(sub, into: &child, canonical: canonical)
         if let existingIndex {
           object.members[existingIndex].value = .object(child)
         } else if !child.isEmpty {
@@ -256,10 +284,10 @@ struct GrantAssembly {
         } else {
           items = []
         }
-        for itemTree in array.ordered {
+        for (index, itemTree) in array.ordered {
           var position = items.count
           if let id = itemTree.leafText("id"),
-            let found = items.firstIndex(where: { itemID($0) == id })
+            let found = items.firstIndex(where: { Self.itemID($0) == id })
           {
             position = found
           }
@@ -271,9 +299,12 @@ struct GrantAssembly {
             item = JSONObject()
             items.append(.null)
           }
-          merge(
-            itemTree, into: &item, prefix: path + "/" + String(position) + "/", sheet: sheet,
-            rowNumber: rowNumber, cells: &cells, id: id, sources: sources, warnings: &warnings)
+          let itemMark = path.count
+          path.append(UInt8(ascii: "/"))
+          path.append(contentsOf: String(position).utf8)
+          path.append(UInt8(ascii: "/"))
+          merge(itemTree, into: &item, canonical: canonical && position == max(index, 0))
+          path.removeSubrange(itemMark...)
           items[position] = .object(item)
         }
         if let existingIndex {
@@ -285,7 +316,20 @@ struct GrantAssembly {
     }
   }
 
-  private static func itemID(_ value: JSONValue) -> String? {
+  private mutating func conflict(existing: JSONValue, value: JSONValue, cell: CellReference) {
+    var locations: [SourceLocation] = []
+    if let first = (earlierCells + cells).last(where: { $0.path == cell.path }) {
+      locations.append(sources.location(of: first))
+    }
+    locations.append(sources.location(of: cell))
+    let sheetName = sources.sheets.indices.contains(sheet) ? sources.sheets[sheet].name : ""
+    warnings.append(
+      ConversionWarning(
+        "You may have a duplicate Identifier: We couldn't merge these rows with the id \"\(id ?? "")\": field \"\(cell.path)\" in sheet \"\(sheetName)\": one cell has the value: \"\(GrantAssembly.display(existing))\", the other cell has the value: \"\(GrantAssembly.display(value))\"",
+        at: locations))
+  }
+
+  static func itemID(_ value: JSONValue) -> String? {
     switch value["id"] {
     case .string(let s): s
     case .number(let n): n.text
@@ -293,13 +337,4 @@ struct GrantAssembly {
     }
   }
 
-  static func display(_ value: JSONValue) -> String {
-    switch value {
-    case .string(let s): s
-    case .number(let n): n.text
-    case .bool(let b): b ? "True" : "False"
-    case .null: "None"
-    default: JSONWriter().string(value)
-    }
-  }
 }

@@ -216,15 +216,37 @@ final class SpreadsheetFeedReader {
           if columnsByPath[key] == nil { pathOrder.append(key) }
           columnsByPath[key, default: []].append(column)
         }
+        // Two columns for one path: the right-most wins (flatten-tool overwrites as it goes);
+        // identical headings are warned about as flatten-tool does.
         for key in pathOrder {
-          guard let columns = columnsByPath[key], columns.count > 1, let kept = columns.last else { continue }
+          guard let columns = columnsByPath[key], columns.count > 1 else { continue }
           for c in columns.dropLast() { plans[c] = nil }
-          let letters = columns.dropLast().map { SourceLocation.columnLetter(for: $0) }.joined(separator: ", ")
+        }
+        var columnsByHeading: [String: [Int]] = [:]
+        var headingOrder: [String] = []
+        for (column, heading) in headings.enumerated() {
+          guard let heading, !heading.trimmingSpaces.isEmpty else { continue }
+          if hashComments && heading.hasPrefix("#") { continue }
+          if columnsByHeading[heading] == nil { headingOrder.append(heading) }
+          columnsByHeading[heading, default: []].append(column)
+        }
+        for heading in headingOrder {
+          guard let columns = columnsByHeading[heading], columns.count > 1 else { continue }
+          let ignored = Array(columns.dropLast())
+          let letters = ignored.map { SourceLocation.columnLetter(for: $0) }
+          let list: String
+          if letters.count == 1 {
+            list = "column " + letters[0]
+          } else {
+            list = "columns " + letters.dropLast().joined(separator: ", ") + " and " + (letters.last ?? "")
+          }
           localWarnings.append(
             ConversionWarning(
-              "Duplicate heading \"\(headings[kept] ?? "")\" found, ignoring the data in column(s) \(letters).",
-              at: columns.dropLast().map {
-                SourceLocation(file: file, sheet: name, row: row.number, columnLetter: SourceLocation.columnLetter(for: $0), heading: headings[$0])
+              "Duplicate heading \"\(heading)\" found, ignoring the data in \(list).",
+              at: ignored.map {
+                SourceLocation(
+                  file: file, sheet: name, row: row.number, columnLetter: SourceLocation.columnLetter(for: $0),
+                  heading: headings[$0])
               }))
         }
         return

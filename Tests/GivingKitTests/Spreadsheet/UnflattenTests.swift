@@ -232,10 +232,20 @@ func readBook(_ book: MemoryWorkbook) throws -> ([Grant], FeedReport) {
   }
 
   @Test func duplicateHeadingRightMostWins() throws {
-    let book = MemoryWorkbook([("grants", [textRow("Identifier", "Title", "title"), textRow("g", "left", "right")])])
+    let book = MemoryWorkbook([
+      ("grants", [
+        textRow("Identifier", "Title", "Title", "Description", "Description", "Description", "title"),
+        textRow("g", "left", "middle", "d1", "d2", "d3", "right"),
+      ])
+    ])
     let (grants, report) = try readBook(book)
     #expect(grants.first?.title == "right")
-    #expect(report.warnings.first?.message == "Duplicate heading \"title\" found, ignoring the data in column(s) B.")
+    #expect(grants.first?.description == "d3")
+    #expect(report.warnings.map(\.message) == [
+      "Duplicate heading \"Title\" found, ignoring the data in column B.",
+      "Duplicate heading \"Description\" found, ignoring the data in columns D and E.",
+    ])
+    #expect(report.warnings.last?.locations.map(\.columnLetter) == ["D", "E"])
   }
 
   @Test func sourceMapResolvesEveryValue() throws {

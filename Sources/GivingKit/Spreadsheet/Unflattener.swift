@@ -97,6 +97,29 @@ enum CellTyping {
     return .array(parts.map { .string(String($0)) })
   }
 
+  /// Whether `text` is already a JSON number (`-12.50`, `2e3`): the common case, kept as is.
+  static func isJSONNumber(_ text: String.UTF8View) -> Bool {
+    var it = text.makeIterator()
+    var b = it.next()
+    if b == UInt8(ascii: "-") { b = it.next() }
+    guard let first = b, first >= 48 && first <= 57 else { return false }
+    b = it.next()
+    if first == 48, let next = b, next >= 48 && next <= 57 { return false }  // leading zero
+    while let c = b, c >= 48 && c <= 57 { b = it.next() }
+    if b == UInt8(ascii: ".") {
+      b = it.next()
+      guard let c = b, c >= 48 && c <= 57 else { return false }
+      while let c = b, c >= 48 && c <= 57 { b = it.next() }
+    }
+    if b == UInt8(ascii: "e") || b == UInt8(ascii: "E") {
+      b = it.next()
+      if b == UInt8(ascii: "-") || b == UInt8(ascii: "+") { b = it.next() }
+      guard let c = b, c >= 48 && c <= 57 else { return false }
+      while let c = b, c >= 48 && c <= 57 { b = it.next() }
+    }
+    return b == nil
+  }
+
   /// `"45000"` / `"45000.0"` / `"45000.00"` → `"45000"`; anything not a plain integral
   /// decimal → `nil`.
   static func integralText(_ text: String) -> String? {
@@ -120,6 +143,7 @@ enum CellTyping {
   /// (surrounding white space, a sign, `_` between digits, `.5`, `5.`, an exponent), keeping
   /// every digit written (`1000.50` stays `1000.50`); `nil` for anything else (`1,000`, `£100`).
   static func decimalJSONText(_ raw: String) -> String? {
+    if isJSONNumber(raw.utf8) { return raw }
     let bytes = Array(raw.utf8)
     var i = 0
     var end = bytes.count

@@ -265,3 +265,25 @@ func readBook(_ book: MemoryWorkbook) throws -> ([Grant], FeedReport) {
     #expect(report.sources.location(of: "commitmentTransaction/0/value", in: g)?.columnLetter == "D")
   }
 }
+
+@Suite struct CellTypingTests {
+  @Test(arguments: [
+    ("1000.50", "1000.50"), ("2e3", "2e3"), ("2E+3", "2E+3"), ("-1", "-1"), ("0", "0"), ("0.5", "0.5"),
+    ("+1", "1"), ("007", "7"), ("5.", "5"), ("-.5", "-0.5"), ("\t12\n", "12"), ("1_000.0_1", "1000.01"),
+  ])
+  func decimalTextBecomesJSONNumberText(input: String, expected: String) {
+    #expect(CellTyping.decimalJSONText(input) == expected)
+  }
+
+  @Test(arguments: ["", " ", "-", ".", "1,000", "£100", "1e", "e3", "1.2.3", "Infinity", "NaN", "0x10", "_1", "1_", "1__0"])
+  func nonDecimalTextIsRejected(input: String) {
+    #expect(CellTyping.decimalJSONText(input) == nil)
+  }
+
+  @Test func integralNumberCellsLoseTheirPointZero() {
+    #expect(CellTyping.integralText("1234567.0") == "1234567")
+    #expect(CellTyping.integralText("45000") == "45000")
+    #expect(CellTyping.integralText("12.5") == nil)
+    #expect(CellTyping.integralText("1E+20") == nil)
+  }
+}

@@ -182,6 +182,22 @@ func readBook(_ book: MemoryWorkbook) throws -> ([Grant], FeedReport) {
     #expect(warning.locations.map(\.columnLetter) == ["B", "B"])
   }
 
+  @Test func conflictInsideAnItemNamesTheFieldByItsKey() throws {
+    let book = MemoryWorkbook([
+      ("grants", [
+        textRow("Identifier", "Recipient Org:Identifier", "Recipient Org:Name"),
+        textRow("g", "O1", "First"),
+        textRow("g", "O1", "Second"),
+      ])
+    ])
+    let (grants, report) = try readBook(book)
+    #expect(grants.first?.recipientOrganization.map(\.name) == ["First"])
+    let warning = try #require(report.warnings.first)
+    #expect(warning.message.contains("field \"name\" in sheet \"grants\": one cell has the value: \"First\", the other cell has the value: \"Second\""))
+    #expect(warning.locations.map(\.row) == [2, 3])
+    #expect(warning.locations.map(\.columnLetter) == ["C", "C"])
+  }
+
   @Test func nonAdjacentRepeatStaysSeparateWithAWarning() throws {
     let book = MemoryWorkbook([
       ("grants", [textRow("Identifier", "Title"), textRow("a", "A"), textRow("b", "B"), textRow("a", "A2")])

@@ -247,6 +247,20 @@ func readBook(_ book: MemoryWorkbook) throws -> ([Grant], FeedReport) {
     #expect(location.heading == "Recipient Org:Postal Code")
   }
 
+  @Test func theSheetNamedGrantsIsTheMainSheetWhereverItIs() throws {
+    let book = MemoryWorkbook([
+      ("Recipient Org", [textRow("Identifier", "Recipient Org:Identifier"), textRow("g2", "O2"), textRow("g1", "O1")]),
+      ("grants", [textRow("Identifier", "Title"), textRow("g1", "T1"), textRow("g2", "T2")]),
+    ])
+    let (grants, report) = try readBook(book)
+    #expect(grants.map(\.id) == ["g1", "g2"])
+    #expect(grants.map { $0.recipientOrganization.first?.id } == ["O1", "O2"])
+    let location = try #require(report.sources.location(of: "recipientOrganization/0/id", in: grants[0]))
+    #expect(location.sheet == "Recipient Org")
+    #expect(location.row == 3)
+    #expect(report.sources.location(of: "title", in: grants[0])?.sheet == "grants")
+  }
+
   @Test func duplicateHeadingRightMostWins() throws {
     let book = MemoryWorkbook([
       ("grants", [

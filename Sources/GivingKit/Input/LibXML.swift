@@ -131,6 +131,9 @@ final class XMLStreamReader {
   /// Whether a start element is self-closing (`<a/>`), so no end element follows.
   var isEmptyElement: Bool { xmlTextReaderIsEmptyElement(reader) == 1 }
 
+  /// Whether the current element has any attributes (namespace declarations included).
+  var hasAttributes: Bool { xmlTextReaderHasAttributes(reader) == 1 }
+
   /// The value of attribute `name` (qualified name) on the current element.
   func attribute(_ name: String) -> String? {
     guard let value = xmlTextReaderGetAttribute(reader, name) else { return nil }
@@ -143,6 +146,22 @@ final class XMLStreamReader {
     guard let value = xmlTextReaderGetAttributeNs(reader, localName, namespace) else { return nil }
     defer { giving_xmlFree(value) }
     return String(cString: value)
+  }
+
+  /// The element's qualified name as written (`prefix:local` or `local`).
+  var qualifiedName: String {
+    xmlTextReaderConstName(reader).map { String(cString: $0) } ?? ""
+  }
+
+  /// The encoding the document declared (lower-cased), or `nil` before the declaration is read.
+  var encoding: String? {
+    xmlTextReaderConstEncoding(reader).map { String(cString: $0).lowercased() }
+  }
+
+  /// The line of the current node as libxml2 recorded it (at most 65535 for elements).
+  var nodeLine: Int {
+    guard let node = xmlTextReaderCurrentNode(reader) else { return line }
+    return Int(xmlGetLineNo(node))
   }
 
   var line: Int { Int(xmlTextReaderGetParserLineNumber(reader)) }

@@ -74,7 +74,8 @@ private final class XMLTreeParser {
   var position = TextPosition(line: 1, column: 1)
   /// The namespace of the root, which every element must share.
   var namespace: String?
-  var scratch: [UInt8] = []
+  /// Whether a start tag has been met (before it, a DOCTYPE may be placed by the scanner).
+  var sawStartTag = false
 
   static let maxDepth = 512
 
@@ -90,7 +91,7 @@ private final class XMLTreeParser {
   func next() throws -> Bool {
     let more: Bool
     do {
-      more = try xml.next()
+      more = try nextNode()
     } catch FeedError.malformedXML(let file, let line, let column, let reason)
       where reason.contains("UTF-8") || reason.lowercased().contains("encoding")
     {
@@ -101,7 +102,22 @@ private final class XMLTreeParser {
     return more
   }
 
+  /// Reads the next node; a refused DOCTYPE is placed by the scanner when libxml2 cannot say
+  /// where it was (its parser reads ahead of the node).
+  private func nextNode() throws -> Bool {
+    do {
+      return try xml.next()
+    } catch FeedError.forbiddenXML(let file, let line, let column, let reason) where !sawStartTag {
+      if let tags, let found = try? tags.doctypePosition() {
+        throw FeedError.forbiddenXML(
+          file: file, line: Int(found.line), column: Int(found.column), reason: reason)
+      }
+      throw FeedError.forbiddenXML(file: file, line: line, column: column, reason: reason)
+    }
+  }
+
   private func locateStartTag() {
+    sawStartTag = true
     if let tags {
       do {
         if let found = try tags.next(matching: xml.qualifiedName) {
@@ -469,22 +485,51 @@ final class StartTagLocator {
     return false
   }
 
+  /// The position of a `<!DOCTYPE` before the first start tag, if there is one.
+  func doctypePosition() throws -> TextPosition? {
+    while true {
+      guard try skipToLessThan() else { return nil }
+      let here = TextPosition(line: input.line, column: input.column)
+      input.position += 1
+      switch try input.peek() {
+      case UInt8(ascii: "?"):
+        guard try skip(past: [0x3F, 0x3E]) else { return nil }
+      case UInt8(ascii: "!"):
+        input.position += 1
+        switch try input.peek() {
+        case UInt8(ascii: "-"):
+          guard try skip(past: Array("-->".utf8)) else { return nil }
+        case UInt8(ascii: "D"):
+          return here
+        default:
+          return nil
+        }
+      default:
+        return nil
+      }
+    }
+  }
+
+  /// Moves to the next `<`; `false` at the end of the input.
+  private func skipToLessThan() throws -> Bool {
+    while true {
+      if input.position >= input.end {
+        guard try input.refill() else { return false }
+      }
+      let byte = input.buffer[input.position]
+      if byte == 0x3C { return true }
+      input.position += 1
+      if byte == 0x0A {
+        input.line += 1
+        input.lineStart = input.offset
+      }
+    }
+  }
+
   /// The position of the next start tag, if its name is `qualifiedName`; `nil` otherwise.
   func next(matching qualifiedName: String) throws -> TextPosition? {
     while true {
-      // Find '<' quickly.
-      while true {
-        if input.position >= input.end {
-          guard try input.refill() else { return nil }
-        }
-        let byte = input.buffer[input.position]
-        if byte == 0x3C { break }
-        input.position += 1
-        if byte == 0x0A {
-          input.line += 1
-          input.lineStart = input.offset
-        }
-      }
+      guard try skipToLessThan() else { return nil }
       let here = TextPosition(line: input.line, column: input.column)
       input.position += 1
       guard let byte = try input.peek() else { return nil }

@@ -153,6 +153,16 @@ final class XMLStreamReader {
     xmlTextReaderConstName(reader).map { String(cString: $0) } ?? ""
   }
 
+  /// The qualified name's bytes, NUL-terminated and interned in libxml2's dictionary (the same
+  /// pointer for the same name); valid until the reader is freed.
+  var qualifiedNameBytes: UnsafePointer<UInt8>? { xmlTextReaderConstName(reader) }
+
+  /// The local name's bytes, as ``qualifiedNameBytes``.
+  var localNameBytes: UnsafePointer<UInt8>? { xmlTextReaderConstLocalName(reader) }
+
+  /// The namespace URI's bytes, as ``qualifiedNameBytes``.
+  var namespaceURIBytes: UnsafePointer<UInt8>? { xmlTextReaderConstNamespaceUri(reader) }
+
   /// The encoding the document declared (lower-cased), or `nil` before the declaration is read.
   var encoding: String? {
     xmlTextReaderConstEncoding(reader).map { String(cString: $0).lowercased() }

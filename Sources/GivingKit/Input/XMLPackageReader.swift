@@ -52,6 +52,8 @@ enum GivingXML {
 private struct ElementInfo {
   /// The JSON key the element stands for (its name, or the `name` attribute of `<field>`).
   var key: String
+  /// The element's local name.
+  var name: String
   var type: ValueType?
   var isArrayItem: Bool
   var isBase64: Bool
@@ -74,6 +76,9 @@ private final class XMLTreeParser {
   var position = TextPosition(line: 1, column: 1)
   /// The namespace of the root, which every element must share.
   var namespace: String?
+  var namespaceBytes: UnsafePointer<UInt8>?
+  /// Element names by their interned libxml2 pointer, so that a name becomes a `String` once.
+  var names: [UnsafePointer<UInt8>: String] = [:]
   /// Whether a start tag has been met (before it, a DOCTYPE may be placed by the scanner).
   var sawStartTag = false
 
@@ -118,9 +123,9 @@ private final class XMLTreeParser {
 
   private func locateStartTag() {
     sawStartTag = true
-    if let tags {
+    if let tags, let name = xml.qualifiedNameBytes {
       do {
-        if let found = try tags.next(matching: xml.qualifiedName) {
+        if let found = try tags.next(matching: name) {
           position = found
           return
         }
@@ -132,6 +137,17 @@ private final class XMLTreeParser {
     position = TextPosition(line: xml.nodeLine, column: 1)
   }
 
+  /// The current element's local name, made a `String` once per distinct name.
+  private func elementName() -> String {
+    guard let bytes = xml.localNameBytes else { return xml.localName }
+    if let known = names[bytes] { return known }
+    let name = String(cString: bytes)
+    // Names are interned, so this stays small; bound it in case they are not.
+    if names.count > 4096 { names.removeAll() }
+    names[bytes] = name
+    return name
+  }
+
   func error(_ reason: String, at position: TextPosition? = nil) -> FeedError {
     let p = position ?? self.position
     return .malformedXML(file: file, line: Int(p.line), column: Int(p.column), reason: reason)
@@ -139,14 +155,16 @@ private final class XMLTreeParser {
 
   /// Reads the attributes of the current start element.
   func elementInfo() throws -> ElementInfo {
-    let name = xml.localName
-    let uri = xml.namespaceURI
-    guard uri == namespace else {
-      throw error(
-        "element '\(xml.qualifiedName)' is not in the namespace '\(namespace ?? "")' of the root")
+    let name = elementName()
+    let uri = xml.namespaceURIBytes
+    if uri != namespaceBytes {
+      guard let uri, let namespaceBytes, strcmp(uri, namespaceBytes) == 0 else {
+        throw error(
+          "element '\(xml.qualifiedName)' is not in the namespace '\(namespace ?? "")' of the root")
+      }
     }
     var info = ElementInfo(
-      key: name, type: nil, isArrayItem: false, isBase64: false, isEmpty: xml.isEmptyElement,
+      key: name, name: name, type: nil, isArrayItem: false, isBase64: false, isEmpty: xml.isEmptyElement,
       position: position)
     guard xml.hasAttributes else {
       if name == "field" { throw error("element 'field' needs a 'name' attribute") }
@@ -202,12 +220,13 @@ private final class XMLTreeParser {
           "the root element is in the namespace '\(uri ?? "")', expecting '\(GivingXML.namespace)'")
       }
       namespace = uri
+      namespaceBytes = xml.namespaceURIBytes
       report.encoding = xml.encoding ?? "utf-8"
       positions = [position]
       var index = 0
       if !xml.isEmptyElement {
         let members = try readMembers(depth: 1) { info in
-          guard info.key == "grants", self.xml.localName == "grants" else { return false }
+          guard info.name == "grants", info.key == "grants" else { return false }
           report.hasGrantsMember = true
           try self.readGrants(info, index: &index, body: body)
           return true
@@ -232,7 +251,7 @@ private final class XMLTreeParser {
       switch xml.kind {
       case .startElement:
         let info = try elementInfo()
-        guard xml.localName == "grant" else {
+        guard info.name == "grant" else {
           throw error("element '\(xml.qualifiedName)' inside 'grants', expecting 'grant'")
         }
         positions = []
@@ -366,7 +385,7 @@ private final class XMLTreeParser {
       switch xml.kind {
       case .startElement:
         let info = try elementInfo()
-        guard xml.localName == "item" else {
+        guard info.name == "item" else {
           throw error("element '\(xml.qualifiedName)' inside an array, expecting 'item'")
         }
         items.append(try readValue(info, depth: depth))
@@ -407,7 +426,12 @@ private final class XMLTreeParser {
   }
 
   private func trimmed(_ text: String) -> String {
-    text.trimmingCharacters(in: .init(charactersIn: " \t\r\n"))
+    let utf8 = text.utf8
+    func space(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+    guard let first = utf8.first, let last = utf8.last, space(first) || space(last) else { return text }
+    guard let start = utf8.firstIndex(where: { !space($0) }), let end = utf8.lastIndex(where: { !space($0) })
+    else { return "" }
+    return String(text[start...end])
   }
 
   private func isWhitespace(_ text: String) -> Bool {
@@ -451,7 +475,6 @@ private final class XMLTreeParser {
 /// against libxml2's; a mismatch (a compressed or UTF-16 file) stops the scanner.
 final class StartTagLocator {
   private let input: ByteInput
-  private var name: [UInt8] = []
 
   init(input: ByteInput) {
     self.input = input
@@ -516,18 +539,32 @@ final class StartTagLocator {
       if input.position >= input.end {
         guard try input.refill() else { return false }
       }
-      let byte = input.buffer[input.position]
-      if byte == 0x3C { return true }
-      input.position += 1
-      if byte == 0x0A {
-        input.line += 1
-        input.lineStart = input.offset
+      // memchr for '<' and then for each line feed before it: this sees every byte of the file.
+      guard let base = input.buffer.baseAddress else { return false }
+      let start = base + input.position
+      let count = input.end - input.position
+      let found = memchr(start, 0x3C, count).map { $0.assumingMemoryBound(to: UInt8.self) }
+      let stop = found ?? start + count
+      var cursor = start
+      var lines = 0
+      var lastNewline: UnsafeMutablePointer<UInt8>?
+      while cursor < stop, let nl = memchr(cursor, 0x0A, stop - cursor) {
+        let newline = nl.assumingMemoryBound(to: UInt8.self)
+        lines += 1
+        lastNewline = newline
+        cursor = newline + 1
       }
+      if let lastNewline {
+        input.line += lines
+        input.lineStart = input.offset - input.position + (lastNewline - base) + 1
+      }
+      input.position = stop - base
+      if found != nil { return true }
     }
   }
 
   /// The position of the next start tag, if its name is `qualifiedName`; `nil` otherwise.
-  func next(matching qualifiedName: String) throws -> TextPosition? {
+  func next(matching qualifiedName: UnsafePointer<UInt8>) throws -> TextPosition? {
     while true {
       guard try skipToLessThan() else { return nil }
       let here = TextPosition(line: input.line, column: input.column)
@@ -548,12 +585,21 @@ final class StartTagLocator {
           return nil
         }
       default:
-        name.removeAll(keepingCapacity: true)
-        while let b = try input.peek(), b != 0x20, b != 0x09, b != 0x0A, b != 0x0D, b != 0x2F, b != 0x3E {
-          name.append(b)
-          input.position += 1
+        // The name must be followed by a delimiter (names never hold one).
+        let length = strlen(qualifiedName)
+        if input.end - input.position > length, let base = input.buffer.baseAddress {
+          guard memcmp(base + input.position, qualifiedName, length) == 0 else { return nil }
+          input.position += length
+        } else {
+          for i in 0..<length {
+            guard try input.peek() == qualifiedName[i] else { return nil }
+            input.position += 1
+          }
         }
-        return name.elementsEqual(qualifiedName.utf8) ? here : nil
+        switch try input.peek() {
+        case 0x20, 0x09, 0x0A, 0x0D, 0x2F, 0x3E: return here
+        default: return nil
+        }
       }
     }
   }

@@ -225,7 +225,7 @@ private final class XMLTreeParser {
       positions = [position]
       var index = 0
       if !xml.isEmptyElement {
-        let members = try readMembers(depth: 1) { info in
+        let members = try readMembers(depth: 1, parent: position) { info in
           guard info.name == "grants", info.key == "grants" else { return false }
           report.hasGrantsMember = true
           try self.readGrants(info, index: &index, body: body)
@@ -276,7 +276,7 @@ private final class XMLTreeParser {
   /// (the package's `grants`); it returns `true` when it did.
   /// With `atChild`, the current node is already the first child's start tag.
   private func readMembers(
-    depth: Int, atChild: Bool = false, special: (ElementInfo) throws -> Bool = { _ in false }
+    depth: Int, parent: TextPosition, atChild: Bool = false, special: (ElementInfo) throws -> Bool = { _ in false }
   ) throws -> [JSONObject.Member] {
     var members: [JSONObject.Member] = []
     // Items of an array written as repeated elements, not yet stored.
@@ -314,7 +314,7 @@ private final class XMLTreeParser {
         return members
       case .text:
         if !isWhitespace(xml.value) {
-          throw error("text is not allowed beside child elements", at: positions.first)
+          throw error("text is not allowed beside child elements", at: parent)
         }
       case .whitespace, .other:
         continue
@@ -333,7 +333,7 @@ private final class XMLTreeParser {
     case .array:
       return .array(info.isEmpty ? [] : try readItems(depth: depth + 1))
     case .object:
-      return .object(JSONObject(info.isEmpty ? [] : try readMembers(depth: depth)))
+      return .object(JSONObject(info.isEmpty ? [] : try readMembers(depth: depth, parent: info.position)))
     case nil:
       if info.isEmpty { return .string("") }
       // A string, unless a child element turns up: then an object.
@@ -348,7 +348,7 @@ private final class XMLTreeParser {
           guard !info.isBase64, isWhitespace(text) else {
             throw error("element '\(info.key)' mixes text and child elements", at: info.position)
           }
-          return .object(JSONObject(try readMembers(depth: depth, atChild: true)))
+          return .object(JSONObject(try readMembers(depth: depth, parent: info.position, atChild: true)))
         case .other:
           continue
         }

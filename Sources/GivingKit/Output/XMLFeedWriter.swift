@@ -20,7 +20,8 @@ enum XMLFeedWriter {
       }
     }
     writer.out.append(contentsOf: "  </grants>\n".utf8)
-    writer.writeMembers(report.package.members.filter { $0.key != "grants" || $0.value.arrayValue == nil }, level: 1)
+    // A package member named `grants` (one that is not the array) goes out as `<field>`.
+    writer.writeMembers(report.package.members, level: 1)
     writer.out.append(contentsOf: "</package>\n".utf8)
     try output.write(writer.out)
     return report

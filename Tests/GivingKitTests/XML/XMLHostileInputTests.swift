@@ -149,6 +149,7 @@ import Testing
       ("<x encoding=\"base64\">!!!</x>", "not base64"),
       ("<x type=\"number\"><y>1</y></x>", "cannot hold elements"),
       ("<x>text<y>1</y></x>", "mixes text and child elements"),
+      ("<x><y>1</y>text</x>", "text is not allowed beside child elements"),
       ("<x type=\"array\"><y>1</y></x>", "expecting 'item'"),
       ("<field>1</field>", "needs a 'name' attribute"),
     ]

@@ -129,6 +129,8 @@ import Testing
       "<grants><grant array=\"maybe\">1</grant></grants>",
       "<grants/><field>no name</field>",
       "<grants/><field name=\"k\" name-encoding=\"rot13\">x</field>",
+      "<grants><grant><amountAwarded type=\"nmber\">1</amountAwarded></grant></grants>",
+      "<grants><grant><unknown><recipientOrganization array=\"yes\"/></unknown></grant></grants>",
     ]
     for (i, body) in cases.enumerated() {
       let path = try XMLTestSupport.write(

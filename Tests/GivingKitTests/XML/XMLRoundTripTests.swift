@@ -153,6 +153,19 @@ import Testing
     #expect(!text.unicodeScalars.contains { ($0.value < 0x20 && ![0x9, 0xA, 0xD].contains($0.value)) || $0.value == 0xFFFE || $0.value == 0xFFFF })
   }
 
+  @Test func declaredLatin1IsDecodedAndReported() throws {
+    let folder = try XMLTestSupport.scratchFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    var bytes = Array("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<package xmlns=\"https://giving.example/360giving-xml/1\">\n<grants>\n<grant><title>Caf".utf8)
+    bytes.append(0xE9)  // é in Latin-1
+    bytes += Array("</title>\n<amountAwarded type=\"number\">5</amountAwarded></grant></grants></package>".utf8)
+    let path = try XMLTestSupport.write(bytes, named: "latin1.xml", in: folder)
+    let (grants, report) = try GrantFeed(paths: [path]).readAll()
+    #expect(grants.first?.json["title"] == .string("Café"))
+    #expect(report.encoding == "iso-8859-1")
+    #expect(report.sources.location(of: "amountAwarded", in: try #require(grants.first))?.line == 5)
+  }
+
   @Test func grantsStreamBeforeTheDocumentEnds() throws {
     let folder = try XMLTestSupport.scratchFolder()
     defer { try? FileManager.default.removeItem(at: folder) }

@@ -100,8 +100,10 @@ private final class XMLTreeParser {
     } catch FeedError.malformedXML(let file, let line, let column, let reason)
       where reason.contains("UTF-8") || reason.lowercased().contains("encoding")
     {
+      let detail = reason.split(whereSeparator: \.isNewline).joined(separator: "; ")
       throw FeedError.invalidEncoding(
-        file: file, line: line, reason: "not valid UTF-8 (column \(column)): \(reason)")
+        file: file, line: line,
+        reason: "bytes not valid in the document's encoding at column \(column) (\(detail))")
     }
     if more && xml.kind == .startElement { locateStartTag() }
     return more

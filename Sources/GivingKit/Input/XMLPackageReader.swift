@@ -185,7 +185,8 @@ private final class XMLTreeParser {
     if let type = xml.attribute("type") {
       guard let known = ElementInfo.ValueType(rawValue: type) else {
         throw error(
-          "element '\(name)' has unknown type '\(type)' (expected string, number, boolean, null, array or object)")
+          "element '\(name)' has unknown type '\(type)' (expected string, number, boolean, null, array or object)"
+        )
       }
       info.type = known
     }
@@ -214,7 +215,8 @@ private final class XMLTreeParser {
       guard xml.kind == .startElement else { continue }
       guard xml.localName == "package", xml.qualifiedName == "package" else {
         throw error(
-          "the root element is '\(xml.qualifiedName)', expecting 'package' in the namespace '\(GivingXML.namespace)'")
+          "the root element is '\(xml.qualifiedName)', expecting 'package' in the namespace '\(GivingXML.namespace)'"
+        )
       }
       let uri = xml.namespaceURI
       guard uri == nil || uri == GivingXML.namespace else {
@@ -278,7 +280,8 @@ private final class XMLTreeParser {
   /// (the package's `grants`); it returns `true` when it did.
   /// With `atChild`, the current node is already the first child's start tag.
   private func readMembers(
-    depth: Int, parent: TextPosition, atChild: Bool = false, special: (ElementInfo) throws -> Bool = { _ in false }
+    depth: Int, parent: TextPosition, atChild: Bool = false,
+    special: (ElementInfo) throws -> Bool = { _ in false }
   ) throws -> [JSONObject.Member] {
     var members: [JSONObject.Member] = []
     // Items of an array written as repeated elements, not yet stored.
@@ -345,7 +348,8 @@ private final class XMLTreeParser {
         case .text, .whitespace:
           text += xml.value
         case .endElement:
-          return .string(info.isBase64 ? try decodeBase64(text, what: "element '\(info.key)'", at: info.position) : text)
+          return .string(
+            info.isBase64 ? try decodeBase64(text, what: "element '\(info.key)'", at: info.position) : text)
         case .startElement:
           guard !info.isBase64, isWhitespace(text) else {
             throw error("element '\(info.key)' mixes text and child elements", at: info.position)
@@ -358,11 +362,13 @@ private final class XMLTreeParser {
       throw error("unexpected end of document")
     case .string?:
       let text = info.isEmpty ? "" : try readText(info)
-      return .string(info.isBase64 ? try decodeBase64(text, what: "element '\(info.key)'", at: info.position) : text)
+      return .string(
+        info.isBase64 ? try decodeBase64(text, what: "element '\(info.key)'", at: info.position) : text)
     case .number?:
       let text = trimmed(info.isEmpty ? "" : try readText(info))
       guard isJSONNumber(text) else {
-        throw error("element '\(info.key)' has type 'number' but '\(text)' is not a JSON number", at: info.position)
+        throw error(
+          "element '\(info.key)' has type 'number' but '\(text)' is not a JSON number", at: info.position)
       }
       return .number(JSONNumber(text: text))
     case .boolean?:
@@ -370,7 +376,9 @@ private final class XMLTreeParser {
       case "true": return .bool(true)
       case "false": return .bool(false)
       case let other:
-        throw error("element '\(info.key)' has type 'boolean' but '\(other)' is not 'true' or 'false'", at: info.position)
+        throw error(
+          "element '\(info.key)' has type 'boolean' but '\(other)' is not 'true' or 'false'",
+          at: info.position)
       }
     case .null?:
       let text = info.isEmpty ? "" : try readText(info)

@@ -105,7 +105,8 @@ import Testing
   }
 
   @Test func forbiddenControlCharacterIsMalformed() throws {
-    let (error, _) = try Self.readError("\(Self.open)\n<grants>\n<grant><t>a\u{1}b</t></grant></grants></package>")
+    let (error, _) = try Self.readError(
+      "\(Self.open)\n<grants>\n<grant><t>a\u{1}b</t></grant></grants></package>")
     guard case .malformedXML(_, let line, let column, _)? = error else {
       Issue.record("expected malformedXML, got \(String(describing: error))")
       return
@@ -154,7 +155,8 @@ import Testing
       ("<field>1</field>", "needs a 'name' attribute"),
     ]
     for (element, expected) in cases {
-      let (error, _) = try Self.readError("\(Self.open)\n<grants>\n<grant>\n  \(element)\n</grant></grants></package>")
+      let (error, _) = try Self.readError(
+        "\(Self.open)\n<grants>\n<grant>\n  \(element)\n</grant></grants></package>")
       guard case .malformedXML(_, let line, let column, let reason)? = error else {
         Issue.record("\(element): expected malformedXML, got \(String(describing: error))")
         continue
@@ -162,7 +164,8 @@ import Testing
       #expect(reason.contains(expected), "\(element): \(reason)")
       #expect(line == 4, "\(element): line \(line)")
       // An element where none may be is pointed at itself; anything else at the typed element.
-      let offset = element.contains("type=\"") && element.contains("<y>")
+      let offset =
+        element.contains("type=\"") && element.contains("<y>")
         ? element.distance(from: element.startIndex, to: element.range(of: "<y>")!.lowerBound) : 0
       #expect(column == 3 + offset, "\(element): column \(column)")
     }
@@ -170,7 +173,8 @@ import Testing
 
   @Test func deepNestingIsRefusedWithoutCrashing() throws {
     let depth = 5000
-    let text = Self.open + "<grants><grant>" + String(repeating: "<a>", count: depth)
+    let text =
+      Self.open + "<grants><grant>" + String(repeating: "<a>", count: depth)
       + String(repeating: "</a>", count: depth) + "</grant></grants></package>"
     let (error, seconds) = try Self.readError(text)
     #expect(error != nil)

@@ -82,7 +82,8 @@ import Testing
     let source = FixturePaths.url("real/dataquality-tools-data/json_all_a003W000001B7PzQAK.json")
     let xml = folder.appendingPathComponent("real.xml").path
     try Converter.convert(try GrantFeed(files: [source]), to: .xml, path: xml)
-    let lines = try String(contentsOfFile: xml, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+    let lines = try String(contentsOfFile: xml, encoding: .utf8).split(
+      separator: "\n", omittingEmptySubsequences: false)
     var checked = 0
     let report = try GrantFeed(paths: [xml]).read { grant in
       for path in ["amountAwarded", "recipientOrganization/0/id", "fundingOrganization/0/name"] {
@@ -103,13 +104,15 @@ import Testing
 }
 
 @Suite struct XMLSchemaTests {
-  static let skipMessage = "xmllint is not installed (apt-get install -y libxml2-utils): the XSD check is skipped"
+  static let skipMessage =
+    "xmllint is not installed (apt-get install -y libxml2-utils): the XSD check is skipped"
 
   @Test(.enabled(if: XMLTestSupport.xmllint != nil, Comment(rawValue: skipMessage)))
   func writerOutputValidatesAgainstTheSchema() throws {
     let folder = try XMLTestSupport.scratchFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let awkward = try XMLTestSupport.write(XMLRoundTripTests.awkwardPackage, named: "awkward.json", in: folder)
+    let awkward = try XMLTestSupport.write(
+      XMLRoundTripTests.awkwardPackage, named: "awkward.json", in: folder)
     let inputs = [URL(fileURLWithPath: awkward)] + XMLTestSupport.realPackages
     for (i, input) in inputs.enumerated() {
       let xml = folder.appendingPathComponent("out-\(i).xml").path

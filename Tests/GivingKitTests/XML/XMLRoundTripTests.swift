@@ -8,7 +8,10 @@ import Testing
 @Suite struct XMLRoundTripTests {
   /// Converts `path` to XML and reads the XML back.
   static func roundTrip(_ path: String, in folder: URL) throws
-    -> (original: (grants: [Grant], report: FeedReport), back: (grants: [Grant], report: FeedReport), xml: String)
+    -> (
+      original: (grants: [Grant], report: FeedReport), back: (grants: [Grant], report: FeedReport),
+      xml: String
+    )
   {
     let feed = try GrantFeed(paths: [path])
     let original = try feed.readAll()
@@ -136,7 +139,10 @@ import Testing
     let xml = folder.appendingPathComponent("out.xml").path
     try Converter.convert(try GrantFeed(paths: [path]), to: .xml, path: xml)
     let text = try String(contentsOfFile: xml, encoding: .utf8)
-    #expect(text.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<package xmlns=\"https://giving.example/360giving-xml/1\">"))
+    #expect(
+      text.hasPrefix(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<package xmlns=\"https://giving.example/360giving-xml/1\">"
+      ))
     #expect(text.contains("<amountAwarded type=\"number\">1000.10</amountAwarded>"))
     #expect(text.contains("<field name=\"Recipient Org:Name\">kept as a field</field>"))
     #expect(text.contains("<field name=\"#note\">"))
@@ -150,15 +156,53 @@ import Testing
     #expect(text.contains("encoding=\"base64\""))
     #expect(text.contains("<item type=\"number\">1</item>"))
     // No character XML 1.0 forbids made it into the file.
-    #expect(!text.unicodeScalars.contains { ($0.value < 0x20 && ![0x9, 0xA, 0xD].contains($0.value)) || $0.value == 0xFFFE || $0.value == 0xFFFF })
+    #expect(
+      !text.unicodeScalars.contains {
+        ($0.value < 0x20 && ![0x9, 0xA, 0xD].contains($0.value)) || $0.value == 0xFFFE || $0.value == 0xFFFF
+      })
+  }
+
+  @Test func writingWhatWasReadGivesTheSameBytes() throws {
+    let folder = try XMLTestSupport.scratchFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let awkward = try XMLTestSupport.write(Self.awkwardPackage, named: "awkward.json", in: folder)
+    let sources = [awkward, FixturePaths.url("real/dataquality/nulls.json").path]
+    for (i, source) in sources.enumerated() {
+      let first = folder.appendingPathComponent("first-\(i).xml").path
+      let second = folder.appendingPathComponent("second-\(i).xml").path
+      try Converter.convert(try GrantFeed(paths: [source]), to: .xml, path: first)
+      try Converter.convert(try GrantFeed(paths: [first]), to: .xml, path: second)
+      let a = try Data(contentsOf: URL(fileURLWithPath: first))
+      let b = try Data(contentsOf: URL(fileURLWithPath: second))
+      #expect(a == b, "\(source): XML → XML changed the file")
+      #expect(a.count > 500)
+    }
+  }
+
+  @Test func packageMemberNamedGrantsThatIsNotAnArrayIsKept() throws {
+    let folder = try XMLTestSupport.scratchFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = try XMLTestSupport.write(
+      #"{"grants": [{"id": "a"}], "grants": "not the array", "version": "1.4"}"#, named: "odd.json",
+      in: folder)
+    let (original, back, xml) = try Self.roundTrip(path, in: folder)
+    #expect(original.report.package.keys == ["grants", "version"])
+    #expect(back.report.package.keys == ["grants", "version"])
+    #expect(back.report.package["grants"] == .string("not the array"))
+    let expected: JSONValue = .object(["id": .string("a")])
+    #expect(back.grants.map(\.json) == [expected])
+    #expect(try String(contentsOfFile: xml, encoding: .utf8).contains("<field name=\"grants\">not the array</field>"))
   }
 
   @Test func declaredLatin1IsDecodedAndReported() throws {
     let folder = try XMLTestSupport.scratchFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
-    var bytes = Array("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<package xmlns=\"https://giving.example/360giving-xml/1\">\n<grants>\n<grant><title>Caf".utf8)
+    var bytes = Array(
+      "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<package xmlns=\"https://giving.example/360giving-xml/1\">\n<grants>\n<grant><title>Caf"
+        .utf8)
     bytes.append(0xE9)  // é in Latin-1
-    bytes += Array("</title>\n<amountAwarded type=\"number\">5</amountAwarded></grant></grants></package>".utf8)
+    bytes += Array(
+      "</title>\n<amountAwarded type=\"number\">5</amountAwarded></grant></grants></package>".utf8)
     let path = try XMLTestSupport.write(bytes, named: "latin1.xml", in: folder)
     let (grants, report) = try GrantFeed(paths: [path]).readAll()
     #expect(grants.first?.json["title"] == .string("Café"))

@@ -45,7 +45,8 @@ enum XMLTestSupport {
     switch (a, b) {
     case (.null, .null): return nil
     case (.bool(let x), .bool(let y)): return x == y ? nil : path
-    case (.number(let x), .number(let y)): return x.text == y.text ? nil : "\(path) ('\(x.text)' vs '\(y.text)')"
+    case (.number(let x), .number(let y)):
+      return x.text == y.text ? nil : "\(path) ('\(x.text)' vs '\(y.text)')"
     case (.string(let x), .string(let y)): return x == y ? nil : "\(path) ('\(x)' vs '\(y)')"
     case (.array(let x), .array(let y)):
       guard x.count == y.count else { return "\(path) (\(x.count) items vs \(y.count))" }
@@ -72,7 +73,9 @@ enum XMLTestSupport {
   static let xmllint: String? = ["/usr/bin/xmllint", "/usr/local/bin/xmllint", "/opt/homebrew/bin/xmllint"]
     .first { FileManager.default.isExecutableFile(atPath: $0) }
 
-  static var schema: URL { FixturePaths.root.appendingPathComponent("Schemas/360Giving/xml/giving-package.xsd") }
+  static var schema: URL {
+    FixturePaths.root.appendingPathComponent("Schemas/360Giving/xml/giving-package.xsd")
+  }
 
   /// Runs `xmllint --noout --schema` on `file`; returns its status and what it printed.
   static func validate(_ file: String) throws -> (status: Int32, output: String) {

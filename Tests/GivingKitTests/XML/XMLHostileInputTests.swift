@@ -181,6 +181,27 @@ import Testing
     #expect(seconds < 5)
   }
 
+  @Test func everyTruncationOrCorruptionIsAnErrorOrAValidRead() throws {
+    let folder = try XMLTestSupport.scratchFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let json = try XMLTestSupport.write(XMLRoundTripTests.awkwardPackage, named: "awkward.json", in: folder)
+    let xml = folder.appendingPathComponent("awkward.xml").path
+    try Converter.convert(try GrantFeed(paths: [json]), to: .xml, path: xml)
+    let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: xml)))
+    var failures = 0
+    // Truncations every 13 bytes, and one corrupted byte every 17 bytes.
+    var variants: [[UInt8]] = stride(from: 0, to: bytes.count, by: 13).map { Array(bytes[..<$0]) }
+    for offset in stride(from: 0, to: bytes.count, by: 17) {
+      var corrupted = bytes
+      corrupted[offset] = [0x3C, 0x26, 0x00, 0xFF, 0x22][offset % 5]
+      variants.append(corrupted)
+    }
+    for variant in variants {
+      if try Self.readError(variant).error != nil { failures += 1 }
+    }
+    #expect(failures > variants.count / 2)
+  }
+
   @Test func emptyAndNonXMLFilesAreErrors() throws {
     #expect(try Self.readError("").error != nil)
     #expect(try Self.readError("{\"grants\": []}").error != nil)

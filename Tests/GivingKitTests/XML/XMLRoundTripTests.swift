@@ -34,6 +34,17 @@ import Testing
         Issue.record("\(name): grant \(a.index) differs at \(d)")
       }
       #expect(a.index == b.index)
+      // One position per value, in preorder, as FeedSources expects.
+      if case .text(_, let positions) = b.source {
+        #expect(positions.count == b.json.nodeCount, "\(name): grant \(b.index) positions")
+      } else {
+        Issue.record("\(name): grant \(b.index) has no text positions")
+      }
+    }
+    if case .text(_, let positions) = back.report.packageSource {
+      #expect(positions.count == JSONValue.object(back.report.package).nodeCount, "\(name): package positions")
+    } else {
+      Issue.record("\(name): package has no text positions")
     }
     #expect(back.report.format == .xml)
     #expect(back.report.hasGrantsMember)

@@ -61,16 +61,18 @@ final class XMLStreamReader {
 
   private func installErrorHandler() {
     let context = Unmanaged.passUnretained(errors).toOpaque()
-    xmlTextReaderSetErrorHandler(
+    // The structured handler gives the error's own line and column (the parser's current
+    // position reads ahead of the node) and its level, so warnings are not taken for errors.
+    xmlTextReaderSetStructuredErrorHandler(
       reader,
-      { arg, message, severity, locator in
-        guard let arg else { return }
+      { arg, error in
+        guard let arg, let error else { return }
         let sink = Unmanaged<ErrorSink>.fromOpaque(arg).takeUnretainedValue()
-        guard sink.first == nil else { return }
-        let text = message.map { String(cString: $0) } ?? "XML error"
-        let line = locator.map { Int(xmlTextReaderLocatorLineNumber($0)) } ?? 0
-        sink.first = (text.trimmingCharacters(in: .whitespacesAndNewlines), line)
-        _ = severity
+        guard sink.first == nil, error.pointee.level != XML_ERR_WARNING else { return }
+        let text = error.pointee.message.map { String(cString: $0) } ?? "XML error"
+        sink.first = ErrorSink.Entry(
+          message: text.trimmingCharacters(in: .whitespacesAndNewlines),
+          line: Int(error.pointee.line), column: Int(error.pointee.int2))
       }, context)
   }
 
@@ -80,7 +82,10 @@ final class XMLStreamReader {
   func next() throws -> Bool {
     let status = xmlTextReaderRead(reader)
     if status < 0 || errors.first != nil {
-      let (message, line) = errors.first ?? ("not well-formed", self.line)
+      let entry = errors.first
+      let message = entry?.message ?? "not well-formed"
+      let line = entry.map(\.line).flatMap { $0 > 0 ? $0 : nil } ?? self.line
+      let column = entry.map(\.column).flatMap { $0 > 0 ? $0 : nil } ?? self.column
       if message.lowercased().contains("entity") {
         throw FeedError.forbiddenXML(
           file: file, line: line, column: column, reason: "entities are not allowed (\(message))")
@@ -131,6 +136,9 @@ final class XMLStreamReader {
   /// Whether a start element is self-closing (`<a/>`), so no end element follows.
   var isEmptyElement: Bool { xmlTextReaderIsEmptyElement(reader) == 1 }
 
+  /// Whether the current element has any attributes (namespace declarations included).
+  var hasAttributes: Bool { xmlTextReaderHasAttributes(reader) == 1 }
+
   /// The value of attribute `name` (qualified name) on the current element.
   func attribute(_ name: String) -> String? {
     guard let value = xmlTextReaderGetAttribute(reader, name) else { return nil }
@@ -145,11 +153,42 @@ final class XMLStreamReader {
     return String(cString: value)
   }
 
+  /// The element's qualified name as written (`prefix:local` or `local`).
+  var qualifiedName: String {
+    xmlTextReaderConstName(reader).map { String(cString: $0) } ?? ""
+  }
+
+  /// The qualified name's bytes, NUL-terminated and interned in libxml2's dictionary (the same
+  /// pointer for the same name); valid until the reader is freed.
+  var qualifiedNameBytes: UnsafePointer<UInt8>? { xmlTextReaderConstName(reader) }
+
+  /// The local name's bytes, as ``qualifiedNameBytes``.
+  var localNameBytes: UnsafePointer<UInt8>? { xmlTextReaderConstLocalName(reader) }
+
+  /// The namespace URI's bytes, as ``qualifiedNameBytes``.
+  var namespaceURIBytes: UnsafePointer<UInt8>? { xmlTextReaderConstNamespaceUri(reader) }
+
+  /// The encoding the document declared (lower-cased), or `nil` before the declaration is read.
+  var encoding: String? {
+    xmlTextReaderConstEncoding(reader).map { String(cString: $0).lowercased() }
+  }
+
+  /// The line of the current node as libxml2 recorded it (at most 65535 for elements).
+  var nodeLine: Int {
+    guard let node = xmlTextReaderCurrentNode(reader) else { return line }
+    return Int(xmlGetLineNo(node))
+  }
+
   var line: Int { Int(xmlTextReaderGetParserLineNumber(reader)) }
   var column: Int { Int(xmlTextReaderGetParserColumnNumber(reader)) }
 }
 
 /// Collects the first error libxml2 reports for one reader.
 private final class ErrorSink {
-  var first: (String, Int)?
+  struct Entry {
+    var message: String
+    var line: Int
+    var column: Int
+  }
+  var first: Entry?
 }

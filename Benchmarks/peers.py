@@ -10,7 +10,7 @@
 
 Each job does what a user of that library would write to do the same work as the giving
 command it is set against, and prints one summary line (counts, not data) so bench.py can
-show that the work really happened. Timings of phases go to stderr as "phase: N.NN s".
+show that the work really happened. Timings of its phases follow in brackets.
 """
 import csv
 import json
@@ -23,9 +23,17 @@ CURRENCY = "Currency"
 AMOUNT = "Amount Awarded"
 
 
+PHASES = []
+
+
 def phase(name, start):
-    print(f"{name}: {time.perf_counter() - start:.2f} s", file=sys.stderr)
+    """Notes how long a phase took; summary() prints them after the counts."""
+    PHASES.append(f"{name} {time.perf_counter() - start:.2f} s")
     return time.perf_counter()
+
+
+def summary(text):
+    print(text + (f" ({', '.join(PHASES)})" if PHASES else ""))
 
 
 def jsonschema_rs_job(package_schema, grant_schema, path):
@@ -53,7 +61,7 @@ def jsonschema_rs_job(package_schema, grant_schema, path):
     t = phase("load", t)
     errors = sum(1 for _ in validator.iter_errors(instance))
     phase("validate", t)
-    print(f"{len(instance.get('grants', []))} grants, {errors} errors")
+    summary(f"{len(instance.get('grants', []))} grants, {errors} errors")
 
 
 def duckdb_job(path):
@@ -71,7 +79,7 @@ def duckdb_job(path):
         """
     ).fetchall()
     phase("query", t)
-    print(f"{len(rows)} groups, {sum(r[3] for r in rows)} grants")
+    summary(f"{len(rows)} groups, {sum(r[3] for r in rows)} grants")
 
 
 def pandas_job(path):
@@ -83,7 +91,7 @@ def pandas_job(path):
     t = phase("read", t)
     groups = frame.groupby([FUNDER, CURRENCY])[AMOUNT].agg(["sum", "count"])
     phase("group", t)
-    print(f"{len(groups)} groups, {int(groups['count'].sum())} grants")
+    summary(f"{len(groups)} groups, {int(groups['count'].sum())} grants")
 
 
 def polars_job(path):
@@ -98,7 +106,7 @@ def polars_job(path):
         .collect()
     )
     phase("query", t)
-    print(f"{groups.height} groups, {int(groups['grants'].sum())} grants")
+    summary(f"{groups.height} groups, {int(groups['grants'].sum())} grants")
 
 
 def openpyxl_job(path):
@@ -114,7 +122,7 @@ def openpyxl_job(path):
             cells += sum(1 for v in row if v is not None)
     book.close()
     phase("read", t)
-    print(f"{rows} rows, {cells} cells")
+    summary(f"{rows} rows, {cells} cells")
 
 
 def openpyxl_write_job(path, out):
@@ -129,7 +137,7 @@ def openpyxl_write_job(path, out):
             sheet.append(row)
             rows += 1
     book.save(out)
-    print(f"{rows} rows written")
+    summary(f"{rows} rows written")
 
 
 JOBS = {

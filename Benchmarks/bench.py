@@ -86,6 +86,27 @@ def first_line(text, limit=120):
     return ""
 
 
+PLACEHOLDERS = {}
+
+
+def placeholder(argv):
+    """Whether argv is a giving subcommand that is still a placeholder (its help says so).
+
+    A placeholder takes no options, so it fails on the first one with a usage error before it
+    can say "not available yet": its help text is what tells.
+    """
+    if len(argv) < 2 or argv[0] != GIVING:
+        return False
+    sub = argv[1]
+    if sub not in PLACEHOLDERS:
+        try:
+            text = subprocess.run([GIVING, sub, "--help"], capture_output=True, text=True, timeout=30).stdout
+        except (OSError, subprocess.SubprocessError):
+            text = ""
+        PLACEHOLDERS[sub] = "not yet available" in text or "not available yet" in text
+    return PLACEHOLDERS[sub]
+
+
 def measure(label, argv, accept=(0,), stdout_to=None, summary="stdout"):
     """Runs argv; wall time, CPU time and peak RSS of that child alone.
 
@@ -175,7 +196,7 @@ def measure_once(label, argv, accept, stdout_to, summary):
         run.note = first_line(source)
         if run.exit != 0:
             run.note = f"exit {run.exit}" + (f"; {run.note}" if run.note else "")
-    elif "not available yet" in stderr:
+    elif "not available yet" in stderr or placeholder(run.argv):
         run.note = "not available yet"
     else:
         run.note = f"failed (exit {run.exit}): {first_line(stderr) or first_line(stdout)}"

@@ -3,7 +3,7 @@
 #   make test   installs what is missing, builds, and runs every test
 #   make bench  benchmarks giving against its peers on generated data (see Benchmarks/)
 
-APT_PACKAGES := libcsv-dev libxml2-dev pkg-config
+APT_PACKAGES := libcsv-dev libxml2-dev libxml2-utils pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GIVING := .build/release/giving
 SAMPLE := Fixtures/sample

@@ -174,8 +174,13 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection, Expressibl
 
   public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
     guard lhs.members.count == rhs.members.count else { return false }
+    // Order-insensitive, and reflexive even with duplicate keys: every member of one side has
+    // an equal member (same key, same value) on the other.
     for member in lhs.members {
-      guard let other = rhs[member.key], other == member.value else { return false }
+      guard rhs.members.contains(where: { $0.key == member.key && $0.value == member.value }) else { return false }
+    }
+    for member in rhs.members {
+      guard lhs.members.contains(where: { $0.key == member.key && $0.value == member.value }) else { return false }
     }
     return true
   }

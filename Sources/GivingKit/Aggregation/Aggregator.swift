@@ -1,0 +1,493 @@
+public import Foundation
+
+/// Where a grant is: the area codes of its highest-priority source.
+public struct GrantPlace: Sendable, Hashable {
+  public var source: PlaceSource
+  /// Area codes (GSS codes, NI super output areas); the amount is split equally between them.
+  public var codes: [String]
+
+  /// Locates `grant`: beneficiary location geoCodes first; else the recipient organisation's
+  /// location geoCodes; else the recipient's postcode looked up in `postcodes`.
+  public static func of(_ grant: Grant, postcodes: PostcodeTable? = nil) -> GrantPlace {
+    let beneficiary = codes(grant.json["beneficiaryLocation"])
+    if !beneficiary.isEmpty { return GrantPlace(source: .beneficiary, codes: beneficiary) }
+    let organisations = (grant.json["recipientOrganization"]?.arrayValue ?? [])
+    var recipient: [String] = []
+    for org in organisations { recipient += codes(org["location"]) }
+    if !recipient.isEmpty { return GrantPlace(source: .recipientLocation, codes: recipient) }
+    if let postcodes {
+      for org in organisations {
+        if let pc = org["postalCode"]?.stringValue, let area = postcodes.area(of: pc) {
+          return GrantPlace(source: .recipientPostcode, codes: [area])
+        }
+      }
+    }
+    return GrantPlace(source: .none, codes: [])
+  }
+
+  private static func codes(_ list: JSONValue?) -> [String] {
+    var out: [String] = []
+    for location in list?.arrayValue ?? [] {
+      if let code = location["geoCode"]?.stringValue?.trimmingCharacters(in: .whitespaces), !code.isEmpty {
+        out.append(code)
+      }
+    }
+    return out
+  }
+}
+
+/// Adds grants up by funder, recipient, time, place and deprivation decile, exactly and per
+/// currency. Stream grants in with ``add(_:)`` or ``aggregate(_:)``, then take ``result()``.
+///
+/// ```swift
+/// var aggregator = try Aggregator(options: AggregationOptions(keys: [.funder]))
+/// try aggregator.aggregate(GrantFeed(paths: ["a.json"]))
+/// let result = aggregator.result()
+/// ```
+public struct Aggregator: Sendable {
+  public let options: AggregationOptions
+  let geography: Geography?
+  let currencies: Set<String>
+
+  struct GroupID: Hashable {
+    var key: [KeyValue]
+    var currency: String
+  }
+
+  struct Accumulator {
+    var grants = Decimal.zero
+    var total = Decimal.zero
+    var amounts: [Decimal] = []
+    var recipients = Set<String>()
+    var funders = Set<String>()
+    var split = false
+  }
+
+  enum Distribution {
+    case parts([([KeyValue], Decimal)])
+    case notAttributable(String)
+  }
+
+  var groups: [GroupID: Accumulator] = [:]
+  var seen: [String: (amount: Decimal?, file: Int)] = [:]
+  var duplicates: [DuplicateGrant] = []
+  var duplicateIndex: [String: Int] = [:]
+  var excluded: [ExcludedGrant] = []
+  var excludedCounts: [String: Int] = [:]
+  var notAttributable: [String: [String: (grants: Decimal, total: Decimal)]] = [:]
+  var unknownAreas: [String: Int] = [:]
+  var placeSources: [PlaceSource: Int] = [:]
+  var distributionCache: [String: Distribution] = [:]
+  var areaMatchCache: [String: Bool] = [:]
+  var areaMembers: Set<Int32>?
+  var grantsRead = 0
+  var grantsCounted = 0
+  var files: [String] = []
+
+  // Grants whose locations are resolved once their feed's sources are known.
+  var pendingExcluded: [(Int, Grant)] = []
+  var pendingDuplicates: [(Int, Grant)] = []
+
+  /// A fresh aggregator. Loads the bundled geography when the keys or the area filter need it.
+  /// - Throws: ``FeedError`` when the geography or the currency codelist cannot be read.
+  public init(options: AggregationOptions) throws {
+    self.options = options
+    if options.needsGeography {
+      let geo = try options.geography ?? Geography(englishIndex: options.englishIndex)
+      geography = geo
+      if let area = options.filter.area, case .smallAreas(let list) = geo.resolve(area) {
+        areaMembers = Set(list)
+      }
+    } else {
+      geography = nil
+    }
+    currencies = try SchemaBundle.standard.codelist(named: "currency.csv")
+  }
+
+  /// Reads every grant of `feed` into the totals. `progress` is called now and then with the
+  /// number of grants read so far.
+  /// - Throws: ``FeedError`` when the feed cannot be read.
+  public mutating func aggregate(_ feed: GrantFeed, progress: ((Int) -> Void)? = nil) throws {
+    let fileIndex = files.count
+    files.append(feed.files.map(\.path).joined(separator: ", "))
+    var this = self
+    let report = try feed.read { grant in
+      this.add(grant, file: fileIndex)
+      if let progress, this.grantsRead & 0xFFFF == 0 { progress(this.grantsRead) }
+    }
+    self = this
+    for (i, grant) in pendingExcluded {
+      excluded[i].location = report.sources.location(of: "amountAwarded", in: grant)
+        ?? report.sources.location(of: "", in: grant)
+    }
+    for (i, grant) in pendingDuplicates {
+      if let loc = report.sources.location(of: "id", in: grant) { duplicates[i].locations.append(loc) }
+    }
+    pendingExcluded = []
+    pendingDuplicates = []
+  }
+
+  /// Adds one grant read from the `file`-th feed.
+  public mutating func add(_ grant: Grant, file: Int = 0) {
+    grantsRead += 1
+    let id = grant.id
+    // Bad input first: such a grant is reported, never counted.
+    let amountValue = grant.json["amountAwarded"]
+    var amount: Decimal?
+    var reason: String?
+    if amountValue == nil || amountValue?.isNull == true {
+      reason = "no amount"
+    } else if let a = amountValue?.numberValue?.decimal {
+      amount = a
+    } else {
+      reason = "non-numeric amount"
+    }
+    // Duplicates: the first copy counts.
+    if let id {
+      if let first = seen[id] {
+        var index = duplicateIndex[id]
+        if index == nil {
+          index = duplicates.count
+          duplicateIndex[id] = index
+          duplicates.append(
+            DuplicateGrant(
+              id: id, locations: [], firstFile: files.indices.contains(first.file) ? files[first.file] : "",
+              copies: 1, conflictingAmounts: false))
+        }
+        let i = index!
+        duplicates[i].copies += 1
+        if first.amount != amount { duplicates[i].conflictingAmounts = true }
+        if duplicates[i].locations.count + pendingDuplicates.count(where: { $0.0 == i }) < 10
+          && pendingDuplicates.count < 1000
+        {
+          pendingDuplicates.append((i, grant))
+        }
+        return
+      }
+      seen[id] = (amount, file)
+    }
+    let currency = grant.currency ?? ""
+    if reason == nil && !currencies.contains(currency) {
+      reason = currency.isEmpty ? "no currency" : "unknown currency '\(currency)'"
+    }
+    let date = grant.awardDate.flatMap(Self.parseDate)
+    if reason == nil && date == nil {
+      reason = grant.awardDate == nil ? "no award date" : "unparseable award date '\(grant.awardDate!)'"
+    }
+    if let reason {
+      excludedCounts[reason, default: 0] += 1
+      if excluded.count < AggregationResult.excludedListLimit {
+        pendingExcluded.append((excluded.count, grant))
+        excluded.append(ExcludedGrant(reason: reason, id: id, location: nil))
+      }
+      return
+    }
+    guard let amount, let date else { return }
+    let dateText = String(grant.awardDate!.prefix(10))
+    let filter = options.filter
+    let funder = grant.fundingOrganization.first?.id ?? ""
+    let recipient =
+      grant.recipientOrganization.first?.id ?? grant.recipientIndividual?.id ?? ""
+    if !filter.funders.isEmpty && !filter.funders.contains(funder) { return }
+    if !filter.recipients.isEmpty && !filter.recipients.contains(recipient) { return }
+    let programmes = grant.grantProgramme
+    if !filter.programmes.isEmpty
+      && !programmes.contains(where: { p in
+        p.title.map(filter.programmes.contains) == true || p.code.map(filter.programmes.contains) == true
+      })
+    { return }
+    if let from = filter.from, dateText < from { return }
+    if let to = filter.to, dateText > to { return }
+    if let min = filter.minimum, amount < min { return }
+    if let max = filter.maximum, amount > max { return }
+    if !filter.currencies.isEmpty && !filter.currencies.contains(currency) { return }
+    if let search = filter.search, !search.isEmpty {
+      let hit =
+        (grant.title?.range(of: search, options: .caseInsensitive) != nil)
+        || (grant.description?.range(of: search, options: .caseInsensitive) != nil)
+      if !hit { return }
+    }
+    var place: GrantPlace?
+    if options.needsGeography {
+      let p = GrantPlace.of(grant, postcodes: options.postcodes)
+      if let area = filter.area, !matches(place: p, area: area) { return }
+      place = p
+      placeSources[p.source, default: 0] += 1
+    }
+    grantsCounted += 1
+
+    // Key values that do not depend on place.
+    var fixed: [KeyValue] = []
+    fixed.reserveCapacity(options.keys.count)
+    for key in options.keys where !key.isPlace {
+      fixed.append(.text(value(of: key, grant: grant, funder: funder, recipient: recipient, amount: amount, date: date)))
+    }
+    let placeKeys = options.keys.filter(\.isPlace)
+    if placeKeys.isEmpty {
+      accumulate(fixed, currency, amount, weight: 1, funder: funder, recipient: recipient, split: false)
+      return
+    }
+    guard let place, !place.codes.isEmpty else {
+      recordNotAttributable(currency, "no location", amount, weight: 1)
+      return
+    }
+    let share: Decimal = place.codes.count == 1 ? 1 : 1 / Decimal(place.codes.count)
+    for code in place.codes {
+      switch distribution(of: code, placeKeys: placeKeys) {
+      case .notAttributable(let why):
+        recordNotAttributable(currency, why, amount, weight: share)
+      case .parts(let parts):
+        let split = place.codes.count > 1 || parts.count > 1
+        for (values, weight) in parts {
+          accumulate(
+            merge(fixed, values), currency, amount, weight: share * weight, funder: funder, recipient: recipient,
+            split: split)
+        }
+      }
+    }
+  }
+
+  /// The keys in the given order, with place values slotted in.
+  private func merge(_ fixed: [KeyValue], _ place: [KeyValue]) -> [KeyValue] {
+    var out: [KeyValue] = []
+    var f = 0
+    var p = 0
+    for key in options.keys {
+      if key.isPlace {
+        out.append(place[p])
+        p += 1
+      } else {
+        out.append(fixed[f])
+        f += 1
+      }
+    }
+    return out
+  }
+
+  private mutating func accumulate(
+    _ key: [KeyValue], _ currency: String, _ amount: Decimal, weight: Decimal, funder: String, recipient: String,
+    split: Bool
+  ) {
+    let part = weight == 1 ? amount : amount * weight
+    let id = GroupID(key: key, currency: currency)
+    groups[id, default: Accumulator()].grants += weight
+    groups[id]!.total += part
+    groups[id]!.amounts.append(part)
+    if !funder.isEmpty { groups[id]!.funders.insert(funder) }
+    if !recipient.isEmpty { groups[id]!.recipients.insert(recipient) }
+    if split { groups[id]!.split = true }
+  }
+
+  private mutating func recordNotAttributable(_ currency: String, _ reason: String, _ amount: Decimal, weight: Decimal) {
+    var entry = notAttributable[currency, default: [:]][reason, default: (0, 0)]
+    entry.grants += weight
+    entry.total += weight == 1 ? amount : amount * weight
+    notAttributable[currency, default: [:]][reason] = entry
+  }
+
+  private mutating func matches(place: GrantPlace, area: String) -> Bool {
+    guard let geography else { return false }
+    for code in place.codes {
+      if code.uppercased() == area.uppercased() { return true }
+      if let hit = areaMatchCache[code] {
+        if hit { return true } else { continue }
+      }
+      var hit = false
+      if let members = areaMembers, case .smallAreas(let list) = geography.resolve(code) {
+        hit = list.contains(where: members.contains)
+      }
+      areaMatchCache[code] = hit
+      if hit { return true }
+    }
+    return false
+  }
+
+  private mutating func distribution(of code: String, placeKeys: [AggregationKey]) -> Distribution {
+    if let hit = distributionCache[code] {
+      if case .notAttributable(let why) = hit, why.hasPrefix("unknown area") { unknownAreas[code, default: 0] += 1 }
+      return hit
+    }
+    guard let geography else { return .notAttributable("no geography") }
+    let result: Distribution
+    switch geography.resolve(code) {
+    case .unknown(let reason):
+      result = .notAttributable("unknown area code (\(reason))")
+      unknownAreas[code, default: 0] += 1
+    case .countryLevel(let country):
+      if placeKeys == [.country] && !country.hasPrefix("K") {
+        result = .parts([([.text(country)], Decimal(1))])
+      } else {
+        result = .notAttributable(country.hasPrefix("K") ? "UK-wide area" : "country-level area")
+      }
+    case .smallAreas(let list):
+      var populations: [[KeyValue]: Int64] = [:]
+      var order: [[KeyValue]] = []
+      var total: Int64 = 0
+      for i in list {
+        let a = geography.smallAreas[Int(i)]
+        var values: [KeyValue] = []
+        for key in placeKeys {
+          switch key {
+          case .country: values.append(.text(a.nation.countryCode))
+          case .region: values.append(.text(a.region))
+          case .localAuthority: values.append(.text(a.localAuthority))
+          default:
+            values.append(.decile(nation: a.nation, index: geography.indexName(for: a.nation), decile: Int(a.decile)))
+          }
+        }
+        let pop = Int64(max(a.population, 0))
+        if populations[values] == nil { order.append(values) }
+        populations[values, default: 0] += pop
+        total += pop
+      }
+      if order.count == 1 {
+        result = .parts([(order[0], Decimal(1))])
+      } else if total == 0 {
+        result = .parts(order.map { ($0, 1 / Decimal(order.count)) })
+      } else {
+        result = .parts(order.map { ($0, Decimal(populations[$0]!) / Decimal(total)) })
+      }
+    }
+    if distributionCache.count < 100_000 { distributionCache[code] = result }
+    return result
+  }
+
+  private func value(
+    of key: AggregationKey, grant: Grant, funder: String, recipient: String, amount: Decimal,
+    date: (year: Int, month: Int, day: Int)
+  ) -> String {
+    switch key {
+    case .funder: return funder
+    case .recipient: return recipient
+    case .programme: return grant.grantProgramme.first.flatMap { $0.title ?? $0.code } ?? ""
+    case .currency: return grant.currency ?? ""
+    case .year: return String(date.year)
+    case .month: return String(format: "%04d-%02d", date.year, date.month)
+    case .financialYear:
+      let start = options.financialYearStartMonth
+      if start <= 1 { return String(date.year) }
+      let fy = date.month >= start ? date.year : date.year - 1
+      return String(format: "%04d-%02d", fy, (fy + 1) % 100)
+    case .amountBand: return Self.band(of: amount)
+    case .recipientType: return grant.isToIndividual ? "individual" : "organisation"
+    default: return ""
+    }
+  }
+
+  /// The amount bands of `--by amount-band`, smallest first.
+  public static let amountBands = ["under 1k", "1k to 10k", "10k to 100k", "100k to 1m", "1m and over"]
+
+  /// The band an amount falls in (lower bounds inclusive).
+  public static func band(of amount: Decimal) -> String {
+    if amount < 1_000 { return amountBands[0] }
+    if amount < 10_000 { return amountBands[1] }
+    if amount < 100_000 { return amountBands[2] }
+    if amount < 1_000_000 { return amountBands[3] }
+    return amountBands[4]
+  }
+
+  /// Year, month and day of a `YYYY-MM-DD` date or date-time, or `nil`.
+  public static func parseDate(_ text: String) -> (year: Int, month: Int, day: Int)? {
+    let u = Array(text.utf8.prefix(11))
+    guard u.count >= 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-") else { return nil }
+    if u.count == 11 && u[10] != UInt8(ascii: "T") && u[10] != UInt8(ascii: " ") { return nil }
+    func num(_ r: Range<Int>) -> Int? {
+      var n = 0
+      for i in r {
+        guard u[i] >= 48 && u[i] <= 57 else { return nil }
+        n = n * 10 + Int(u[i] - 48)
+      }
+      return n
+    }
+    guard let y = num(0..<4), let m = num(5..<7), let d = num(8..<10), (1...12).contains(m), (1...31).contains(d)
+    else { return nil }
+    return (y, m, d)
+  }
+
+  /// The totals so far.
+  public func result() -> AggregationResult {
+    var out: [AggregateGroup] = []
+    var shareTotals: [String: Decimal] = [:]
+    func shareKey(_ id: GroupID) -> String {
+      for v in id.key { if case .decile(let nation, _, _) = v { return id.currency + "|" + nation.rawValue } }
+      return id.currency
+    }
+    for (id, acc) in groups { shareTotals[shareKey(id), default: 0] += acc.total }
+    var nationPopulation: [Nation: Int64] = [:]
+    for (id, acc) in groups {
+      let sorted = acc.amounts.sorted()
+      let n = sorted.count
+      let median = n == 0 ? 0 : (n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2)
+      let sum = shareTotals[shareKey(id)] ?? 0
+      var group = AggregateGroup(
+        key: id.key, currency: id.currency, grants: acc.grants, total: acc.total,
+        mean: acc.grants.isZero ? 0 : acc.total / acc.grants, median: median,
+        minimum: sorted.first ?? 0, maximum: sorted.last ?? 0,
+        recipients: acc.recipients.count, funders: acc.funders.count,
+        share: sum.isZero ? 0 : acc.total / sum, split: acc.split)
+      if let geography {
+        for v in id.key {
+          if case .decile(let nation, _, let decile) = v {
+            let pops = geography.population(of: nation)
+            let pop = pops[max(0, min(9, decile - 1))]
+            if nationPopulation[nation] == nil { nationPopulation[nation] = pops.reduce(0, +) }
+            let nationPop = nationPopulation[nation] ?? 0
+            group.population = pop
+            group.perHead = pop == 0 ? nil : acc.total / Decimal(pop)
+            if pop > 0 && nationPop > 0 {
+              group.relativeShare = group.share / (Decimal(pop) / Decimal(nationPop))
+            }
+          }
+        }
+      }
+      out.append(group)
+    }
+    let keys = options.keys
+    out.sort { a, b in
+      for (i, key) in keys.enumerated() {
+        let x = a.key[i]
+        let y = b.key[i]
+        if x == y { continue }
+        return Self.less(x, y, key: key)
+      }
+      return a.currency < b.currency
+    }
+    let na = notAttributable.keys.sorted().map { currency -> NotAttributable in
+      let reasons = notAttributable[currency]!.sorted { $0.key < $1.key }.map {
+        NotAttributable.Reason(reason: $0.key, grants: $0.value.grants, total: $0.value.total)
+      }
+      return NotAttributable(
+        currency: currency, grants: reasons.reduce(0) { $0 + $1.grants }, total: reasons.reduce(0) { $0 + $1.total },
+        reasons: reasons)
+    }
+    return AggregationResult(
+      keys: keys, groups: out, excluded: excluded, excludedCounts: excludedCounts, duplicates: duplicates,
+      notAttributable: na, unknownAreas: unknownAreas, placeSources: placeSources, grantsRead: grantsRead,
+      grantsCounted: grantsCounted, englishIndex: geography?.englishIndex,
+      attribution: geography == nil ? nil : geographyAttribution)
+  }
+
+  static func less(_ x: KeyValue, _ y: KeyValue, key: AggregationKey) -> Bool {
+    switch (x, y) {
+    case (.decile(let n1, _, let d1), .decile(let n2, _, let d2)):
+      return n1 == n2 ? d1 < d2 : n1 < n2
+    case (.text(let a), .text(let b)):
+      if key == .amountBand {
+        return (amountBands.firstIndex(of: a) ?? 99) < (amountBands.firstIndex(of: b) ?? 99)
+      }
+      return a < b
+    default:
+      return x.text < y.text
+    }
+  }
+
+  /// Aggregates `feeds` (in order) with `options`.
+  /// - Throws: ``FeedError`` when a feed or the geography cannot be read.
+  public static func aggregate(
+    _ feeds: [GrantFeed], options: AggregationOptions, progress: ((Int) -> Void)? = nil
+  ) throws -> AggregationResult {
+    var aggregator = try Aggregator(options: options)
+    for feed in feeds { try aggregator.aggregate(feed, progress: progress) }
+    return aggregator.result()
+  }
+}

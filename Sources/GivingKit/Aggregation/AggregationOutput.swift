@@ -12,6 +12,8 @@ extension Decimal {
 
 extension AggregationResult {
   /// Money as text: exact, or rounded to the penny where a grant was split between places.
+  public static func moneyText(_ value: Decimal, split: Bool) -> String { money(value, split: split) }
+
   static func money(_ value: Decimal, split: Bool) -> String {
     (split ? value.rounded(2) : value).description
   }

@@ -57,18 +57,21 @@ public struct Aggregator: Sendable {
   struct Accumulator {
     var grants = Decimal.zero
     var total = Decimal.zero
-    var amounts: [Decimal] = []
+    /// Every amount (or part of one), with a `Double` key that sorts them cheaply: exact
+    /// `Decimal` comparison is only needed between equal keys.
+    var amounts: [(key: Double, value: Decimal)] = []
     var recipients = Set<String>()
     var funders = Set<String>()
     var split = false
   }
 
   enum Distribution {
-    case parts([([KeyValue], Decimal)])
+    case parts([([KeyValue], Decimal, Double)])
     case notAttributable(String)
   }
 
-  var groups: [GroupID: Accumulator] = [:]
+  var groupIndex: [GroupID: Int] = [:]
+  var accumulators: [Accumulator] = []
   var seen: [String: (amount: Decimal?, file: Int)] = [:]
   var duplicates: [DuplicateGrant] = []
   var duplicateIndex: [String: Int] = [:]
@@ -140,11 +143,13 @@ public struct Aggregator: Sendable {
     // Bad input first: such a grant is reported, never counted.
     let amountValue = grant.json["amountAwarded"]
     var amount: Decimal?
+    var approx = 0.0
     var reason: String?
     if amountValue == nil || amountValue?.isNull == true {
       reason = "no amount"
-    } else if let a = amountValue?.numberValue?.decimal {
+    } else if let n = amountValue?.numberValue, let a = n.decimal {
       amount = a
+      approx = Double(n.text) ?? 0
     } else {
       reason = "non-numeric amount"
     }
@@ -191,14 +196,14 @@ public struct Aggregator: Sendable {
     guard let amount, let date else { return }
     let dateText = String(grant.awardDate!.prefix(10))
     let filter = options.filter
-    let funder = grant.fundingOrganization.first?.id ?? ""
+    let funder = grant.json["fundingOrganization"]?.arrayValue?.first?["id"]?.stringValue ?? ""
     let recipient =
-      grant.recipientOrganization.first?.id ?? grant.recipientIndividual?.id ?? ""
+      grant.json["recipientOrganization"]?.arrayValue?.first?["id"]?.stringValue
+      ?? grant.json["recipientIndividual"]?["id"]?.stringValue ?? ""
     if !filter.funders.isEmpty && !filter.funders.contains(funder) { return }
     if !filter.recipients.isEmpty && !filter.recipients.contains(recipient) { return }
-    let programmes = grant.grantProgramme
     if !filter.programmes.isEmpty
-      && !programmes.contains(where: { p in
+      && !grant.grantProgramme.contains(where: { p in
         p.title.map(filter.programmes.contains) == true || p.code.map(filter.programmes.contains) == true
       })
     { return }
@@ -230,23 +235,25 @@ public struct Aggregator: Sendable {
     }
     let placeKeys = options.keys.filter(\.isPlace)
     if placeKeys.isEmpty {
-      accumulate(fixed, currency, amount, weight: 1, funder: funder, recipient: recipient, split: false)
+      accumulate(fixed, currency, amount, approx, weight: nil, funder: funder, recipient: recipient, split: false)
       return
     }
     guard let place, !place.codes.isEmpty else {
       recordNotAttributable(currency, "no location", amount, weight: 1)
       return
     }
-    let share: Decimal = place.codes.count == 1 ? 1 : 1 / Decimal(place.codes.count)
+    let single = place.codes.count == 1
+    let share: Decimal = single ? 1 : 1 / Decimal(place.codes.count)
     for code in place.codes {
       switch distribution(of: code, placeKeys: placeKeys) {
       case .notAttributable(let why):
         recordNotAttributable(currency, why, amount, weight: share)
       case .parts(let parts):
         let split = place.codes.count > 1 || parts.count > 1
-        for (values, weight) in parts {
+        for (values, weight, approxWeight) in parts {
           accumulate(
-            merge(fixed, values), currency, amount, weight: share * weight, funder: funder, recipient: recipient,
+            merge(fixed, values), currency, amount, approx * approxWeight / Double(place.codes.count),
+            weight: !split ? nil : single ? weight : share * weight, funder: funder, recipient: recipient,
             split: split)
         }
       }
@@ -271,17 +278,26 @@ public struct Aggregator: Sendable {
   }
 
   private mutating func accumulate(
-    _ key: [KeyValue], _ currency: String, _ amount: Decimal, weight: Decimal, funder: String, recipient: String,
+    _ key: [KeyValue], _ currency: String, _ amount: Decimal, _ approx: Double, weight: Decimal?, funder: String,
+    recipient: String,
     split: Bool
   ) {
-    let part = weight == 1 ? amount : amount * weight
+    let part = weight == nil ? amount : amount * weight!
     let id = GroupID(key: key, currency: currency)
-    groups[id, default: Accumulator()].grants += weight
-    groups[id]!.total += part
-    groups[id]!.amounts.append(part)
-    if !funder.isEmpty { groups[id]!.funders.insert(funder) }
-    if !recipient.isEmpty { groups[id]!.recipients.insert(recipient) }
-    if split { groups[id]!.split = true }
+    let i: Int
+    if let found = groupIndex[id] {
+      i = found
+    } else {
+      i = accumulators.count
+      groupIndex[id] = i
+      accumulators.append(Accumulator())
+    }
+    accumulators[i].grants += weight ?? 1
+    accumulators[i].total += part
+    accumulators[i].amounts.append((approx, part))
+    if !funder.isEmpty { accumulators[i].funders.insert(funder) }
+    if !recipient.isEmpty { accumulators[i].recipients.insert(recipient) }
+    if split { accumulators[i].split = true }
   }
 
   private mutating func recordNotAttributable(_ currency: String, _ reason: String, _ amount: Decimal, weight: Decimal) {
@@ -321,7 +337,7 @@ public struct Aggregator: Sendable {
       unknownAreas[code, default: 0] += 1
     case .countryLevel(let country):
       if placeKeys == [.country] && !country.hasPrefix("K") {
-        result = .parts([([.text(country)], Decimal(1))])
+        result = .parts([([.text(country)], Decimal(1), 1)])
       } else {
         result = .notAttributable(country.hasPrefix("K") ? "UK-wide area" : "country-level area")
       }
@@ -347,11 +363,14 @@ public struct Aggregator: Sendable {
         total += pop
       }
       if order.count == 1 {
-        result = .parts([(order[0], Decimal(1))])
+        result = .parts([(order[0], Decimal(1), 1)])
       } else if total == 0 {
-        result = .parts(order.map { ($0, 1 / Decimal(order.count)) })
+        result = .parts(order.map { ($0, 1 / Decimal(order.count), 1 / Double(order.count)) })
       } else {
-        result = .parts(order.map { ($0, Decimal(populations[$0]!) / Decimal(total)) })
+        result = .parts(
+          order.map {
+            ($0, Decimal(populations[$0]!) / Decimal(total), Double(populations[$0]!) / Double(total))
+          })
       }
     }
     if distributionCache.count < 100_000 { distributionCache[code] = result }
@@ -418,10 +437,13 @@ public struct Aggregator: Sendable {
       for v in id.key { if case .decile(let nation, _, _) = v { return id.currency + "|" + nation.rawValue } }
       return id.currency
     }
-    for (id, acc) in groups { shareTotals[shareKey(id), default: 0] += acc.total }
+    for (id, i) in groupIndex { shareTotals[shareKey(id), default: 0] += accumulators[i].total }
     var nationPopulation: [Nation: Int64] = [:]
-    for (id, acc) in groups {
-      let sorted = acc.amounts.sorted()
+    for (id, i) in groupIndex {
+      let acc = accumulators[i]
+      // Sort on the Double keys; only equal keys fall back to exact comparison. For whole
+      // amounts the keys are correctly rounded, so the order is exact.
+      let sorted = acc.amounts.sorted { a, b in a.key != b.key ? a.key < b.key : a.value < b.value }.map(\.value)
       let n = sorted.count
       let median = n == 0 ? 0 : (n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2)
       let sum = shareTotals[shareKey(id)] ?? 0
@@ -497,3 +519,4 @@ public struct Aggregator: Sendable {
     return aggregator.result()
   }
 }
+

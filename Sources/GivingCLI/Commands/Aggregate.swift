@@ -108,9 +108,18 @@ extension Giving {
         for path in csv { feeds.append(try GrantFeed(paths: [path], format: .csv)) }
         let showProgress = isatty(2) == 1
         var aggregator = try Aggregator(options: options)
+        // An unreadable file is reported and skipped; the others are still added up, and the
+        // run exits 2. (Grants read before the error in that file stay counted.)
+        var unreadable = false
         for feed in feeds {
-          try aggregator.aggregate(feed) { n in
-            if showProgress { FileHandle.standardError.write(Data("\rgiving: \(n) grants read…".utf8)) }
+          do {
+            try aggregator.aggregate(feed) { n in
+              if showProgress { FileHandle.standardError.write(Data("\rgiving: \(n) grants read…".utf8)) }
+            }
+          } catch let error as FeedError {
+            if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            Diagnostics.error(error.description)
+            unreadable = true
           }
         }
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
@@ -128,6 +137,7 @@ extension Giving {
           try file.write(text)
           try file.commit()
         }
+        if unreadable { throw ExitStatus.unreadable }
       } catch let error as FeedError {
         Diagnostics.error(error.description)
         throw ExitStatus.unreadable

@@ -326,7 +326,9 @@ public struct Aggregator: Sendable {
 
   private mutating func distribution(of code: String, placeKeys: [AggregationKey]) -> Distribution {
     if let hit = distributionCache[code] {
-      if case .notAttributable(let why) = hit, why.hasPrefix("unknown area") { unknownAreas[code, default: 0] += 1 }
+      if case .notAttributable(let why) = hit, why.hasPrefix("unknown area"), unknownAreas[code] != nil {
+        unknownAreas[code, default: 0] += 1
+      }
       return hit
     }
     guard let geography else { return .notAttributable("no geography") }
@@ -334,7 +336,8 @@ public struct Aggregator: Sendable {
     switch geography.resolve(code) {
     case .unknown(let reason):
       result = .notAttributable("unknown area code (\(reason))")
-      unknownAreas[code, default: 0] += 1
+      // Bounded: hostile input could name millions of codes; the not-attributable total still counts them all.
+      if unknownAreas.count < 10_000 { unknownAreas[code, default: 0] += 1 }
     case .countryLevel(let country):
       if placeKeys == [.country] && !country.hasPrefix("K") {
         result = .parts([([.text(country)], Decimal(1), 1)])

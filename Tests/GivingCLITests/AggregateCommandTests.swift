@@ -108,4 +108,27 @@ import Testing
     let result = try runGiving(["aggregate", "/no/such/file.json", "--by", "funder"])
     #expect(result.status == 2)
   }
+
+  @Test func anUnreadableFileIsReportedAndTheOthersStillCount() throws {
+    let good = try temporaryPackage([grant("x", "10.25")], name: "good")
+    let bad = FixturePaths.url("real/dataquality/fundingproviders-grants_malformed.json").path
+    let result = try runGiving(["aggregate", good, bad, "--by", "currency", "--format", "json"])
+    #expect(result.status == 2)
+    #expect(result.standardError.contains("fundingproviders-grants_malformed.json:10:15"))
+    let json = try JSONValue(parsing: Array(result.standardOutput.utf8))
+    #expect(json["groups"]?.arrayValue?.first?["total"]?.stringValue == "10.25")
+  }
+
+  @Test func filtersAndCrossTabsWorkFromTheCommandLine() throws {
+    let path = try temporaryPackage(
+      [grant("a", "1", funder: "F1"), grant("b", "2", funder: "F2"), grant("c", "4", currency: "EUR", funder: "F1")],
+      name: "f")
+    let result = try runGiving([
+      "aggregate", path, "--by", "funder,currency", "--funder", "F1", "--min", "2", "--format", "csv",
+    ])
+    #expect(result.status == 0)
+    let lines = result.standardOutput.split(separator: "\r\n").map(String.init)
+    #expect(lines.count == 2)
+    #expect(lines[1].hasPrefix("F1,EUR,EUR,1,4,"))
+  }
 }

@@ -14,6 +14,7 @@ extension EnglishIndex: ExpressibleByArgument {}
 extension Giving {
   /// `giving aggregate`: exact spend by funder, recipient, time, place and deprivation decile.
   public struct Aggregate: AsyncParsableCommand {
+    /// The command's help.
     public static let configuration = CommandConfiguration(
       abstract: "Add up grants by funder, recipient, time, place or deprivation decile, exactly and per currency.",
       discussion: """
@@ -27,12 +28,15 @@ extension Giving {
     /// The output formats.
     public enum Format: String, ExpressibleByArgument, Sendable { case table, csv, json }
 
+    /// Input files.
     @Argument(help: ArgumentHelp("Input files (JSON now; CSV, XLSX, ODS, XML as their readers land).", valueName: "input"))
     public var inputs: [String]
 
+    /// A format forced on every input.
     @Option(help: "Read inputs as this format whatever their extension.")
     public var inputFormat: FeedFormat?
 
+    /// The grouping keys, comma-separated.
     @Option(name: .customLong("by"), help: "Grouping keys, comma-separated.")
     public var by: String
 
@@ -52,6 +56,7 @@ extension Giving {
     @Option(help: "Only grants whose title or description contains this text.") public var search: String?
     @Option(name: .shortAndLong, help: "The output file ('-' for standard output).") public var output: String = "-"
 
+    /// An empty command, filled in by ArgumentParser.
     public init() {}
 
     func keys() throws -> [AggregationKey] {
@@ -64,6 +69,7 @@ extension Giving {
       }
     }
 
+    /// Checks the keys, dates, numbers and months given.
     public func validate() throws {
       if inputs.isEmpty { throw ValidationError("give at least one input file") }
       if try keys().isEmpty { throw ValidationError("give at least one key with --by") }
@@ -80,6 +86,8 @@ extension Giving {
       }
     }
 
+    /// Aggregates the inputs and writes the result.
+    /// - Throws: `ExitStatus.unreadable` when a file cannot be read; `ValidationError` on bad arguments.
     public func run() async throws {
       var options = AggregationOptions(keys: try keys())
       options.financialYearStartMonth = fyStart

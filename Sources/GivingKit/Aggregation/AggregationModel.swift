@@ -34,14 +34,18 @@ public struct AggregationFilter: Sendable, Hashable {
   public var from: String?
   /// Award dates to (inclusive), `YYYY-MM-DD`.
   public var to: String?
+  /// Smallest amount (inclusive).
   public var minimum: Decimal?
+  /// Largest amount (inclusive).
   public var maximum: Decimal?
+  /// Currency codes (any of).
   public var currencies: Set<String> = []
   /// Keep grants placed in (or overlapping) this area code.
   public var area: String?
   /// Case-insensitive text that the title or description must contain.
   public var search: String?
 
+  /// No restriction.
   public init() {}
 }
 
@@ -55,16 +59,20 @@ public enum PlaceSource: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// How a run of ``Aggregator`` is set up.
 public struct AggregationOptions: Sendable {
+  /// The grouping keys, in output order.
   public var keys: [AggregationKey]
+  /// Which grants to count.
   public var filter = AggregationFilter()
   /// First month (1–12) of the financial year.
   public var financialYearStartMonth = 4
+  /// The English index for `imd-decile`.
   public var englishIndex: EnglishIndex = .imd2019
   /// A postcode directory for grants located only by their recipient's postcode.
   public var postcodes: PostcodeTable?
   /// The geography to use; loaded from the bundle when needed and `nil`.
   public var geography: Geography?
 
+  /// Options grouping by `keys`, with no filter.
   public init(keys: [AggregationKey]) { self.keys = keys }
 
   /// Whether the run needs the geography tables.
@@ -89,15 +97,23 @@ public enum KeyValue: Sendable, Hashable, Codable {
 public struct AggregateGroup: Sendable, Hashable, Codable {
   /// One value per grouping key, in the order the keys were given.
   public var key: [KeyValue]
+  /// The currency of every amount in the group.
   public var currency: String
   /// Number of grants; fractional where a grant is split between places.
   public var grants: Decimal
+  /// Sum of the amounts (or parts of amounts).
   public var total: Decimal
+  /// `total ÷ grants`.
   public var mean: Decimal
+  /// The middle amount (mean of the middle two for an even count).
   public var median: Decimal
+  /// The smallest amount.
   public var minimum: Decimal
+  /// The largest amount.
   public var maximum: Decimal
+  /// Distinct recipient identifiers.
   public var recipients: Int
+  /// Distinct funder identifiers.
   public var funders: Int
   /// The group's share of the currency's total (of the nation's attributable total for deprivation).
   public var share: Decimal
@@ -113,17 +129,23 @@ public struct AggregateGroup: Sendable, Hashable, Codable {
 
 /// A grant left out of every total, with the reason and where it is.
 public struct ExcludedGrant: Sendable, Hashable, Codable {
+  /// Why the grant was left out (`no amount`, `non-numeric amount`, …).
   public var reason: String
+  /// The grant's identifier, if it has one.
   public var id: String?
+  /// Where its `amountAwarded` is (or the grant, when it has none).
   public var location: SourceLocation?
 }
 
 /// A grant identifier met more than once (in one file or several): counted once, the first time.
 public struct DuplicateGrant: Sendable, Hashable, Codable {
+  /// The repeated identifier.
   public var id: String
   /// Where each later copy is (the first copy's file is ``firstFile``).
   public var locations: [SourceLocation]
+  /// The file (or files) of the feed holding the first copy.
   public var firstFile: String
+  /// How many copies were met, the first included.
   public var copies: Int
   /// Whether some copy has a different amount from the first.
   public var conflictingAmounts: Bool
@@ -131,26 +153,38 @@ public struct DuplicateGrant: Sendable, Hashable, Codable {
 
 /// Money of one currency that could not be given a place at the level the keys ask for.
 public struct NotAttributable: Sendable, Hashable, Codable {
+  /// One reason and the money it covers.
   public struct Reason: Sendable, Hashable, Codable {
+    /// Why (`no location`, `country-level area`, …).
     public var reason: String
+    /// Grants (fractional).
     public var grants: Decimal
+    /// Money.
     public var total: Decimal
   }
+  /// The currency.
   public var currency: String
+  /// Grants (fractional).
   public var grants: Decimal
+  /// Money.
   public var total: Decimal
+  /// The money per reason.
   public var reasons: [Reason]
 }
 
 /// Everything one aggregation found.
 public struct AggregationResult: Sendable, Hashable, Codable {
+  /// The grouping keys, in output order.
   public var keys: [AggregationKey]
+  /// The groups, sorted by key values then currency.
   public var groups: [AggregateGroup]
   /// Grants left out, with reason and place (at most ``AggregationResult/excludedListLimit`` listed).
   public var excluded: [ExcludedGrant]
   /// Grants left out per reason (complete).
   public var excludedCounts: [String: Int]
+  /// Identifiers met more than once.
   public var duplicates: [DuplicateGrant]
+  /// Money with no place at the level asked, per currency.
   public var notAttributable: [NotAttributable]
   /// Area codes not found in the bundled tables, with how many grants used each.
   public var unknownAreas: [String: Int]
@@ -158,6 +192,7 @@ public struct AggregationResult: Sendable, Hashable, Codable {
   public var placeSources: [PlaceSource: Int]
   /// Grants read (before dedupe, exclusion and filters) and counted.
   public var grantsRead: Int
+  /// Grants counted (after dedupe, exclusion and filters).
   public var grantsCounted: Int
   /// The English index used, when the run used the geography.
   public var englishIndex: EnglishIndex?

@@ -2,6 +2,7 @@ public import Foundation
 
 /// Where a grant is: the area codes of its highest-priority source.
 public struct GrantPlace: Sendable, Hashable {
+  /// Which source the codes came from.
   public var source: PlaceSource
   /// Area codes (GSS codes, NI super output areas); the amount is split equally between them.
   public var codes: [String]
@@ -45,6 +46,7 @@ public struct GrantPlace: Sendable, Hashable {
 /// let result = aggregator.result()
 /// ```
 public struct Aggregator: Sendable {
+  /// How this run is set up.
   public let options: AggregationOptions
   let geography: Geography?
   let currencies: Set<String>

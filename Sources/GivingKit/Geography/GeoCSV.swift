@@ -18,6 +18,8 @@ enum GeoCSV {
     var fields: [String] = []
     var field: [UInt8] = []
     var selected = [String](repeating: "", count: columns.count)
+    // After the header, only the selected columns are turned into strings.
+    var needed: [Bool] = []
     try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
       let bytes = raw.bindMemory(to: UInt8.self)
       var i = bytes.startIndex
@@ -32,9 +34,11 @@ enum GeoCSV {
         if isHeader {
           isHeader = false
           let trimmed = fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+          needed = [Bool](repeating: false, count: fields.count)
           for name in columns {
             if let at = trimmed.firstIndex(of: name.lowercased()) {
               map.append(at)
+              needed[at] = true
             } else if required.contains(name) {
               throw FeedError.unreadable(file: url.path, reason: "no '\(name)' column")
             } else {
@@ -64,7 +68,8 @@ enum GeoCSV {
         } else if b == UInt8(ascii: "\"") {
           inQuotes = true
         } else if b == UInt8(ascii: ",") {
-          fields.append(String(decoding: field, as: UTF8.self))
+          let k = fields.count
+          fields.append(isHeader || (k < needed.count && needed[k]) ? String(decoding: field, as: UTF8.self) : "")
           field.removeAll(keepingCapacity: true)
         } else if b == UInt8(ascii: "\n") {
           try endRow()

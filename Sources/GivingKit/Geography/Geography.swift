@@ -18,6 +18,7 @@ public enum Nation: String, Sendable, Hashable, Codable, CaseIterable, Comparabl
     }
   }
 
+  /// Nations in the order England, Wales, Scotland, Northern Ireland.
   public static func < (a: Nation, b: Nation) -> Bool {
     allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
   }
@@ -56,10 +57,13 @@ public let deprivationCaveat = """
 /// One small area of a deprivation index: an LSOA (England, Wales), data zone (Scotland) or
 /// super output area (Northern Ireland).
 public struct SmallArea: Sendable, Hashable {
+  /// The GSS (or NI SOA) code.
   public var code: String
+  /// The nation whose index the area belongs to.
   public var nation: Nation
   /// 1 = most deprived 10% of the nation's small areas.
   public var decile: UInt8
+  /// The population denominator used for spreading and per-head figures.
   public var population: Int32
   /// The current (active) local authority district.
   public var localAuthority: String

@@ -75,6 +75,22 @@ extension AggregationResult {
     #expect(json.contains("\"total\":\"7000.7\""))
   }
 
+  @Test func hugeAndExponentAmountsStayExact() throws {
+    let grants = [
+      Grants.grant("a", amount: Grants.money("123456789012345678.5")),
+      Grants.grant("b", amount: Grants.money("1.5e3")),
+      Grants.grant("c", amount: Grants.money("0.00001")),
+      Grants.grant("d", amount: Grants.money("99999999999999.9999")),
+      Grants.grant("e", amount: Grants.money("-0.5")),
+    ]
+    let result = try Grants.run(grants, keys: [.funder])
+    let group = try #require(result.group("GB-CHC-1"))
+    #expect(group.total == Decimal(string: "123556789012347177.99991"))
+    #expect(group.minimum == Decimal(string: "-0.5"))
+    #expect(group.maximum == Decimal(string: "123456789012345678.5"))
+    #expect(group.median == 1500)
+  }
+
   @Test func currenciesAreNeverSummedTogether() throws {
     let grants = [
       Grants.grant("a", amount: Grants.money("10"), currency: "GBP"),

@@ -76,6 +76,34 @@ public struct Aggregator: Sendable {
     var split: Bool { !splitParts.isEmpty }
   }
 
+  /// The members of a grant the aggregation reads, found in one pass (the last of duplicate
+  /// keys wins, as everywhere in giving).
+  struct Fields {
+    var id: String?
+    var currency: String?
+    var amount: JSONValue?
+    var awardDate: String?
+    var funders: JSONValue?
+    var recipients: JSONValue?
+    var individual: JSONValue?
+
+    init(_ json: JSONValue) {
+      guard case .object(let object) = json else { return }
+      for member in object.members {
+        switch member.key {
+        case "id": id = member.value.stringValue
+        case "currency": currency = member.value.stringValue
+        case "amountAwarded": amount = member.value
+        case "awardDate": awardDate = member.value.stringValue
+        case "fundingOrganization": funders = member.value
+        case "recipientOrganization": recipients = member.value
+        case "recipientIndividual": individual = member.value
+        default: break
+        }
+      }
+    }
+  }
+
   /// An amount as read: scaled by 10⁴ into an `Int64` when it fits exactly, else a `Decimal`.
   struct Amount {
     var scaled: Int64?
@@ -193,9 +221,10 @@ public struct Aggregator: Sendable {
   /// Adds one grant read from the `file`-th feed.
   public mutating func add(_ grant: Grant, file: Int = 0) {
     grantsRead += 1
-    let id = grant.id
+    let fields = Fields(grant.json)
+    let id = fields.id
     // Bad input first: such a grant is reported, never counted.
-    let amountValue = grant.json["amountAwarded"]
+    let amountValue = fields.amount
     var amount: Amount?
     var reason: String?
     if amountValue == nil || amountValue?.isNull == true {
@@ -236,13 +265,13 @@ public struct Aggregator: Sendable {
         Int32(truncatingIfNeeded: file)
       )
     }
-    let currency = grant.currency ?? ""
+    let currency = fields.currency ?? ""
     if reason == nil && !currencies.contains(currency) {
       reason = currency.isEmpty ? "no currency" : "unknown currency '\(currency)'"
     }
-    let date = grant.awardDate.flatMap(Self.parseDate)
+    let date = fields.awardDate.flatMap(Self.parseDate)
     if reason == nil && date == nil {
-      reason = grant.awardDate == nil ? "no award date" : "unparseable award date '\(grant.awardDate!)'"
+      reason = fields.awardDate.map { "unparseable award date '\($0)'" } ?? "no award date"
     }
     if let reason {
       excludedCounts[reason, default: 0] += 1
@@ -252,13 +281,13 @@ public struct Aggregator: Sendable {
       }
       return
     }
-    guard let amount, let date else { return }
-    let dateText = String(grant.awardDate!.prefix(10))
+    guard let amount, let date, let awardDate = fields.awardDate else { return }
+    let dateText = awardDate.prefix(10)
     let filter = options.filter
-    let funder = grant.json["fundingOrganization"]?.arrayValue?.first?["id"]?.stringValue ?? ""
+    let funder = fields.funders?.arrayValue?.first?["id"]?.stringValue ?? ""
     let recipient =
-      grant.json["recipientOrganization"]?.arrayValue?.first?["id"]?.stringValue
-      ?? grant.json["recipientIndividual"]?["id"]?.stringValue ?? ""
+      fields.recipients?.arrayValue?.first?["id"]?.stringValue
+      ?? fields.individual?["id"]?.stringValue ?? ""
     if !filter.funders.isEmpty && !filter.funders.contains(funder) { return }
     if !filter.recipients.isEmpty && !filter.recipients.contains(recipient) { return }
     if !filter.programmes.isEmpty
@@ -459,7 +488,7 @@ public struct Aggregator: Sendable {
     case .funder: return funder
     case .recipient: return recipient
     case .programme: return grant.grantProgramme.first.flatMap { $0.title ?? $0.code } ?? ""
-    case .currency: return grant.currency ?? ""
+    case .currency: return grant.json["currency"]?.stringValue ?? ""
     case .year: return String(date.year)
     case .month: return String(format: "%04d-%02d", date.year, date.month)
     case .financialYear:

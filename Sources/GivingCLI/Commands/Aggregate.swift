@@ -116,6 +116,9 @@ extension Giving {
         for path in csv { feeds.append(try GrantFeed(paths: [path], format: .csv)) }
         let showProgress = isatty(2) == 1
         var aggregator = try Aggregator(options: options)
+        if let problem = aggregator.areaProblem, let area {
+          Diagnostics.warning("--area '\(area)': \(problem)")
+        }
         // An unreadable file is reported and skipped; the others are still added up, and the
         // run exits 2. (Grants read before the error in that file stay counted.)
         var unreadable = false

@@ -165,6 +165,9 @@ public struct Aggregator: Sendable {
   var distributionCache: [String: Distribution] = [:]
   var areaMatchCache: [String: Bool] = [:]
   var areaMembers: Set<Int32>?
+  /// Why the `--area` code was not found in the bundled tables (then only grants naming that
+  /// exact code match), or `nil`.
+  public private(set) var areaProblem: String?
   var grantsRead = 0
   var grantsCounted = 0
   var files: [String] = []
@@ -180,8 +183,12 @@ public struct Aggregator: Sendable {
     if options.needsGeography {
       let geo = try options.geography ?? Geography(englishIndex: options.englishIndex)
       geography = geo
-      if let area = options.filter.area, case .smallAreas(let list) = geo.resolve(area) {
-        areaMembers = Set(list)
+      if let area = options.filter.area {
+        switch geo.resolve(area) {
+        case .smallAreas(let list): areaMembers = Set(list)
+        case .countryLevel: areaProblem = "a country-level code matches only grants that name it"
+        case .unknown(let reason): areaProblem = reason
+        }
       }
     } else {
       geography = nil

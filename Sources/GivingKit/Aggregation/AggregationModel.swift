@@ -50,7 +50,7 @@ public struct AggregationFilter: Sendable, Hashable {
 }
 
 /// Where a grant's place came from, in order of priority.
-public enum PlaceSource: String, Sendable, Hashable, Codable, CaseIterable {
+public enum PlaceSource: String, Sendable, Hashable, Codable, CaseIterable, CodingKeyRepresentable {
   case beneficiary
   case recipientLocation = "recipient-location"
   case recipientPostcode = "recipient-postcode"

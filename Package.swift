@@ -35,10 +35,17 @@ let package = Package(
       resources: [.copy("360Giving")],
       swiftSettings: sharedSettings),
 
+    // UK deprivation indices, populations and area lookups (ONS, MHCLG, WG, SG, NISRA), bundled.
+    .target(
+      name: "GivingGeography", path: "Sources/GivingGeography",
+      exclude: ["PROVENANCE.md"],
+      resources: [.copy("Tables")],
+      swiftSettings: sharedSettings),
+
     .target(
       name: "GivingKit",
       dependencies: [
-        "CLibCSV", "CLibXML2", "GivingSchemas",
+        "CLibCSV", "CLibXML2", "GivingSchemas", "GivingGeography",
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
       ],
       swiftSettings: sharedSettings),

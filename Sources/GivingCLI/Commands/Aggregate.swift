@@ -1,12 +1,158 @@
 public import ArgumentParser
+internal import Foundation
+public import GivingKit
+
+#if canImport(Glibc)
+  internal import Glibc
+#elseif canImport(Darwin)
+  internal import Darwin
+#endif
+
+extension AggregationKey: ExpressibleByArgument {}
+extension EnglishIndex: ExpressibleByArgument {}
 
 extension Giving {
-  /// Placeholder until the `aggregate` work lands.
+  /// `giving aggregate`: exact spend by funder, recipient, time, place and deprivation decile.
   public struct Aggregate: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(abstract: "(not yet available)")
+    /// The command's help.
+    public static let configuration = CommandConfiguration(
+      abstract: "Add up grants by funder, recipient, time, place or deprivation decile, exactly and per currency.",
+      discussion: """
+        Keys: funder, recipient, programme, currency, year, month, financial-year, amount-band, \
+        recipient-type, country, region, local-authority, imd-decile. Several keys (comma-separated) \
+        give a cross-tabulation. A grant whose identifier appears more than once is counted once. \
+        Grants with no amount, a non-numeric amount, an unknown currency or an unparseable award \
+        date are listed as excluded. See docs/aggregate.md.
+        """)
+
+    /// The output formats.
+    public enum Format: String, ExpressibleByArgument, Sendable { case table, csv, json }
+
+    /// Input files.
+    @Argument(help: ArgumentHelp("Input files (JSON now; CSV, XLSX, ODS, XML as their readers land).", valueName: "input"))
+    public var inputs: [String]
+
+    /// A format forced on every input.
+    @Option(help: "Read inputs as this format whatever their extension.")
+    public var inputFormat: FeedFormat?
+
+    /// The grouping keys, comma-separated.
+    @Option(name: .customLong("by"), help: "Grouping keys, comma-separated.")
+    public var by: String
+
+    @Option(help: "Output format: table, csv or json.") public var format: Format = .table
+    @Option(name: .customLong("fy-start"), help: "First month (1-12) of the financial year.") public var fyStart = 4
+    @Option(help: "English deprivation index: imd2019 or imd2025.") public var index: EnglishIndex = .imd2019
+    @Option(help: "An ONS postcode directory CSV (NSPL/ONSPD layout) for recipient postcodes.") public var postcodes: String?
+    @Option(help: "Only this funder identifier (repeatable).") public var funder: [String] = []
+    @Option(help: "Only this recipient identifier (repeatable).") public var recipient: [String] = []
+    @Option(help: "Only this programme title or code (repeatable).") public var programme: [String] = []
+    @Option(help: "Award dates from (YYYY-MM-DD, inclusive).") public var from: String?
+    @Option(help: "Award dates to (YYYY-MM-DD, inclusive).") public var to: String?
+    @Option(help: "Smallest amount.") public var min: String?
+    @Option(help: "Largest amount.") public var max: String?
+    @Option(help: "Only this currency (repeatable).") public var currency: [String] = []
+    @Option(help: "Only grants placed in or overlapping this area code.") public var area: String?
+    @Option(help: "Only grants whose title or description contains this text.") public var search: String?
+    @Option(name: .shortAndLong, help: "The output file ('-' for standard output).") public var output: String = "-"
+
+    /// An empty command, filled in by ArgumentParser.
     public init() {}
+
+    func keys() throws -> [AggregationKey] {
+      try by.split(separator: ",").map { part in
+        let name = part.trimmingCharacters(in: .whitespaces)
+        guard let key = AggregationKey(rawValue: name) else {
+          throw ValidationError("unknown key '\(name)'; keys are \(AggregationKey.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return key
+      }
+    }
+
+    /// Checks the keys, dates, numbers and months given.
+    public func validate() throws {
+      if inputs.isEmpty { throw ValidationError("give at least one input file") }
+      if try keys().isEmpty { throw ValidationError("give at least one key with --by") }
+      if !(1...12).contains(fyStart) { throw ValidationError("--fy-start must be a month from 1 to 12") }
+      for (name, value) in [("--from", from), ("--to", to)] {
+        if let value, Aggregator.parseDate(value) == nil || value.count != 10 {
+          throw ValidationError("\(name) '\(value)' is not a date (YYYY-MM-DD)")
+        }
+      }
+      for (name, value) in [("--min", min), ("--max", max)] {
+        if let value, DecimalParser.parse(value) == nil {
+          throw ValidationError("\(name) '\(value)' is not a number")
+        }
+      }
+    }
+
+    /// Aggregates the inputs and writes the result.
+    /// - Throws: `ExitStatus.unreadable` when a file cannot be read; `ValidationError` on bad arguments.
     public func run() async throws {
-      throw ValidationError("'giving aggregate' is not available yet")
+      var options = AggregationOptions(keys: try keys())
+      options.financialYearStartMonth = fyStart
+      options.englishIndex = index
+      options.filter.funders = Set(funder)
+      options.filter.recipients = Set(recipient)
+      options.filter.programmes = Set(programme)
+      options.filter.from = from
+      options.filter.to = to
+      options.filter.minimum = min.flatMap(DecimalParser.parse)
+      options.filter.maximum = max.flatMap(DecimalParser.parse)
+      options.filter.currencies = Set(currency.map { $0.uppercased() })
+      options.filter.area = area
+      options.filter.search = search
+      do {
+        if let postcodes {
+          options.postcodes = try PostcodeTable(contentsOf: URL(fileURLWithPath: postcodes), prefer2021: index == .imd2025)
+        }
+        var feeds: [GrantFeed] = []
+        var csv: [String] = []
+        for path in inputs {
+          let f = inputFormat ?? FeedFormat(pathExtension: URL(fileURLWithPath: path).pathExtension)
+          if f == .csv { csv.append(path) } else { feeds.append(try GrantFeed(paths: [path], format: inputFormat)) }
+        }
+        // Unlike convert, every CSV file is its own feed here: several files are several publishers.
+        for path in csv { feeds.append(try GrantFeed(paths: [path], format: .csv)) }
+        let showProgress = isatty(2) == 1
+        var aggregator = try Aggregator(options: options)
+        if let problem = aggregator.areaProblem, let area {
+          Diagnostics.warning("--area '\(area)': \(problem)")
+        }
+        // An unreadable file is reported and skipped; the others are still added up, and the
+        // run exits 2. (Grants read before the error in that file stay counted.)
+        var unreadable = false
+        for feed in feeds {
+          do {
+            try aggregator.aggregate(feed) { n in
+              if showProgress { FileHandle.standardError.write(Data("\rgiving: \(n) grants read…".utf8)) }
+            }
+          } catch let error as FeedError {
+            if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            Diagnostics.error(error.description)
+            unreadable = true
+          }
+        }
+        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        let result = aggregator.result()
+        let text: String
+        switch format {
+        case .table: text = result.table
+        case .csv: text = result.csv
+        case .json: text = JSONWriter(indent: 2).string(result.jsonValue) + "\n"
+        }
+        if output == "-" {
+          FileHandle.standardOutput.write(Data(text.utf8))
+        } else {
+          let file = try OutputFile(path: output)
+          try file.write(text)
+          try file.commit()
+        }
+        if unreadable { throw ExitStatus.unreadable }
+      } catch let error as FeedError {
+        Diagnostics.error(error.description)
+        throw ExitStatus.unreadable
+      }
     }
   }
 }

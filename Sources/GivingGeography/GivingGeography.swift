@@ -1,0 +1,11 @@
+public import Foundation
+
+/// The bundled UK geography and deprivation tables (see `PROVENANCE.md` beside this file):
+/// the four nations' deprivation indices per small area, population, and the ONS lookups from
+/// wards, MSOAs and local authorities to small areas. Nothing is fetched at run time.
+public enum GivingGeography {
+  /// The folder holding the CSV tables (`imd2019_england_lsoa11.csv`, `lookup_ward_lad.csv`, …).
+  public static var directory: URL {
+    Bundle.module.resourceURL!.appendingPathComponent("Tables", isDirectory: true)
+  }
+}

@@ -1,0 +1,204 @@
+public import Foundation
+
+/// What `giving aggregate` can group grants by. Several keys give a cross-tabulation.
+public enum AggregationKey: String, Sendable, Hashable, Codable, CaseIterable {
+  case funder, recipient, programme, currency, year, month
+  /// UK financial year (April start by default), written `2023-24`.
+  case financialYear = "financial-year"
+  case amountBand = "amount-band"
+  /// `organisation` or `individual`.
+  case recipientType = "recipient-type"
+  case country, region
+  case localAuthority = "local-authority"
+  /// Nation × decile of the nation's own deprivation index.
+  case imdDecile = "imd-decile"
+
+  /// Whether the key needs the grant's place (and so the bundled geography).
+  public var isPlace: Bool {
+    switch self {
+    case .country, .region, .localAuthority, .imdDecile: true
+    default: false
+    }
+  }
+}
+
+/// Which grants to count. Empty sets and `nil` bounds mean "no restriction".
+public struct AggregationFilter: Sendable, Hashable {
+  /// Funder organisation identifiers (any of).
+  public var funders: Set<String> = []
+  /// Recipient identifiers (organisation or individual, any of).
+  public var recipients: Set<String> = []
+  /// Programme titles or codes (any of).
+  public var programmes: Set<String> = []
+  /// Award dates from (inclusive), `YYYY-MM-DD`.
+  public var from: String?
+  /// Award dates to (inclusive), `YYYY-MM-DD`.
+  public var to: String?
+  /// Smallest amount (inclusive).
+  public var minimum: Decimal?
+  /// Largest amount (inclusive).
+  public var maximum: Decimal?
+  /// Currency codes (any of).
+  public var currencies: Set<String> = []
+  /// Keep grants placed in (or overlapping) this area code.
+  public var area: String?
+  /// Case-insensitive text that the title or description must contain.
+  public var search: String?
+
+  /// No restriction.
+  public init() {}
+}
+
+/// Where a grant's place came from, in order of priority.
+public enum PlaceSource: String, Sendable, Hashable, Codable, CaseIterable, CodingKeyRepresentable {
+  case beneficiary
+  case recipientLocation = "recipient-location"
+  case recipientPostcode = "recipient-postcode"
+  case none
+}
+
+/// How a run of ``Aggregator`` is set up.
+public struct AggregationOptions: Sendable {
+  /// The grouping keys, in output order.
+  public var keys: [AggregationKey]
+  /// Which grants to count.
+  public var filter = AggregationFilter()
+  /// First month (1–12) of the financial year.
+  public var financialYearStartMonth = 4
+  /// The English index for `imd-decile`.
+  public var englishIndex: EnglishIndex = .imd2019
+  /// A postcode directory for grants located only by their recipient's postcode.
+  public var postcodes: PostcodeTable?
+  /// The geography to use; loaded from the bundle when needed and `nil`.
+  public var geography: Geography?
+
+  /// Options grouping by `keys`, with no filter.
+  public init(keys: [AggregationKey]) { self.keys = keys }
+
+  /// Whether the run needs the geography tables.
+  public var needsGeography: Bool { keys.contains(where: \.isPlace) || filter.area != nil }
+}
+
+/// The value of one grouping key in a group: text, or a nation's deprivation decile.
+public enum KeyValue: Sendable, Hashable, Codable {
+  case text(String)
+  case decile(nation: Nation, index: String, decile: Int)
+
+  /// The value as one line of text (`England IMD2019 decile 1` for deciles).
+  public var text: String {
+    switch self {
+    case .text(let s): s
+    case .decile(let nation, let index, let decile): "\(nation.rawValue) \(index) \(decile)"
+    }
+  }
+}
+
+/// One group of the result: its key values, one currency and the measures.
+public struct AggregateGroup: Sendable, Hashable, Codable {
+  /// One value per grouping key, in the order the keys were given.
+  public var key: [KeyValue]
+  /// The currency of every amount in the group.
+  public var currency: String
+  /// Number of grants; fractional where a grant is split between places.
+  public var grants: Decimal
+  /// Sum of the amounts (or parts of amounts).
+  public var total: Decimal
+  /// `total ÷ grants`.
+  public var mean: Decimal
+  /// The middle amount (mean of the middle two for an even count).
+  public var median: Decimal
+  /// The smallest amount.
+  public var minimum: Decimal
+  /// The largest amount.
+  public var maximum: Decimal
+  /// Distinct recipient identifiers.
+  public var recipients: Int
+  /// Distinct funder identifiers.
+  public var funders: Int
+  /// The group's share of the currency's total (of the nation's attributable total for deprivation).
+  public var share: Decimal
+  /// For deprivation groups: the decile's population (all its small areas, funded or not).
+  public var population: Int64?
+  /// For deprivation groups: total ÷ population.
+  public var perHead: Decimal?
+  /// For deprivation groups: share ÷ the decile's share of the nation's population.
+  public var relativeShare: Decimal?
+  /// Whether some grant was split between places (so sums are rounded to the penny on output).
+  public var split: Bool
+}
+
+/// A grant left out of every total, with the reason and where it is.
+public struct ExcludedGrant: Sendable, Hashable, Codable {
+  /// Why the grant was left out (`no amount`, `non-numeric amount`, …).
+  public var reason: String
+  /// The grant's identifier, if it has one.
+  public var id: String?
+  /// Where its `amountAwarded` is (or the grant, when it has none).
+  public var location: SourceLocation?
+}
+
+/// A grant identifier met more than once (in one file or several): counted once, the first time.
+public struct DuplicateGrant: Sendable, Hashable, Codable {
+  /// The repeated identifier.
+  public var id: String
+  /// Where each later copy is (the first copy's file is ``firstFile``).
+  public var locations: [SourceLocation]
+  /// The file (or files) of the feed holding the first copy.
+  public var firstFile: String
+  /// How many copies were met, the first included.
+  public var copies: Int
+  /// Whether some copy has a different amount from the first.
+  public var conflictingAmounts: Bool
+}
+
+/// Money of one currency that could not be given a place at the level the keys ask for.
+public struct NotAttributable: Sendable, Hashable, Codable {
+  /// One reason and the money it covers.
+  public struct Reason: Sendable, Hashable, Codable {
+    /// Why (`no location`, `country-level area`, …).
+    public var reason: String
+    /// Grants (fractional).
+    public var grants: Decimal
+    /// Money.
+    public var total: Decimal
+  }
+  /// The currency.
+  public var currency: String
+  /// Grants (fractional).
+  public var grants: Decimal
+  /// Money.
+  public var total: Decimal
+  /// The money per reason.
+  public var reasons: [Reason]
+}
+
+/// Everything one aggregation found.
+public struct AggregationResult: Sendable, Hashable, Codable {
+  /// The grouping keys, in output order.
+  public var keys: [AggregationKey]
+  /// The groups, sorted by key values then currency.
+  public var groups: [AggregateGroup]
+  /// Grants left out, with reason and place (at most ``AggregationResult/excludedListLimit`` listed).
+  public var excluded: [ExcludedGrant]
+  /// Grants left out per reason (complete).
+  public var excludedCounts: [String: Int]
+  /// Identifiers met more than once.
+  public var duplicates: [DuplicateGrant]
+  /// Money with no place at the level asked, per currency.
+  public var notAttributable: [NotAttributable]
+  /// Area codes not found in the bundled tables, with how many grants used each.
+  public var unknownAreas: [String: Int]
+  /// How many grants got their place from each source.
+  public var placeSources: [PlaceSource: Int]
+  /// Grants read (before dedupe, exclusion and filters) and counted.
+  public var grantsRead: Int
+  /// Grants counted (after dedupe, exclusion and filters).
+  public var grantsCounted: Int
+  /// The English index used, when the run used the geography.
+  public var englishIndex: EnglishIndex?
+  /// The attribution text, when the run used the geography.
+  public var attribution: String?
+
+  /// How many excluded grants are listed one by one.
+  public static let excludedListLimit = 1000
+}

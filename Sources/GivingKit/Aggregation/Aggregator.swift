@@ -1,0 +1,673 @@
+public import Foundation
+
+/// Where a grant is: the area codes of its highest-priority source.
+public struct GrantPlace: Sendable, Hashable {
+  /// Which source the codes came from.
+  public var source: PlaceSource
+  /// Area codes (GSS codes, NI super output areas); the amount is split equally between them.
+  public var codes: [String]
+
+  /// Locates `grant`: beneficiary location geoCodes first; else the recipient organisation's
+  /// location geoCodes; else the recipient's postcode looked up in `postcodes`.
+  public static func of(_ grant: Grant, postcodes: PostcodeTable? = nil) -> GrantPlace {
+    let beneficiary = codes(grant.json["beneficiaryLocation"])
+    if !beneficiary.isEmpty { return GrantPlace(source: .beneficiary, codes: beneficiary) }
+    let organisations = (grant.json["recipientOrganization"]?.arrayValue ?? [])
+    var recipient: [String] = []
+    for org in organisations { recipient += codes(org["location"]) }
+    if !recipient.isEmpty { return GrantPlace(source: .recipientLocation, codes: recipient) }
+    if let postcodes {
+      for org in organisations {
+        if let pc = org["postalCode"]?.stringValue, let area = postcodes.area(of: pc) {
+          return GrantPlace(source: .recipientPostcode, codes: [area])
+        }
+      }
+    }
+    return GrantPlace(source: .none, codes: [])
+  }
+
+  private static func codes(_ list: JSONValue?) -> [String] {
+    var out: [String] = []
+    for location in list?.arrayValue ?? [] {
+      if let code = location["geoCode"]?.stringValue?.trimmingCharacters(in: .whitespaces), !code.isEmpty {
+        out.append(code)
+      }
+    }
+    return out
+  }
+}
+
+/// Adds grants up by funder, recipient, time, place and deprivation decile, exactly and per
+/// currency. Stream grants in with ``add(_:)`` or ``aggregate(_:)``, then take ``result()``.
+///
+/// ```swift
+/// var aggregator = try Aggregator(options: AggregationOptions(keys: [.funder]))
+/// try aggregator.aggregate(GrantFeed(paths: ["a.json"]))
+/// let result = aggregator.result()
+/// ```
+public struct Aggregator: Sendable {
+  /// How this run is set up.
+  public let options: AggregationOptions
+  let geography: Geography?
+  let currencies: Set<String>
+
+  struct GroupID: Hashable {
+    var key: [KeyValue]
+    var currency: String
+  }
+
+  /// One group's running measures. Whole amounts are added exactly as integers scaled to four
+  /// decimal places (Foundation `Decimal` addition costs about a microsecond on Linux); amounts
+  /// that do not fit go to an exact `Decimal` spill. Parts of split grants are approximate by
+  /// nature and are added as `Double` (compensated), then rounded on output.
+  struct Accumulator {
+    var count = 0
+    var scaledSum: Int64 = 0
+    var spill = Decimal.zero
+    var scaledAmounts: [Int64] = []
+    /// Whole amounts that do not fit the scaled form, with a `Double` sort key.
+    var otherAmounts: [(key: Double, value: Decimal)] = []
+    var splitGrants = 0.0
+    var splitTotal = 0.0
+    var splitCompensation = 0.0
+    var splitParts: [Double] = []
+    var recipients = Set<String>()
+    var funders = Set<String>()
+    var split: Bool { !splitParts.isEmpty }
+  }
+
+  /// The members of a grant the aggregation reads, found in one pass (the last of duplicate
+  /// keys wins, as everywhere in giving).
+  struct Fields {
+    var id: String?
+    var currency: String?
+    var amount: JSONValue?
+    var awardDate: String?
+    var funders: JSONValue?
+    var recipients: JSONValue?
+    var individual: JSONValue?
+
+    init(_ json: JSONValue) {
+      guard case .object(let object) = json else { return }
+      for member in object.members {
+        switch member.key {
+        case "id": id = member.value.stringValue
+        case "currency": currency = member.value.stringValue
+        case "amountAwarded": amount = member.value
+        case "awardDate": awardDate = member.value.stringValue
+        case "fundingOrganization": funders = member.value
+        case "recipientOrganization": recipients = member.value
+        case "recipientIndividual": individual = member.value
+        default: break
+        }
+      }
+    }
+  }
+
+  /// An amount as read: scaled by 10⁴ into an `Int64` when it fits exactly, else a `Decimal`.
+  struct Amount {
+    var scaled: Int64?
+    var other: Decimal
+    var approx: Double
+
+    var decimal: Decimal { scaled.map(Amount.decimal(scaled:)) ?? other }
+
+    static func decimal(scaled: Int64) -> Decimal {
+      Decimal(sign: scaled < 0 ? .minus : .plus, exponent: -4, significand: Decimal(scaled.magnitude))
+    }
+
+    /// `text` (a JSON number) scaled by 10⁴, when it has at most 4 decimals, no exponent and fits.
+    static func scale(_ text: String) -> Int64? {
+      var value: Int64 = 0
+      var negative = false
+      var decimals = -1
+      var digits = 0
+      for (i, c) in text.utf8.enumerated() {
+        if c == UInt8(ascii: "-") && i == 0 {
+          negative = true
+        } else if c == UInt8(ascii: ".") && decimals < 0 {
+          decimals = 0
+        } else if c >= 48 && c <= 57 {
+          if decimals >= 0 {
+            decimals += 1
+            if decimals > 4 { if c != 48 { return nil } else { continue } }
+          }
+          digits += 1
+          if digits > 17 { return nil }
+          value = value * 10 + Int64(c - 48)
+        } else {
+          return nil
+        }
+      }
+      let fraction = max(0, min(decimals, 4))
+      // At most 14 digits before the point, so the scaled value has at most 18 digits.
+      if digits == 0 || digits - fraction > 14 { return nil }
+      for _ in 0..<(4 - max(decimals, 0)) { value *= 10 }
+      return negative ? -value : value
+    }
+  }
+
+  enum Distribution {
+    case parts([([KeyValue], Decimal, Double)])
+    case notAttributable(String)
+  }
+
+  var groupIndex: [GroupID: Int] = [:]
+  var accumulators: [Accumulator] = []
+  var seen: [String: (amount: Int64, file: Int32)] = [:]
+  var duplicates: [DuplicateGrant] = []
+  var duplicateIndex: [String: Int] = [:]
+  var excluded: [ExcludedGrant] = []
+  var excludedCounts: [String: Int] = [:]
+  var notAttributable: [String: [String: (grants: Decimal, total: Decimal)]] = [:]
+  var unknownAreas: [String: Int] = [:]
+  var placeSources: [PlaceSource: Int] = [:]
+  var distributionCache: [String: Distribution] = [:]
+  var areaMatchCache: [String: Bool] = [:]
+  var areaMembers: Set<Int32>?
+  /// Why the `--area` code was not found in the bundled tables (then only grants naming that
+  /// exact code match), or `nil`.
+  public private(set) var areaProblem: String?
+  var grantsRead = 0
+  var grantsCounted = 0
+  var files: [String] = []
+
+  // Grants whose locations are resolved once their feed's sources are known.
+  var pendingExcluded: [(Int, Grant)] = []
+  var pendingDuplicates: [(Int, Grant)] = []
+
+  /// A fresh aggregator. Loads the bundled geography when the keys or the area filter need it.
+  /// - Throws: ``FeedError`` when the geography or the currency codelist cannot be read.
+  public init(options: AggregationOptions) throws {
+    self.options = options
+    if options.needsGeography {
+      let geo = try options.geography ?? Geography(englishIndex: options.englishIndex)
+      geography = geo
+      if let area = options.filter.area {
+        switch geo.resolve(area) {
+        case .smallAreas(let list): areaMembers = Set(list)
+        case .countryLevel: areaProblem = "a country-level code matches only grants that name it"
+        case .unknown(let reason): areaProblem = reason
+        }
+      }
+    } else {
+      geography = nil
+    }
+    // Read with a quote-aware reader: the bundled codelist quotes its codes.
+    var codes = Set<String>()
+    try GeoCSV.rows(
+      SchemaBundle.standard.directory.appendingPathComponent("codelists/currency.csv"), columns: ["Code"],
+      required: ["Code"]
+    ) { codes.insert($0[0]) }
+    currencies = codes
+  }
+
+  /// Reads every grant of `feed` into the totals. `progress` is called now and then with the
+  /// number of grants read so far.
+  /// - Throws: ``FeedError`` when the feed cannot be read.
+  public mutating func aggregate(_ feed: GrantFeed, progress: ((Int) -> Void)? = nil) throws {
+    let fileIndex = files.count
+    files.append(feed.files.map(\.path).joined(separator: ", "))
+    var this = self
+    let report = try feed.read { grant in
+      this.add(grant, file: fileIndex)
+      if let progress, this.grantsRead & 0xFFFF == 0 { progress(this.grantsRead) }
+    }
+    self = this
+    for (i, grant) in pendingExcluded {
+      excluded[i].location = report.sources.location(of: "amountAwarded", in: grant)
+        ?? report.sources.location(of: "", in: grant)
+    }
+    for (i, grant) in pendingDuplicates {
+      if let loc = report.sources.location(of: "id", in: grant) { duplicates[i].locations.append(loc) }
+    }
+    pendingExcluded = []
+    pendingDuplicates = []
+  }
+
+  /// Adds one grant read from the `file`-th feed.
+  public mutating func add(_ grant: Grant, file: Int = 0) {
+    grantsRead += 1
+    let fields = Fields(grant.json)
+    let id = fields.id
+    // Bad input first: such a grant is reported, never counted.
+    let amountValue = fields.amount
+    var amount: Amount?
+    var reason: String?
+    if amountValue == nil || amountValue?.isNull == true {
+      reason = "no amount"
+    } else if let n = amountValue?.numberValue, let scaled = Amount.scale(n.text) {
+      amount = Amount(scaled: scaled, other: 0, approx: Double(scaled) / 10_000)
+    } else if let n = amountValue?.numberValue, let a = n.decimal {
+      amount = Amount(scaled: nil, other: a, approx: Double(n.text) ?? 0)
+    } else {
+      reason = "non-numeric amount"
+    }
+    // Duplicates: the first copy counts.
+    if let id {
+      if let first = seen[id] {
+        var index = duplicateIndex[id]
+        if index == nil {
+          index = duplicates.count
+          duplicateIndex[id] = index
+          duplicates.append(
+            DuplicateGrant(
+              id: id, locations: [], firstFile: files.indices.contains(Int(first.file)) ? files[Int(first.file)] : "",
+              copies: 1, conflictingAmounts: false))
+        }
+        let i = index!
+        duplicates[i].copies += 1
+        // Amounts that do not fit the scaled form compare by their Double value.
+        let key = amount.map { $0.scaled ?? Int64(truncatingIfNeeded: $0.approx.bitPattern) } ?? Int64.min
+        if first.amount != key { duplicates[i].conflictingAmounts = true }
+        if duplicates[i].locations.count + pendingDuplicates.count(where: { $0.0 == i }) < 10
+          && pendingDuplicates.count < 1000
+        {
+          pendingDuplicates.append((i, grant))
+        }
+        return
+      }
+      seen[id] = (
+        amount.map { $0.scaled ?? Int64(truncatingIfNeeded: $0.approx.bitPattern) } ?? Int64.min,
+        Int32(truncatingIfNeeded: file)
+      )
+    }
+    let currency = fields.currency ?? ""
+    if reason == nil && !currencies.contains(currency) {
+      reason = currency.isEmpty ? "no currency" : "unknown currency '\(currency)'"
+    }
+    let date = fields.awardDate.flatMap(Self.parseDate)
+    if reason == nil && date == nil {
+      reason = fields.awardDate.map { "unparseable award date '\($0)'" } ?? "no award date"
+    }
+    if let reason {
+      excludedCounts[reason, default: 0] += 1
+      if excluded.count < AggregationResult.excludedListLimit {
+        pendingExcluded.append((excluded.count, grant))
+        excluded.append(ExcludedGrant(reason: reason, id: id, location: nil))
+      }
+      return
+    }
+    guard let amount, let date, let awardDate = fields.awardDate else { return }
+    let dateText = awardDate.prefix(10)
+    let filter = options.filter
+    let funder = fields.funders?.arrayValue?.first?["id"]?.stringValue ?? ""
+    let recipient =
+      fields.recipients?.arrayValue?.first?["id"]?.stringValue
+      ?? fields.individual?["id"]?.stringValue ?? ""
+    if !filter.funders.isEmpty && !filter.funders.contains(funder) { return }
+    if !filter.recipients.isEmpty && !filter.recipients.contains(recipient) { return }
+    if !filter.programmes.isEmpty
+      && !grant.grantProgramme.contains(where: { p in
+        p.title.map(filter.programmes.contains) == true || p.code.map(filter.programmes.contains) == true
+      })
+    { return }
+    if let from = filter.from, dateText < from { return }
+    if let to = filter.to, dateText > to { return }
+    if let min = filter.minimum, amount.decimal < min { return }
+    if let max = filter.maximum, amount.decimal > max { return }
+    if !filter.currencies.isEmpty && !filter.currencies.contains(currency) { return }
+    if let search = filter.search, !search.isEmpty {
+      let hit =
+        (grant.title?.range(of: search, options: .caseInsensitive) != nil)
+        || (grant.description?.range(of: search, options: .caseInsensitive) != nil)
+      if !hit { return }
+    }
+    var place: GrantPlace?
+    if options.needsGeography {
+      let p = GrantPlace.of(grant, postcodes: options.postcodes)
+      if let area = filter.area, !matches(place: p, area: area) { return }
+      place = p
+      placeSources[p.source, default: 0] += 1
+    }
+    grantsCounted += 1
+
+    // Key values that do not depend on place.
+    var fixed: [KeyValue] = []
+    fixed.reserveCapacity(options.keys.count)
+    for key in options.keys where !key.isPlace {
+      fixed.append(.text(value(of: key, grant: grant, funder: funder, recipient: recipient, amount: amount, date: date)))
+    }
+    let placeKeys = options.keys.filter(\.isPlace)
+    if placeKeys.isEmpty {
+      accumulate(fixed, currency, amount, weight: nil, funder: funder, recipient: recipient)
+      return
+    }
+    guard let place, !place.codes.isEmpty else {
+      recordNotAttributable(currency, "no location", amount.decimal, weight: 1)
+      return
+    }
+    let single = place.codes.count == 1
+    let share: Decimal = single ? 1 : 1 / Decimal(place.codes.count)
+    for code in place.codes {
+      switch distribution(of: code, placeKeys: placeKeys) {
+      case .notAttributable(let why):
+        recordNotAttributable(currency, why, amount.decimal, weight: share)
+      case .parts(let parts):
+        let split = place.codes.count > 1 || parts.count > 1
+        for (values, _, approxWeight) in parts {
+          accumulate(
+            merge(fixed, values), currency, amount, weight: split ? approxWeight / Double(place.codes.count) : nil,
+            funder: funder, recipient: recipient)
+        }
+      }
+    }
+  }
+
+  /// The keys in the given order, with place values slotted in.
+  private func merge(_ fixed: [KeyValue], _ place: [KeyValue]) -> [KeyValue] {
+    var out: [KeyValue] = []
+    var f = 0
+    var p = 0
+    for key in options.keys {
+      if key.isPlace {
+        out.append(place[p])
+        p += 1
+      } else {
+        out.append(fixed[f])
+        f += 1
+      }
+    }
+    return out
+  }
+
+  private mutating func accumulate(
+    _ key: [KeyValue], _ currency: String, _ amount: Amount, weight: Double?, funder: String, recipient: String
+  ) {
+    let id = GroupID(key: key, currency: currency)
+    let i: Int
+    if let found = groupIndex[id] {
+      i = found
+    } else {
+      i = accumulators.count
+      groupIndex[id] = i
+      accumulators.append(Accumulator())
+    }
+    if let weight {
+      // A part of a split grant (Kahan-compensated sum).
+      let part = amount.approx * weight
+      accumulators[i].splitGrants += weight
+      let y = part - accumulators[i].splitCompensation
+      let t = accumulators[i].splitTotal + y
+      accumulators[i].splitCompensation = (t - accumulators[i].splitTotal) - y
+      accumulators[i].splitTotal = t
+      accumulators[i].splitParts.append(part)
+    } else {
+      accumulators[i].count += 1
+      if let scaled = amount.scaled {
+        let (sum, overflow) = accumulators[i].scaledSum.addingReportingOverflow(scaled)
+        if overflow { accumulators[i].spill += amount.decimal } else { accumulators[i].scaledSum = sum }
+        accumulators[i].scaledAmounts.append(scaled)
+      } else {
+        accumulators[i].spill += amount.other
+        accumulators[i].otherAmounts.append((amount.approx, amount.other))
+      }
+    }
+    if !funder.isEmpty { accumulators[i].funders.insert(funder) }
+    if !recipient.isEmpty { accumulators[i].recipients.insert(recipient) }
+  }
+
+  private mutating func recordNotAttributable(_ currency: String, _ reason: String, _ amount: Decimal, weight: Decimal) {
+    var entry = notAttributable[currency, default: [:]][reason, default: (0, 0)]
+    entry.grants += weight
+    entry.total += weight == 1 ? amount : amount * weight
+    notAttributable[currency, default: [:]][reason] = entry
+  }
+
+  private mutating func matches(place: GrantPlace, area: String) -> Bool {
+    guard let geography else { return false }
+    for code in place.codes {
+      if code.uppercased() == area.uppercased() { return true }
+      if let hit = areaMatchCache[code] {
+        if hit { return true } else { continue }
+      }
+      var hit = false
+      if let members = areaMembers, case .smallAreas(let list) = geography.resolve(code) {
+        hit = list.contains(where: members.contains)
+      }
+      areaMatchCache[code] = hit
+      if hit { return true }
+    }
+    return false
+  }
+
+  private mutating func distribution(of code: String, placeKeys: [AggregationKey]) -> Distribution {
+    if let hit = distributionCache[code] {
+      if case .notAttributable(let why) = hit, why.hasPrefix("unknown area"), unknownAreas[code] != nil {
+        unknownAreas[code, default: 0] += 1
+      }
+      return hit
+    }
+    guard let geography else { return .notAttributable("no geography") }
+    let result: Distribution
+    switch geography.resolve(code) {
+    case .unknown(let reason):
+      result = .notAttributable("unknown area code (\(reason))")
+      // Bounded: hostile input could name millions of codes; the not-attributable total still counts them all.
+      if unknownAreas.count < 10_000 { unknownAreas[code, default: 0] += 1 }
+    case .countryLevel(let country):
+      if placeKeys == [.country] && !country.hasPrefix("K") {
+        result = .parts([([.text(country)], Decimal(1), 1)])
+      } else {
+        result = .notAttributable(country.hasPrefix("K") ? "UK-wide area" : "country-level area")
+      }
+    case .smallAreas(let list):
+      var populations: [[KeyValue]: Int64] = [:]
+      var order: [[KeyValue]] = []
+      var total: Int64 = 0
+      for i in list {
+        let a = geography.smallAreas[Int(i)]
+        var values: [KeyValue] = []
+        for key in placeKeys {
+          switch key {
+          case .country: values.append(.text(a.nation.countryCode))
+          case .region: values.append(.text(a.region))
+          case .localAuthority: values.append(.text(a.localAuthority))
+          default:
+            values.append(.decile(nation: a.nation, index: geography.indexName(for: a.nation), decile: Int(a.decile)))
+          }
+        }
+        let pop = Int64(max(a.population, 0))
+        if populations[values] == nil { order.append(values) }
+        populations[values, default: 0] += pop
+        total += pop
+      }
+      if order.count == 1 {
+        result = .parts([(order[0], Decimal(1), 1)])
+      } else if total == 0 {
+        result = .parts(order.map { ($0, 1 / Decimal(order.count), 1 / Double(order.count)) })
+      } else {
+        result = .parts(
+          order.map {
+            ($0, Decimal(populations[$0]!) / Decimal(total), Double(populations[$0]!) / Double(total))
+          })
+      }
+    }
+    if distributionCache.count < 100_000 { distributionCache[code] = result }
+    return result
+  }
+
+  private func value(
+    of key: AggregationKey, grant: Grant, funder: String, recipient: String, amount: Amount,
+    date: (year: Int, month: Int, day: Int)
+  ) -> String {
+    switch key {
+    case .funder: return funder
+    case .recipient: return recipient
+    case .programme: return grant.grantProgramme.first.flatMap { $0.title ?? $0.code } ?? ""
+    case .currency: return grant.json["currency"]?.stringValue ?? ""
+    case .year: return String(date.year)
+    case .month: return String(format: "%04d-%02d", date.year, date.month)
+    case .financialYear:
+      let start = options.financialYearStartMonth
+      if start <= 1 { return String(date.year) }
+      let fy = date.month >= start ? date.year : date.year - 1
+      return String(format: "%04d-%02d", fy, (fy + 1) % 100)
+    case .amountBand:
+      if let s = amount.scaled {
+        let bounds: [Int64] = [1_000_0000, 10_000_0000, 100_000_0000, 1_000_000_0000]
+        return Self.amountBands[bounds.firstIndex { s < $0 } ?? 4]
+      }
+      return Self.band(of: amount.other)
+    case .recipientType: return grant.isToIndividual ? "individual" : "organisation"
+    default: return ""
+    }
+  }
+
+  /// The amount bands of `--by amount-band`, smallest first.
+  public static let amountBands = ["under 1k", "1k to 10k", "10k to 100k", "100k to 1m", "1m and over"]
+
+  /// The band an amount falls in (lower bounds inclusive).
+  public static func band(of amount: Decimal) -> String {
+    if amount < 1_000 { return amountBands[0] }
+    if amount < 10_000 { return amountBands[1] }
+    if amount < 100_000 { return amountBands[2] }
+    if amount < 1_000_000 { return amountBands[3] }
+    return amountBands[4]
+  }
+
+  /// Year, month and day of a `YYYY-MM-DD` date or date-time, or `nil`.
+  public static func parseDate(_ text: String) -> (year: Int, month: Int, day: Int)? {
+    let u = Array(text.utf8.prefix(11))
+    guard u.count >= 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-") else { return nil }
+    if u.count == 11 && u[10] != UInt8(ascii: "T") && u[10] != UInt8(ascii: " ") { return nil }
+    func num(_ r: Range<Int>) -> Int? {
+      var n = 0
+      for i in r {
+        guard u[i] >= 48 && u[i] <= 57 else { return nil }
+        n = n * 10 + Int(u[i] - 48)
+      }
+      return n
+    }
+    guard let y = num(0..<4), let m = num(5..<7), let d = num(8..<10), (1...12).contains(m), (1...31).contains(d)
+    else { return nil }
+    return (y, m, d)
+  }
+
+  /// The totals so far.
+  public func result() -> AggregationResult {
+    var out: [AggregateGroup] = []
+    var shareTotals: [String: Decimal] = [:]
+    func shareKey(_ id: GroupID) -> String {
+      for v in id.key { if case .decile(let nation, _, _) = v { return id.currency + "|" + nation.rawValue } }
+      return id.currency
+    }
+    var totals: [Decimal] = []
+    var counts: [Decimal] = []
+    for acc in accumulators {
+      var total = Amount.decimal(scaled: acc.scaledSum) + acc.spill
+      var count = Decimal(acc.count)
+      if acc.split {
+        total += Decimal(acc.splitTotal).rounded(6)
+        count += Decimal(acc.splitGrants).rounded(6)
+      }
+      totals.append(total)
+      counts.append(count)
+    }
+    for (id, i) in groupIndex { shareTotals[shareKey(id), default: 0] += totals[i] }
+    var nationPopulation: [Nation: Int64] = [:]
+    for (id, i) in groupIndex {
+      let acc = accumulators[i]
+      let (median, minimum, maximum) = Self.order(acc)
+      let sum = shareTotals[shareKey(id)] ?? 0
+      let total = totals[i]
+      let grants = counts[i]
+      var group = AggregateGroup(
+        key: id.key, currency: id.currency, grants: grants, total: total,
+        mean: grants.isZero ? 0 : total / grants, median: median,
+        minimum: minimum, maximum: maximum,
+        recipients: acc.recipients.count, funders: acc.funders.count,
+        share: sum.isZero ? 0 : total / sum, split: acc.split)
+      if let geography {
+        for v in id.key {
+          if case .decile(let nation, _, let decile) = v {
+            let pops = geography.population(of: nation)
+            let pop = pops[max(0, min(9, decile - 1))]
+            if nationPopulation[nation] == nil { nationPopulation[nation] = pops.reduce(0, +) }
+            let nationPop = nationPopulation[nation] ?? 0
+            group.population = pop
+            group.perHead = pop == 0 ? nil : total / Decimal(pop)
+            if pop > 0 && nationPop > 0 {
+              group.relativeShare = group.share / (Decimal(pop) / Decimal(nationPop))
+            }
+          }
+        }
+      }
+      out.append(group)
+    }
+    let keys = options.keys
+    out.sort { a, b in
+      for (i, key) in keys.enumerated() {
+        let x = a.key[i]
+        let y = b.key[i]
+        if x == y { continue }
+        return Self.less(x, y, key: key)
+      }
+      return a.currency < b.currency
+    }
+    let na = notAttributable.keys.sorted().map { currency -> NotAttributable in
+      let reasons = notAttributable[currency]!.sorted { $0.key < $1.key }.map {
+        NotAttributable.Reason(reason: $0.key, grants: $0.value.grants, total: $0.value.total)
+      }
+      return NotAttributable(
+        currency: currency, grants: reasons.reduce(0) { $0 + $1.grants }, total: reasons.reduce(0) { $0 + $1.total },
+        reasons: reasons)
+    }
+    return AggregationResult(
+      keys: keys, groups: out, excluded: excluded, excludedCounts: excludedCounts, duplicates: duplicates,
+      notAttributable: na, unknownAreas: unknownAreas, placeSources: placeSources, grantsRead: grantsRead,
+      grantsCounted: grantsCounted, englishIndex: geography?.englishIndex,
+      attribution: geography == nil ? nil : geographyAttribution)
+  }
+
+  /// Median, minimum and maximum of a group: exact for whole amounts (integer sort, or a
+  /// Double-keyed sort with exact comparison on ties), approximate (rounded on output) once a
+  /// group holds parts of split grants.
+  static func order(_ acc: Accumulator) -> (Decimal, Decimal, Decimal) {
+    func median<T>(_ sorted: [T], _ value: (T) -> Decimal) -> (Decimal, Decimal, Decimal) {
+      let n = sorted.count
+      guard n > 0 else { return (0, 0, 0) }
+      let m = n % 2 == 1 ? value(sorted[n / 2]) : (value(sorted[n / 2 - 1]) + value(sorted[n / 2])) / 2
+      return (m, value(sorted[0]), value(sorted[n - 1]))
+    }
+    if acc.split {
+      var all = acc.splitParts
+      all += acc.scaledAmounts.map { Double($0) / 10_000 }
+      all += acc.otherAmounts.map(\.key)
+      all.sort()
+      return median(all) { Decimal($0).rounded(6) }
+    }
+    if acc.otherAmounts.isEmpty {
+      return median(acc.scaledAmounts.sorted()) { Amount.decimal(scaled: $0) }
+    }
+    var pairs = acc.otherAmounts
+    pairs += acc.scaledAmounts.map { (Double($0) / 10_000, Amount.decimal(scaled: $0)) }
+    pairs.sort { a, b in a.key != b.key ? a.key < b.key : a.value < b.value }
+    return median(pairs) { $0.value }
+  }
+
+  static func less(_ x: KeyValue, _ y: KeyValue, key: AggregationKey) -> Bool {
+    switch (x, y) {
+    case (.decile(let n1, _, let d1), .decile(let n2, _, let d2)):
+      return n1 == n2 ? d1 < d2 : n1 < n2
+    case (.text(let a), .text(let b)):
+      if key == .amountBand {
+        return (amountBands.firstIndex(of: a) ?? 99) < (amountBands.firstIndex(of: b) ?? 99)
+      }
+      return a < b
+    default:
+      return x.text < y.text
+    }
+  }
+
+  /// Aggregates `feeds` (in order) with `options`.
+  /// - Throws: ``FeedError`` when a feed or the geography cannot be read.
+  public static func aggregate(
+    _ feeds: [GrantFeed], options: AggregationOptions, progress: ((Int) -> Void)? = nil
+  ) throws -> AggregationResult {
+    var aggregator = try Aggregator(options: options)
+    for feed in feeds { try aggregator.aggregate(feed, progress: progress) }
+    return aggregator.result()
+  }
+}
+

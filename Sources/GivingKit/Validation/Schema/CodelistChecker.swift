@@ -1,0 +1,146 @@
+internal import Foundation
+
+/// Walks a raw schema document by `properties` and `items`, following `$ref`s within it.
+enum SchemaWalker {
+  static func deref(_ v: JSONValue, in root: JSONValue, depth: Int = 0) -> JSONValue {
+    guard depth < 32, case .string(let ref)? = v["$ref"], ref.hasPrefix("#") else { return v }
+    var node = root
+    for token in ref.dropFirst().split(separator: "/") {
+      let key = String(token).replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+      guard let next = node[key] else { return v }
+      node = next
+    }
+    return deref(node, in: root, depth: depth + 1)
+  }
+
+  /// The property schemas of an object schema (also those inside `oneOf`/`anyOf`/`allOf`).
+  static func properties(of schema: JSONValue, in root: JSONValue) -> [(String, JSONValue)] {
+    let s = deref(schema, in: root)
+    var out: [(String, JSONValue)] = []
+    for member in s["properties"]?.objectValue ?? JSONObject() {
+      out.append((member.key, deref(member.value, in: root)))
+    }
+    for k in ["oneOf", "anyOf", "allOf"] {
+      for branch in s[k]?.arrayValue ?? [] { out += properties(of: branch, in: root) }
+    }
+    return out
+  }
+
+  /// The schema of the items of an array schema, or the schema itself.
+  static func itemSchema(_ schema: JSONValue, in root: JSONValue) -> JSONValue? {
+    guard let items = schema["items"], items.objectValue != nil else { return nil }
+    return deref(items, in: root)
+  }
+}
+
+/// Values found outside a codelist at one path.
+public struct CodelistError: Sendable, Hashable, Codable {
+  /// The path without indexes: `grants/regrantType`.
+  public var path: String
+  /// The last key of the path: `regrantType`.
+  public var field: String
+  /// The codelist file: `regrantType.csv`.
+  public var codelist: String
+  /// Whether the schema marks the codelist open (`openCodelist: true`).
+  public var isOpen: Bool
+  /// The values not in the codelist, sorted and distinct.
+  public var values: [String]
+}
+
+/// Collects the values of codelist fields that are not in their codelist, as the official
+/// tool's `get_additional_codelist_values` (SPEC §3.1).
+public struct CodelistChecker: Sendable {
+  struct Field: Sendable {
+    var keys: [String]
+    var codelist: String
+    var isOpen: Bool
+    var codes: Set<String>
+  }
+
+  let fields: [Field]
+  private var found: [Set<String>]
+
+  /// Finds the codelist fields of the grant schema (with extensions merged) and loads their
+  /// codelists.
+  ///
+  /// - Throws: ``FeedError`` when a codelist file cannot be read, ``SchemaCompileError`` for
+  ///   an unknown extension.
+  public init(bundle: SchemaBundle = .standard, extensions: [String] = []) throws {
+    let validator = try SchemaValidator(bundle: bundle, extensions: extensions)
+    try self.init(validator: validator)
+  }
+
+  /// Uses the schemas of `validator`.
+  ///
+  /// - Throws: ``FeedError`` when a codelist file cannot be read.
+  public init(validator: SchemaValidator) throws {
+    let root = validator.grantSchemaJSON
+    var list: [(keys: [String], codelist: String, isOpen: Bool)] = []
+    func walk(_ schema: JSONValue, _ keys: [String], _ depth: Int) {
+      guard depth < 12 else { return }
+      for (name, sub) in SchemaWalker.properties(of: schema, in: root) {
+        let path = keys + [name]
+        var leaf = sub
+        if let items = SchemaWalker.itemSchema(sub, in: root) { leaf = items }
+        if case .string(let codelist)? = sub["codelist"] ?? leaf["codelist"] {
+          let open = (sub["openCodelist"] ?? leaf["openCodelist"])?.boolValue ?? false
+          list.append((path, codelist, open))
+        }
+        walk(leaf, path, depth + 1)
+      }
+    }
+    walk(root, [], 0)
+    var cache: [String: Set<String>] = [:]
+    var fields: [Field] = []
+    for entry in list {
+      if cache[entry.codelist] == nil {
+        var url = validator.bundle.directory.appendingPathComponent("codelists").appendingPathComponent(entry.codelist)
+        for id in validator.extensions where !FileManager.default.fileExists(atPath: url.path) {
+          url = SchemaValidator.extensionDirectory(validator.bundle, id).appendingPathComponent("codelists")
+            .appendingPathComponent(entry.codelist)
+        }
+        cache[entry.codelist] = try SchemaBundle.readCodelist(url)
+      }
+      fields.append(Field(keys: entry.keys, codelist: entry.codelist, isOpen: entry.isOpen, codes: cache[entry.codelist] ?? []))
+    }
+    self.fields = fields
+    found = Array(repeating: [], count: fields.count)
+  }
+
+  /// Records the codelist values of one grant.
+  public mutating func check(grant: JSONValue) {
+    for (i, field) in fields.enumerated() {
+      collect(grant, field.keys[...], i, field.codes)
+    }
+  }
+
+  private mutating func collect(_ v: JSONValue, _ keys: ArraySlice<String>, _ i: Int, _ codes: Set<String>) {
+    switch v {
+    case .array(let a):
+      for item in a { collect(item, keys, i, codes) }
+    case .object(let o):
+      guard let first = keys.first, let next = o[first] else { return }
+      collect(next, keys.dropFirst(), i, codes)
+    case .string(let s):
+      if keys.isEmpty && !codes.contains(s) { found[i].insert(s) }
+    default:
+      return
+    }
+  }
+
+  private func errors(open: Bool) -> [CodelistError] {
+    fields.indices.compactMap { i in
+      let f = fields[i]
+      guard f.isOpen == open, !found[i].isEmpty else { return nil }
+      return CodelistError(
+        path: (["grants"] + f.keys).joined(separator: "/"), field: f.keys.last ?? "", codelist: f.codelist,
+        isOpen: f.isOpen, values: found[i].sorted())
+    }
+  }
+
+  /// Bad values of closed codelists ("Codelist Errors"), one entry per path.
+  public var closedCodelistErrors: [CodelistError] { errors(open: false) }
+
+  /// Values not in open codelists (information only).
+  public var openCodelistValues: [CodelistError] { errors(open: true) }
+}

@@ -1,6 +1,6 @@
 public import ArgumentParser
 internal import Foundation
-public import GivingKit
+internal import GivingKit
 
 /// The output formats of `giving summary`.
 public enum SummaryFormat: String, Sendable, CaseIterable, ExpressibleByArgument {

@@ -155,8 +155,8 @@ public struct GrantsSummary: Sendable, Codable, Hashable {
       }
       if !awardDate.isEmpty {
         years[String(awardDate.unicodeScalars.prefix(4)), default: 0] += 1
-        if awardDate.unicodeScalars.lexicographicallyPrecedes(maxDate.unicodeScalars) == false { maxDate = awardDate }
-        if minDate.isEmpty || awardDate.unicodeScalars.lexicographicallyPrecedes(minDate.unicodeScalars) {
+        if !awardDate.utf8.lexicographicallyPrecedes(maxDate.utf8) { maxDate = awardDate }
+        if minDate.isEmpty || awardDate.utf8.lexicographicallyPrecedes(minDate.utf8) {
           minDate = awardDate
         }
       }

@@ -80,8 +80,14 @@ enum PythonDate {
   }
 
   static func parse(_ text: String) -> PythonDateParse {
-    var bytes = Array(text.utf8)
-    if let t = bytes.firstIndex(of: UInt8(ascii: "T")) { bytes.removeSubrange(t...) }
+    var text = text
+    return text.withUTF8 { buffer in
+      let end = buffer.firstIndex(of: UInt8(ascii: "T")) ?? buffer.count
+      return parse(UnsafeBufferPointer(rebasing: buffer[..<end]))
+    }
+  }
+
+  static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> PythonDateParse {
     func digit(_ i: Int) -> Int? {
       guard i < bytes.count, bytes[i] >= 48, bytes[i] <= 57 else { return nil }
       return Int(bytes[i] - 48)
@@ -203,8 +209,30 @@ enum PythonRules {
   /// Python `str.isspace` for one scalar.
   static func isSpace(_ s: Unicode.Scalar) -> Bool { s.properties.isWhitespace }
 
+  /// The UK register an org id names by its first seven characters (`GB-CHC-`, `GB-COH-`, any case).
+  enum GBRegister { case charity, company, other }
+
+  static func gbRegister(_ text: String) -> GBRegister {
+    var it = text.utf8.makeIterator()
+    for expected in "GB-C".utf8 {
+      guard let b = it.next(), b & 0xDF == expected & 0xDF, (b == 45) == (expected == 45) else { return .other }
+    }
+    guard let x = it.next(), let y = it.next(), it.next() == 45 else { return .other }
+    switch (x & 0xDF, y & 0xDF) {
+    case (72, 67): return .charity  // HC
+    case (79, 72): return .company  // OH
+    default: return .other
+    }
+  }
+
+  /// `text[7:]` in Python (code points).
+  static func dropFirst7(_ text: String) -> String {
+    String(String.UnicodeScalarView(text.unicodeScalars.dropFirst(7)))
+  }
+
   /// Python `int(text)` succeeds (whitespace, sign, digits with single underscores between them).
   static func parsesAsInt(_ text: String) -> Bool {
+    if !text.utf8.isEmpty && text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) { return true }
     var scalars = Array(text.unicodeScalars)
     while let f = scalars.first, isSpace(f) { scalars.removeFirst() }
     while let l = scalars.last, isSpace(l) { scalars.removeLast() }
@@ -226,7 +254,9 @@ enum PythonRules {
 
   /// The official `check_charity_number`: 6 or 7 characters that `int()` accepts.
   static func isCharityNumber(_ text: String) -> Bool {
-    let length = text.unicodeScalars.count
+    let bytes = text.utf8.count
+    if bytes < 6 || bytes > 28 { return false }  // 6–7 code points take 6–28 UTF-8 bytes
+    let length = bytes <= 7 && text.utf8.allSatisfy({ $0 < 128 }) ? bytes : text.unicodeScalars.count
     return (length == 6 || length == 7) && parsesAsInt(text)
   }
 

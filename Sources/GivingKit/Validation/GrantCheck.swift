@@ -28,7 +28,12 @@ public enum CheckCountStyle: String, Sendable, Codable {
 
 /// The verb joining the count to a heading, in singular and plural.
 public enum CheckVerb: String, Sendable, Codable {
-  case have, `do`, contain
+  /// "has" / "have"
+  case have
+  /// "does" / "do"
+  case `do`
+  /// "contains" / "contain"
+  case contain
 
   /// The verb agreeing with `count`.
   public func form(count: Int) -> String {
@@ -42,10 +47,14 @@ public enum CheckVerb: String, Sendable, Codable {
 
 /// A calendar day, as the checks compare dates (no time of day, no zone).
 public struct CheckDate: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+  /// The year (4 digits in data).
   public var year: Int
+  /// 1–12.
   public var month: Int
+  /// 1–31.
   public var day: Int
 
+  /// A day; not checked (use ``init(iso:)`` to read and check text).
   public init(year: Int, month: Int, day: Int) {
     self.year = year
     self.month = month
@@ -151,9 +160,11 @@ public final class CheckContext {
   /// The five dates of `grant` as the official `create_grant_dates_dict` reads them (cached per grant).
   /// - Throws: ``CheckSkip`` where the official function raises.
   func dates(of grant: Grant) throws -> GrantDates {
-    if cachedDatesIndex != grant.index || grant.index < 0 {
+    // Cached per grant the runner counted in; without a runner every call parses afresh.
+    guard grantCount > 0 else { return try GrantDates(grant.json) }
+    if cachedDatesIndex != grantCount {
       cachedDates = Result { try GrantDates(grant.json) }.mapError { $0 as? CheckSkip ?? CheckSkip("\($0)") }
-      cachedDatesIndex = grant.index
+      cachedDatesIndex = grantCount
     }
     return try cachedDates.get()
   }
@@ -163,15 +174,20 @@ public final class CheckContext {
 ///
 /// A check is fed every grant of one file in order (``process(_:)``), then asked for its
 /// ``result`` (`nil` when it found nothing).
-public protocol GrantCheck: AnyObject {
+public protocol GrantCheck: AnyObject, SendableMetatype {
   /// The official class name.
   static var id: String { get }
+  /// Accuracy or usefulness.
   static var category: CheckCategory { get }
   /// The official topic ("Grants", "Organisations", …).
   static var topic: String { get }
+  /// 100 for the checks the official tool lists first, else 0.
   static var importance: Int { get }
+  /// Which grants the percentage is taken over.
   static var relevance: CheckRelevance { get }
+  /// Whether the heading shows the raw count or a count/percentage.
   static var countStyle: CheckCountStyle { get }
+  /// The verb between the count and the heading ("have", "do", "contain").
   static var verb: CheckVerb { get }
   /// The heading without its count, e.g. "a value of £0".
   static var heading: String { get }
@@ -213,9 +229,6 @@ public class CheckState {
     if let observer = context.observer { observer(checkID, grant, path) }
     if locations.count < context.locationLimit { locations.append("grants/\(grant.index)/\(path)") }
   }
-
-  /// Notes a location without counting it (the official engine sometimes does this).
-  func noteOnly(_ grant: Grant, _ path: String) { note(grant, path) }
 
   /// The standard result for check type `C`.
   func standardResult<C: GrantCheck>(_ type: C.Type) -> CheckResult? {
@@ -275,7 +288,7 @@ enum HeadingRenderer {
 /// The registry of every check, in the official order.
 public enum GrantChecks {
   /// All 36 checks: the 21 accuracy checks then the 15 usefulness checks, in the official order.
-  nonisolated(unsafe) public static let all: [any GrantCheck.Type] = [
+  public static let all: [any GrantCheck.Type] = [
     ZeroAmountTest.self, FundingOrgUnrecognisedPrefix.self, RecipientOrgUnrecognisedPrefix.self,
     RecipientOrgCharityNumber.self, RecipientOrgCompanyNumber.self, OrganizationIdLooksInvalid.self,
     OrganizationIdUnexpectedChars.self, GrantIdUnexpectedChars.self, MoreThanOneFundingOrg.self,

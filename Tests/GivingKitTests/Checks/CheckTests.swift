@@ -34,6 +34,7 @@ func g(_ body: String, id: String = "360G-x-1") -> String {
   static let cases: [CheckCase] = [
     CheckCase(check: "ZeroAmountTest", grants: [g(#""amountAwarded": 0"#), g(#""amountAwarded": 0.00"#), g(#""amountAwarded": 5"#)], count: 2, location: "grants/0/amountAwarded"),
     CheckCase(check: "ZeroAmountTest", grants: [g(#""amountAwarded": "0""#)], count: nil),
+    CheckCase(check: "ZeroAmountTest", grants: [g(#""amountAwarded": false"#)], count: 1),
     CheckCase(check: "FundingOrgUnrecognisedPrefix", grants: [#"{"id": "a", "fundingOrganization": [{"id": "XX-1"}, {"id": "YY-2"}]}"#], count: 1, location: "grants/0/fundingOrganization/0/id"),
     CheckCase(check: "FundingOrgUnrecognisedPrefix", grants: [#"{"id": "a", "fundingOrganization": [{"id": "gb-chcX1"}, {"id": "360gfoo"}]}"#], count: nil),
     CheckCase(check: "RecipientOrgUnrecognisedPrefix", grants: [#"{"id": "a", "recipientOrganization": [{"id": "RUBBISH-COH-1"}]}"#], count: 1),
@@ -45,6 +46,7 @@ func g(_ body: String, id: String = "360G-x-1") -> String {
     CheckCase(check: "GrantIdUnexpectedChars", grants: [g("", id: "360G-a\\n1"), g("")], count: 1, location: "grants/0/id"),
     CheckCase(check: "LooksLikeEmail", grants: [g(#""description": "write to a.b@example.org", "email": "x@y.org", "contactEmail": "z@y.org", "classifications": [{"title": "me@there.co.uk"}]"#)], count: 3),
     CheckCase(check: "LooksLikeEmail", grants: [g(#""description": "a@b, @example.org, a@.x, x@y.""#)], count: nil),
+    CheckCase(check: "LooksLikeEmail", grants: [#"{"id": "a", "description": "me@x.org", "description": "none", "Full name": "n@x.org"}"#], count: 1, location: "grants/0/Full name"),
     CheckCase(check: "ImpossibleDates", grants: [g(#""awardDate": "2021-02-29""#), g(#""awardDate": "2020-02-29T10:00:00Z""#), g(#""awardDate": "2021-09-31T00:00:00+00:00""#), g(#""awardDate": "2021-13-01""#), g(#""awardDate": "2021-09""#)], count: 2, location: "grants/0/awardDate"),
     CheckCase(check: "PlannedStartDateBeforeEndDate", grants: [g(#""plannedDates": [{"startDate": "2021-05-02", "endDate": "2021-05-01"}]"#), g(#""plannedDates": [{"startDate": "2021-05", "endDate": "2021-04-01"}]"#)], count: 1, location: "grants/0/plannedDates/0/startDate"),
     CheckCase(check: "ActualStartDateBeforeEndDate", grants: [g(#""actualDates": [{"startDate": "2021-05-02", "endDate": "2021-05-01"}]"#)], count: 1),

@@ -25,33 +25,55 @@ public final class LooksLikeEmail: CheckState, GrantCheck {
 
   public func process(_ grant: Grant) throws {
     guard grant.json.objectValue != nil else { throw CheckSkip("grant is not an object") }
+    guard Self.mayHoldEmail(grant.json) else { return }
     var path: [String] = []
-    scan(grant.json, &path, grant)
+    var owners: [(JSONObject, Int)] = []
+    scan(grant.json, &path, &owners, grant)
   }
 
   public var result: CheckResult? { standardResult(Self.self) }
 
-  private func scan(_ value: JSONValue, _ path: inout [String], _ grant: Grant) {
+  /// Whether any string value contains '@' (no allocation): most grants skip the full walk.
+  private static func mayHoldEmail(_ value: JSONValue) -> Bool {
+    switch value {
+    case .string(let text): return text.utf8.contains(UInt8(ascii: "@"))
+    case .object(let object):
+      for member in object.members where mayHoldEmail(member.value) { return true }
+      return false
+    case .array(let items):
+      for item in items where mayHoldEmail(item) { return true }
+      return false
+    default: return false
+    }
+  }
+
+  /// Walks the grant like the official `flatten_dict`; a path is built only for a matching value.
+  /// `owners` holds, for each object level on the path, its members and the member's position,
+  /// so a value under a repeated key (which Python drops) can be recognised on a match.
+  private func scan(_ value: JSONValue, _ path: inout [String], _ owners: inout [(JSONObject, Int)], _ grant: Grant) {
     switch value {
     case .string(let text):
       guard PythonRules.looksLikeEmail(text) else { return }
+      for (object, n) in owners where object.members[(n + 1)...].contains(where: { $0.key == object.members[n].key }) {
+        return  // under a repeated key: Python keeps only the last one
+      }
       let joined = path.joined(separator: "/")
       if joined.contains("email") { return }
       count += 1
       note(grant, joined)
     case .object(let object):
       for (n, member) in object.members.enumerated() {
-        // a repeated key: Python keeps the last one only
-        if object.members[(n + 1)...].contains(where: { $0.key == member.key }) { continue }
         path.append(member.key)
-        scan(member.value, &path, grant)
+        owners.append((object, n))
+        scan(member.value, &path, &owners, grant)
+        owners.removeLast()
         path.removeLast()
       }
     case .array(let items) where !path.isEmpty:
       for (n, item) in items.enumerated() {
         if case .array = item { continue }  // a list inside a list is not flattened
         path.append(String(n))
-        scan(item, &path, grant)
+        scan(item, &path, &owners, grant)
         path.removeLast()
       }
     default:

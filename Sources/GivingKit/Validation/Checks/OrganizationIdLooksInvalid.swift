@@ -34,15 +34,14 @@ public final class OrganizationIdLooksInvalid: CheckState, GrantCheck {
         guard let object = org.objectValue else { throw CheckSkip("'\(key)/\(n)' is not an object") }
         guard let id = object["id"], id.isTruthy else { continue }
         guard let text = id.stringValue else { throw CheckSkip("'\(key)/\(n)/id' is not a string") }
-        let upper = text.uppercased()
-        let rest = String(String.UnicodeScalarView(text.unicodeScalars.dropFirst(7)))
-        if upper.hasPrefix("GB-CHC-") {
-          if !PythonRules.isCharityNumber(rest) {
+        let register = PythonRules.gbRegister(text)
+        if register == .charity {
+          if !PythonRules.isCharityNumber(PythonRules.dropFirst7(text)) {
             count += 1
             note(grant, "\(key)/\(n)/id")
           }
-        } else if upper.hasPrefix("GB-COH-") {
-          if !PythonRules.isCompanyNumber(rest) {
+        } else if register == .company {
+          if !PythonRules.isCompanyNumber(PythonRules.dropFirst7(text)) {
             count += 1
             note(grant, "\(key)/\(n)/id")
           }

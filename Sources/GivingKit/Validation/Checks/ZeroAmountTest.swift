@@ -24,7 +24,12 @@ public final class ZeroAmountTest: CheckState, GrantCheck {
   public required override init(context: CheckContext) { super.init(context: context) }
 
   public func process(_ grant: Grant) throws {
-    guard case .number(let amount)? = grant.json["amountAwarded"], amount.isZero else { return }
+    guard let object = grant.json.objectValue, let amount = object["amountAwarded"] else { return }
+    switch amount {
+    case .number(let n) where n.isZero: break
+    case .bool(false): break  // Python: False == 0
+    default: return
+    }
     count += 1
     note(grant, "amountAwarded")
   }

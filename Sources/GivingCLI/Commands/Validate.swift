@@ -68,7 +68,7 @@ extension Giving {
       switch format {
       case .json:
         let limit = all ? nil : maxLocations.flatMap { $0 == 0 ? nil : $0 }
-        try ValidationReportWriter(now: today, maxLocations: limit).write(reports) { terminal.write($0) }
+        try ValidationReportWriter(now: today, maxLocations: limit, pathPrefix: Terminal.workingDirectoryPrefix).write(reports) { terminal.write($0) }
       case .text:
         let limit = all ? nil : (maxLocations.map { $0 == 0 ? Int.max : $0 } ?? 10)
         let printer = ValidationPrinter(terminal: terminal, maxLocations: limit)

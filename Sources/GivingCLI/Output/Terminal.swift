@@ -22,8 +22,16 @@ final class Terminal {
     usesColour ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
   }
 
+  /// The working directory with a trailing slash: removed from paths so they read as given.
+  static let workingDirectoryPrefix = FileManager.default.currentDirectoryPath + "/"
+
+  /// `text` with absolute paths under the working directory made relative.
+  static func shorten(_ text: String) -> String {
+    text.replacingOccurrences(of: workingDirectoryPrefix, with: "")
+  }
+
   func line(_ text: String = "") {
-    buffer.append(contentsOf: text.utf8)
+    buffer.append(contentsOf: Terminal.shorten(text).utf8)
     buffer.append(UInt8(ascii: "\n"))
     if buffer.count > 1 << 16 { flush() }
   }

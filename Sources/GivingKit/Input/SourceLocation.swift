@@ -30,7 +30,9 @@ public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertib
       return column.map { "\(file):\(line):\($0)" } ?? "\(file):\(line)"
     }
     var text = file
-    if let sheet { text += " [\(sheet)]" }
+    // A CSV file's only sheet is named after the file: don't say it twice.
+    let stem = file.split(separator: "/").last.map { $0.split(separator: ".").dropLast().joined(separator: ".") }
+    if let sheet, sheet != stem { text += " [\(sheet)]" }
     if let columnLetter, let row {
       text += " \(columnLetter)\(row)"
     } else if let row {

@@ -6,9 +6,19 @@ public struct ValidationReportWriter {
   /// At most this many locations per schema-error kind or check (`nil`: all).
   public var maxLocations: Int?
 
-  public init(now: CheckDate, maxLocations: Int? = nil) {
+  /// Removed from the front of every file path written (the working directory, so paths read
+  /// as the user gave them).
+  public var pathPrefix: String?
+
+  public init(now: CheckDate, maxLocations: Int? = nil, pathPrefix: String? = nil) {
     self.now = now
     self.maxLocations = maxLocations
+    self.pathPrefix = pathPrefix
+  }
+
+  private func display(_ path: String) -> String {
+    guard let pathPrefix, path.hasPrefix(pathPrefix) else { return path }
+    return String(path.dropFirst(pathPrefix.count))
   }
 
   /// Writes `{"now": …, "valid": …, "files": [ … ]}` through `emit`, in chunks.
@@ -38,10 +48,10 @@ public struct ValidationReportWriter {
   private func string(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
   private func int(_ n: Int) -> JSONValue { .number(JSONNumber(n)) }
 
-  static func json(_ location: SourceLocation?) -> JSONValue {
+  func json(_ location: SourceLocation?) -> JSONValue {
     guard let location else { return .null }
     var object = JSONObject()
-    object["file"] = .string(location.file)
+    object["file"] = .string(display(location.file))
     if let sheet = location.sheet { object["sheet"] = .string(sheet) }
     if let row = location.row { object["row"] = .number(JSONNumber(row)) }
     if let letter = location.columnLetter { object["columnLetter"] = .string(letter) }
@@ -54,7 +64,7 @@ public struct ValidationReportWriter {
   private func write(_ report: ValidationReport, into out: inout [UInt8], emit: ([UInt8]) throws -> Void) throws {
     out.append(UInt8(ascii: "{"))
     key("file", &out, first: true)
-    value(.string(report.file), &out)
+    value(.string(display(report.file)), &out)
     key("format", &out)
     value(string(report.format?.rawValue), &out)
     key("encoding", &out)
@@ -67,7 +77,7 @@ public struct ValidationReportWriter {
       key("error", &out)
       value(
         .object([
-          "kind": .string(report.refusal?.rawValue ?? "unreadable"), "message": .string(error.description),
+          "kind": .string(report.refusal?.rawValue ?? "unreadable"), "message": .string(display(error.description)),
         ]), &out)
       out.append(UInt8(ascii: "}"))
       return
@@ -101,7 +111,7 @@ public struct ValidationReportWriter {
         "message": .string(e.message),
       ]
       object["value"] = e.value ?? .null
-      object["location"] = Self.json(report.location(of: finding))
+      object["location"] = json(report.location(of: finding))
       value(.object(object), &out)
       if out.count > 1 << 20 {
         try emit(out)
@@ -152,7 +162,7 @@ public struct ValidationReportWriter {
         value(
           .object([
             "path": .string(report.path(of: occurrence)),
-            "location": Self.json(report.sources.resolve(occurrence.place)),
+            "location": json(report.sources.resolve(occurrence.place)),
           ]), &out)
         if out.count > 1 << 20 {
           try emit(out)
@@ -181,7 +191,7 @@ public struct ValidationReportWriter {
     value(
       .array(
         report.conversionWarnings.map { w in
-          .object(["message": .string(w.message), "locations": .array(w.locations.map(Self.json))])
+          .object(["message": .string(w.message), "locations": .array(w.locations.map(json))])
         }), &out)
     out.append(UInt8(ascii: "}"))
   }

@@ -57,7 +57,14 @@ public struct CodelistChecker: Sendable {
     var codes: Set<String>
   }
 
+  /// The codelist paths as a tree of keys, so one walk of a grant visits each of them.
+  final class Trie: @unchecked Sendable {
+    var children: [String: Trie] = [:]
+    var field = -1
+  }
+
   let fields: [Field]
+  let trie: Trie
   private var found: [Set<String>]
 
   /// Finds the codelist fields of the grant schema (with extensions merged) and loads their
@@ -104,6 +111,21 @@ public struct CodelistChecker: Sendable {
       fields.append(Field(keys: entry.keys, codelist: entry.codelist, isOpen: entry.isOpen, codes: cache[entry.codelist] ?? []))
     }
     self.fields = fields
+    let trie = Trie()
+    for (i, f) in fields.enumerated() {
+      var node = trie
+      for k in f.keys {
+        if let next = node.children[k] {
+          node = next
+        } else {
+          let next = Trie()
+          node.children[k] = next
+          node = next
+        }
+      }
+      node.field = i
+    }
+    self.trie = trie
     found = Array(repeating: [], count: fields.count)
   }
 
@@ -158,20 +180,21 @@ public struct CodelistChecker: Sendable {
 
   /// Records the codelist values of one grant.
   public mutating func check(grant: JSONValue) {
-    for (i, field) in fields.enumerated() {
-      collect(grant, field.keys[...], i, field.codes)
-    }
+    collect(grant, trie)
   }
 
-  private mutating func collect(_ v: JSONValue, _ keys: ArraySlice<String>, _ i: Int, _ codes: Set<String>) {
+  private mutating func collect(_ v: JSONValue, _ node: Trie) {
     switch v {
     case .array(let a):
-      for item in a { collect(item, keys, i, codes) }
+      for item in a { collect(item, node) }
     case .object(let o):
-      guard let first = keys.first, let next = o[first] else { return }
-      collect(next, keys.dropFirst(), i, codes)
+      guard !node.children.isEmpty else { return }
+      for member in o.members {
+        if let child = node.children[member.key] { collect(member.value, child) }
+      }
     case .string(let s):
-      if keys.isEmpty && !codes.contains(s) { found[i].insert(s) }
+      let i = node.field
+      if i >= 0 && !fields[i].codes.contains(s) { found[i].insert(s) }
     default:
       return
     }

@@ -91,7 +91,10 @@ enum FormatKind: Sendable {
 }
 
 /// One compiled schema object. Subschemas are indexes into ``JSONSchema/nodes``.
-struct SchemaNode: Sendable {
+///
+/// A class so that visiting a node costs one reference, not a copy of every field; nodes are
+/// never changed once the schema is compiled.
+final class SchemaNode: @unchecked Sendable {
   var raw: JSONValue = .null
   var keywords: [SchemaKeyword] = []
   var alwaysFalse = false
@@ -368,13 +371,12 @@ final class SchemaCompiler {
     let k = key(doc, pointer)
     if let existing = index[k] { return existing }
     let me = nodes.count
-    nodes.append(SchemaNode())
+    let node = SchemaNode()
+    nodes.append(node)
     index[k] = me
-    var node = SchemaNode()
     node.raw = value
     guard case .object(let o) = value else {
       if case .bool(false) = value { node.alwaysFalse = true }
-      nodes[me] = node
       return me
     }
     func sub(_ v: JSONValue, _ path: [String]) throws -> Int {
@@ -383,9 +385,7 @@ final class SchemaCompiler {
     if case .string(let ref)? = o["$ref"] {
       // Draft 4: a $ref replaces all its siblings.
       node.keywords = [.ref]
-      nodes[me] = node
-      let target = try resolve(ref: ref, base: base)
-      nodes[me].ref = target
+      node.ref = try resolve(ref: ref, base: base)
       return me
     }
     if case .string(let t)? = o["title"] { node.title = t }
@@ -485,8 +485,6 @@ final class SchemaCompiler {
       }
       if use && !node.keywords.contains(kw) { node.keywords.append(kw) }
     }
-    // Definitions are compiled too, so that every subschema is reachable by reference.
-    nodes[me] = node
     return me
   }
 

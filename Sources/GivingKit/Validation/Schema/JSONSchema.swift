@@ -90,11 +90,15 @@ enum FormatKind: Sendable {
   case dateTime, uri, other
 }
 
-/// One compiled schema object. Subschemas are indexes into ``JSONSchema/nodes``.
-///
-/// A class so that visiting a node costs one reference, not a copy of every field; nodes are
-/// never changed once the schema is compiled.
-final class SchemaNode: @unchecked Sendable {
+/// One compiled schema object, immutable: visiting it costs one reference, not a copy of
+/// every field, and reading its `let` fields needs no exclusivity checks.
+final class SchemaNode: Sendable {
+  let s: NodeSpec
+  init(_ s: NodeSpec) { self.s = s }
+}
+
+/// The keywords of one schema object. Subschemas are indexes into ``JSONSchema/nodes``.
+struct NodeSpec: @unchecked Sendable {
   var raw: JSONValue = .null
   var keywords: [SchemaKeyword] = []
   var alwaysFalse = false
@@ -202,7 +206,7 @@ public final class JSONSchema: Sendable {
     compiler.register(document: schema, uri: baseURI)
     let base = URIs.stripFragment(baseURI)
     root = try compiler.compile(doc: base, pointer: [], value: schema, base: compiler.baseOf(schema, parent: base))
-    nodes = compiler.nodes
+    nodes = compiler.nodes.map(SchemaNode.init)
     self.options = options
   }
 
@@ -223,7 +227,7 @@ public final class JSONSchema: Sendable {
   }
 
   /// The raw schema object of a compiled node (for the wording of errors).
-  func rawSchema(of node: Int) -> JSONValue { nodes[node].raw }
+  func rawSchema(of node: Int) -> JSONValue { nodes[node].s.raw }
 }
 
 /// The state of one validation: whether to collect issues or stop at the first, and the path.
@@ -259,7 +263,7 @@ public struct SchemaCompileError: Error, Sendable, CustomStringConvertible {
 // MARK: - Compiling
 
 final class SchemaCompiler {
-  var nodes: [SchemaNode] = []
+  var nodes: [NodeSpec] = []
   var index: [String: Int] = [:]
   var documents: [String: JSONValue] = [:]
   /// Absolute `id` URIs → (document, pointer).
@@ -371,9 +375,10 @@ final class SchemaCompiler {
     let k = key(doc, pointer)
     if let existing = index[k] { return existing }
     let me = nodes.count
-    let node = SchemaNode()
-    nodes.append(node)
+    nodes.append(NodeSpec())
     index[k] = me
+    var node = NodeSpec()
+    defer { nodes[me] = node }
     node.raw = value
     guard case .object(let o) = value else {
       if case .bool(false) = value { node.alwaysFalse = true }
@@ -385,6 +390,7 @@ final class SchemaCompiler {
     if case .string(let ref)? = o["$ref"] {
       // Draft 4: a $ref replaces all its siblings.
       node.keywords = [.ref]
+      nodes[me] = node
       node.ref = try resolve(ref: ref, base: base)
       return me
     }

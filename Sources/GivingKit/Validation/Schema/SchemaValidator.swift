@@ -109,10 +109,10 @@ public final class SchemaValidator: Sendable {
 
   /// Words an issue as libcove does.
   func error(from issue: SchemaIssue, in schema: JSONSchema) -> SchemaError {
-    Self.word(issue, node: schema.nodes[issue.node])
+    Self.word(issue, node: schema.nodes[issue.node].s)
   }
 
-  static func word(_ issue: SchemaIssue, node: SchemaNode) -> SchemaError {
+  static func word(_ issue: SchemaIssue, node: NodeSpec) -> SchemaError {
     let path = issue.path.map(\.description).joined(separator: "/")
     let pathNoNumber = issue.path.compactMap { c -> String? in
       if case .key(let k) = c { return k }
@@ -171,7 +171,7 @@ public final class SchemaValidator: Sendable {
   }
 
   /// jsonschema 3.2's own message.
-  static func defaultMessage(_ issue: SchemaIssue, node: SchemaNode) -> String {
+  static func defaultMessage(_ issue: SchemaIssue, node: NodeSpec) -> String {
     let r = PythonRepr.repr(issue.instance)
     let raw = node.raw
     func value(_ k: String) -> String { raw[k].map(PythonRepr.repr) ?? "None" }

@@ -13,12 +13,14 @@ extension JSONSchema {
     }
     if node.s.alwaysFalse { return false }
     var valid = true
-    for kw in node.s.keywords {
-      let ok = check(kw, node, n, v, &ev)
-      if !ok {
+    let keywords = node.s.keywords
+    var k = 0
+    while k < keywords.count {
+      if !check(keywords[k], node, n, v, &ev) {
         valid = false
         if !ev.collect { return false }
       }
+      k += 1
     }
     return valid
   }
@@ -138,11 +140,14 @@ extension JSONSchema {
           if !ok { valid = false; if !ev.collect { return false } }
         }
       } else if node.s.items >= 0 {
-        for (i, item) in a.enumerated() {
-          ev.path.append(.index(i))
-          let ok = evaluate(node.s.items, item, &ev)
-          ev.path.removeLast()
+        let items = node.s.items
+        var i = 0
+        while i < a.count {
+          if ev.collect { ev.path.append(.index(i)) }
+          let ok = evaluate(items, a[i], &ev)
+          if ev.collect { ev.path.removeLast() }
           if !ok { valid = false; if !ev.collect { return false } }
+          i += 1
         }
       }
       return valid
@@ -191,10 +196,15 @@ extension JSONSchema {
     case .required:
       guard case .object(let o) = v else { return true }
       var valid = true
-      for name in node.s.required where !Self.has(o, name) {
-        valid = false
-        if !ev.collect { return false }
-        ev.report(.required, n, v, property: name)
+      let required = node.s.required
+      var r = 0
+      while r < required.count {
+        if !Self.has(o, required[r]) {
+          valid = false
+          if !ev.collect { return false }
+          ev.report(.required, n, v, property: required[r])
+        }
+        r += 1
       }
       return valid
     case .properties:
@@ -276,9 +286,14 @@ extension JSONSchema {
 
   private func checkOneOf(_ node: SchemaNode, _ n: Int, _ v: JSONValue, _ ev: inout SchemaEvaluation) -> Bool {
     var validCount = 0
-    for sub in node.s.oneOf where isValid(sub, v) {
-      validCount += 1
-      if validCount > 1 { break }
+    let branches = node.s.oneOf
+    var b = 0
+    while b < branches.count {
+      if isValid(branches[b], v) {
+        validCount += 1
+        if validCount > 1 { break }
+      }
+      b += 1
     }
     if let title = options.grantOneOfTitle, node.s.title == title, case .object(let o) = v, ev.collect {
       let bothPresent = Self.has(o, "recipientOrganization") && Self.has(o, "recipientIndividual")
@@ -309,17 +324,19 @@ extension JSONSchema {
       // Walk the members from the last, so that a repeated key is validated once, as its
       // last value (the one Python keeps).
       var seen: UInt64 = 0
-      var i = o.members.count
+      let members = o.members
+      let index = node.s.propertyIndex
+      let list = node.s.propertyList
+      var i = members.count
       var found: [(Int, Int)] = []
       while i > 0 {
         i -= 1
-        guard let p = node.s.propertyIndex[o.members[i].key] else { continue }
+        guard let p = index[members[i].key] else { continue }
         let bit = UInt64(1) << UInt64(p)
         if seen & bit != 0 { continue }
         seen |= bit
         if !ev.collect {
-          let member = o.members[i]
-          if !evaluate(node.s.propertyList[p].node, member.value, &ev) { return false }
+          if !evaluate(list[p].node, members[i].value, &ev) { return false }
         } else {
           found.append((p, i))
         }
@@ -347,7 +364,12 @@ extension JSONSchema {
   }
 
   static func has(_ o: JSONObject, _ key: String) -> Bool {
-    for member in o.members where member.key == key { return true }
+    let members = o.members
+    var i = 0
+    while i < members.count {
+      if members[i].key == key { return true }
+      i += 1
+    }
     return false
   }
 

@@ -65,9 +65,14 @@ public struct AdditionalFieldsCollector: Sendable {
   private mutating func walk(_ v: JSONValue, _ tree: FieldTree) {
     switch v {
     case .array(let a):
-      for item in a { walk(item, tree) }
+      var i = 0
+      while i < a.count { walk(a[i], tree); i += 1 }
     case .object(let o):
-      for member in o.members {
+      let members = o.members
+      var i = 0
+      while i < members.count {
+        let member = members[i]
+        i += 1
         if let child = tree.children[member.key] {
           if child.children.isEmpty {
             // A leaf of the schema: anything below it is unknown.

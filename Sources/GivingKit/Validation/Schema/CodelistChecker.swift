@@ -186,11 +186,16 @@ public struct CodelistChecker: Sendable {
   private mutating func collect(_ v: JSONValue, _ node: Trie) {
     switch v {
     case .array(let a):
-      for item in a { collect(item, node) }
+      var i = 0
+      while i < a.count { collect(a[i], node); i += 1 }
     case .object(let o):
-      guard !node.children.isEmpty else { return }
-      for member in o.members {
-        if let child = node.children[member.key] { collect(member.value, child) }
+      let children = node.children
+      guard !children.isEmpty else { return }
+      let members = o.members
+      var i = 0
+      while i < members.count {
+        if let child = children[members[i].key] { collect(members[i].value, child) }
+        i += 1
       }
     case .string(let s):
       let i = node.field

@@ -300,12 +300,16 @@ enum StructuralHash {
       return UInt64(bitPattern: Int64(h.finalize()))
     case .array(let a):
       var h: UInt64 = 0x85EB_CA77_C2B2_AE63 &+ UInt64(a.count)
-      for item in a { h = mix(h ^ of(item)) }
+      var i = 0
+      while i < a.count { h = mix(h ^ of(a[i])); i += 1 }
       return h
     case .object(let o):
       var sum: UInt64 = 0
-      for m in o.members {
-        sum = sum &+ mix(of(.string(m.key)) &* 31 ^ of(m.value))
+      let members = o.members
+      var i = 0
+      while i < members.count {
+        sum = sum &+ mix(of(.string(members[i].key)) &* 31 ^ of(members[i].value))
+        i += 1
       }
       return mix(sum ^ UInt64(o.count))
     }

@@ -14,6 +14,8 @@ public struct AdditionalField: Sendable, Hashable, Codable {
 public struct AdditionalFieldsCollector: Sendable {
   final class FieldTree: @unchecked Sendable {
     var children: [String: FieldTree] = [:]
+    /// `/grants/recipientOrganization` (`""` for the package).
+    var path = ""
   }
 
   private let grantTree: FieldTree
@@ -40,31 +42,47 @@ public struct AdditionalFieldsCollector: Sendable {
     let package = validator.packageSchemaJSON
     packageTree = build(package, root: package, depth: 0)
     packageTree.children["grants"] = grantTree
+    func setPaths(_ tree: FieldTree, _ path: String, _ depth: Int) {
+      tree.path = path
+      guard depth < 16 else { return }
+      for (k, child) in tree.children { setPaths(child, path + "/" + k, depth + 1) }
+    }
+    setPaths(packageTree, "", 0)
   }
 
   /// Records the fields of one grant.
   public mutating func add(grant: JSONValue) {
-    walk(grant, grantTree, ["grants"])
+    walk(grant, grantTree)
   }
 
   /// Records the package's own members (not `grants`).
   public mutating func add(package: JSONObject) {
     var rest = package
     rest["grants"] = nil
-    walk(.object(rest), packageTree, [])
+    walk(.object(rest), packageTree)
   }
 
-  private mutating func walk(_ v: JSONValue, _ tree: FieldTree, _ path: [String]) {
+  private mutating func walk(_ v: JSONValue, _ tree: FieldTree) {
     switch v {
     case .array(let a):
-      for item in a { walk(item, tree, path) }
+      var i = 0
+      while i < a.count { walk(a[i], tree); i += 1 }
     case .object(let o):
-      for member in o.members {
+      let members = o.members
+      var i = 0
+      while i < members.count {
+        let member = members[i]
+        i += 1
         if let child = tree.children[member.key] {
-          walk(member.value, child, path + [member.key])
+          if child.children.isEmpty {
+            // A leaf of the schema: anything below it is unknown.
+            if case .object(let inner) = member.value, !inner.isEmpty { walk(member.value, child) }
+            if case .array(let inner) = member.value, !inner.isEmpty { walk(member.value, child) }
+          } else {
+            walk(member.value, child)
+          }
         } else {
-          let parent = path.isEmpty ? "" : "/" + path.joined(separator: "/")
-          counts[parent, default: [:]][member.key, default: 0] += 1
+          counts[tree.path, default: [:]][member.key, default: 0] += 1
         }
       }
     default:

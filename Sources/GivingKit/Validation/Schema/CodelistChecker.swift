@@ -57,7 +57,14 @@ public struct CodelistChecker: Sendable {
     var codes: Set<String>
   }
 
+  /// The codelist paths as a tree of keys, so one walk of a grant visits each of them.
+  final class Trie: @unchecked Sendable {
+    var children: [String: Trie] = [:]
+    var field = -1
+  }
+
   let fields: [Field]
+  let trie: Trie
   private var found: [Set<String>]
 
   /// Finds the codelist fields of the grant schema (with extensions merged) and loads their
@@ -99,30 +106,100 @@ public struct CodelistChecker: Sendable {
           url = SchemaValidator.extensionDirectory(validator.bundle, id).appendingPathComponent("codelists")
             .appendingPathComponent(entry.codelist)
         }
-        cache[entry.codelist] = try SchemaBundle.readCodelist(url)
+        cache[entry.codelist] = try Self.readCodes(url)
       }
       fields.append(Field(keys: entry.keys, codelist: entry.codelist, isOpen: entry.isOpen, codes: cache[entry.codelist] ?? []))
     }
     self.fields = fields
+    let trie = Trie()
+    for (i, f) in fields.enumerated() {
+      var node = trie
+      for k in f.keys {
+        if let next = node.children[k] {
+          node = next
+        } else {
+          let next = Trie()
+          node.children[k] = next
+          node = next
+        }
+      }
+      node.field = i
+    }
+    self.trie = trie
     found = Array(repeating: [], count: fields.count)
+  }
+
+  /// The `Code` column (the first) of a codelist CSV, quotes removed. Quoted fields may hold
+  /// commas and line breaks.
+  static func readCodes(_ url: URL) throws -> Set<String> {
+    let data: Data
+    do {
+      data = try Data(contentsOf: url)
+    } catch {
+      throw FeedError.unreadable(file: url.path, reason: FeedError.describe(error))
+    }
+    var codes = Set<String>()
+    var field: [UInt8] = []
+    var column = 0
+    var row = 0
+    var inQuotes = false
+    var i = data.startIndex
+    func endRecord() {
+      if row > 0, let code = String(bytes: field, encoding: .utf8), !code.isEmpty { codes.insert(code) }
+      field.removeAll()
+      column = 0
+      row += 1
+    }
+    while i < data.endIndex {
+      let c = data[i]
+      if inQuotes {
+        if c == UInt8(ascii: "\"") {
+          if i + 1 < data.endIndex && data[i + 1] == UInt8(ascii: "\"") {
+            if column == 0 { field.append(c) }
+            i += 1
+          } else {
+            inQuotes = false
+          }
+        } else if column == 0 {
+          field.append(c)
+        }
+      } else if c == UInt8(ascii: "\"") {
+        inQuotes = true
+      } else if c == UInt8(ascii: ",") {
+        column += 1
+      } else if c == 10 {
+        endRecord()
+      } else if c != 13 && column == 0 {
+        field.append(c)
+      }
+      i += 1
+    }
+    if !field.isEmpty || column > 0 { endRecord() }
+    return codes
   }
 
   /// Records the codelist values of one grant.
   public mutating func check(grant: JSONValue) {
-    for (i, field) in fields.enumerated() {
-      collect(grant, field.keys[...], i, field.codes)
-    }
+    collect(grant, trie)
   }
 
-  private mutating func collect(_ v: JSONValue, _ keys: ArraySlice<String>, _ i: Int, _ codes: Set<String>) {
+  private mutating func collect(_ v: JSONValue, _ node: Trie) {
     switch v {
     case .array(let a):
-      for item in a { collect(item, keys, i, codes) }
+      var i = 0
+      while i < a.count { collect(a[i], node); i += 1 }
     case .object(let o):
-      guard let first = keys.first, let next = o[first] else { return }
-      collect(next, keys.dropFirst(), i, codes)
+      let children = node.children
+      guard !children.isEmpty else { return }
+      let members = o.members
+      var i = 0
+      while i < members.count {
+        if let child = children[members[i].key] { collect(members[i].value, child) }
+        i += 1
+      }
     case .string(let s):
-      if keys.isEmpty && !codes.contains(s) { found[i].insert(s) }
+      let i = node.field
+      if i >= 0 && !fields[i].codes.contains(s) { found[i].insert(s) }
     default:
       return
     }

@@ -90,8 +90,15 @@ enum FormatKind: Sendable {
   case dateTime, uri, other
 }
 
-/// One compiled schema object. Subschemas are indexes into ``JSONSchema/nodes``.
-struct SchemaNode: Sendable {
+/// One compiled schema object, immutable: visiting it costs one reference, not a copy of
+/// every field, and reading its `let` fields needs no exclusivity checks.
+final class SchemaNode: Sendable {
+  let s: NodeSpec
+  init(_ s: NodeSpec) { self.s = s }
+}
+
+/// The keywords of one schema object. Subschemas are indexes into ``JSONSchema/nodes``.
+struct NodeSpec: @unchecked Sendable {
   var raw: JSONValue = .null
   var keywords: [SchemaKeyword] = []
   var alwaysFalse = false
@@ -199,7 +206,7 @@ public final class JSONSchema: Sendable {
     compiler.register(document: schema, uri: baseURI)
     let base = URIs.stripFragment(baseURI)
     root = try compiler.compile(doc: base, pointer: [], value: schema, base: compiler.baseOf(schema, parent: base))
-    nodes = compiler.nodes
+    nodes = compiler.nodes.map(SchemaNode.init)
     self.options = options
   }
 
@@ -220,7 +227,7 @@ public final class JSONSchema: Sendable {
   }
 
   /// The raw schema object of a compiled node (for the wording of errors).
-  func rawSchema(of node: Int) -> JSONValue { nodes[node].raw }
+  func rawSchema(of node: Int) -> JSONValue { nodes[node].s.raw }
 }
 
 /// The state of one validation: whether to collect issues or stop at the first, and the path.
@@ -256,7 +263,7 @@ public struct SchemaCompileError: Error, Sendable, CustomStringConvertible {
 // MARK: - Compiling
 
 final class SchemaCompiler {
-  var nodes: [SchemaNode] = []
+  var nodes: [NodeSpec] = []
   var index: [String: Int] = [:]
   var documents: [String: JSONValue] = [:]
   /// Absolute `id` URIs → (document, pointer).
@@ -368,13 +375,13 @@ final class SchemaCompiler {
     let k = key(doc, pointer)
     if let existing = index[k] { return existing }
     let me = nodes.count
-    nodes.append(SchemaNode())
+    nodes.append(NodeSpec())
     index[k] = me
-    var node = SchemaNode()
+    var node = NodeSpec()
+    defer { nodes[me] = node }
     node.raw = value
     guard case .object(let o) = value else {
       if case .bool(false) = value { node.alwaysFalse = true }
-      nodes[me] = node
       return me
     }
     func sub(_ v: JSONValue, _ path: [String]) throws -> Int {
@@ -384,8 +391,7 @@ final class SchemaCompiler {
       // Draft 4: a $ref replaces all its siblings.
       node.keywords = [.ref]
       nodes[me] = node
-      let target = try resolve(ref: ref, base: base)
-      nodes[me].ref = target
+      node.ref = try resolve(ref: ref, base: base)
       return me
     }
     if case .string(let t)? = o["title"] { node.title = t }
@@ -485,8 +491,6 @@ final class SchemaCompiler {
       }
       if use && !node.keywords.contains(kw) { node.keywords.append(kw) }
     }
-    // Definitions are compiled too, so that every subschema is reachable by reference.
-    nodes[me] = node
     return me
   }
 

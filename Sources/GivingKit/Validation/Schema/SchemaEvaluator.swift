@@ -5,33 +5,37 @@ extension JSONSchema {
   /// appends every issue found (otherwise stops at the first).
   func evaluate(_ n: Int, _ v: JSONValue, _ ev: inout SchemaEvaluation) -> Bool {
     let node = nodes[n]
-    if node.ref >= 0 {
+    if node.s.ref >= 0 {
       ev.depth += 1
       defer { ev.depth -= 1 }
       if ev.depth > 512 { return true }
-      return evaluate(node.ref, v, &ev)
+      return evaluate(node.s.ref, v, &ev)
     }
-    if node.alwaysFalse { return false }
+    if node.s.alwaysFalse { return false }
     var valid = true
-    for kw in node.keywords {
-      let ok = check(kw, node, n, v, &ev)
-      if !ok {
+    let keywords = node.s.keywords
+    var k = 0
+    while k < keywords.count {
+      if !check(keywords[k], node, n, v, &ev) {
         valid = false
         if !ev.collect { return false }
       }
+      k += 1
     }
     return valid
   }
 
   private func isType(_ v: JSONValue, _ types: TypeSet) -> Bool {
+    let bits = types.rawValue
     switch v {
-    case .null: types.contains(.null)
-    case .bool: types.contains(.boolean)
-    case .string: types.contains(.string)
-    case .array: types.contains(.array)
-    case .object: types.contains(.object)
+    case .null: return bits & TypeSet.null.rawValue != 0
+    case .bool: return bits & TypeSet.boolean.rawValue != 0
+    case .string: return bits & TypeSet.string.rawValue != 0
+    case .array: return bits & TypeSet.array.rawValue != 0
+    case .object: return bits & TypeSet.object.rawValue != 0
     case .number(let num):
-      types.contains(.number) || (types.contains(.integer) && Self.isIntegral(num))
+      return bits & TypeSet.number.rawValue != 0
+        || (bits & TypeSet.integer.rawValue != 0 && Self.isIntegral(num))
     }
   }
 
@@ -74,48 +78,48 @@ extension JSONSchema {
     case .ref:
       return true
     case .type:
-      if isType(v, node.types) { return true }
+      if isType(v, node.s.types) { return true }
       ev.report(.type, n, v)
       return false
     case .enum:
-      if let i = node.enumValues.firstIndex(of: v), ExactJSON.equal(node.enumValues[i], v) { return true }
-      if node.enumValues.count < 16, node.enumValues.contains(where: { ExactJSON.equal($0, v) }) { return true }
+      if let i = node.s.enumValues.firstIndex(of: v), ExactJSON.equal(node.s.enumValues[i], v) { return true }
+      if node.s.enumValues.count < 16, node.s.enumValues.contains(where: { ExactJSON.equal($0, v) }) { return true }
       ev.report(.enum, n, v)
       return false
     case .multipleOf:
-      guard case .number(let num) = v, let m = node.multipleOf else { return true }
+      guard case .number(let num) = v, let m = node.s.multipleOf else { return true }
       if Self.isMultiple(num, of: m) { return true }
       ev.report(.multipleOf, n, v)
       return false
     case .maximum:
-      guard case .number(let num) = v, let m = node.maximum else { return true }
+      guard case .number(let num) = v, let m = node.s.maximum else { return true }
       let c = Self.compare(num, m)
-      if c < 0 || (c == 0 && !node.exclusiveMaximum) { return true }
+      if c < 0 || (c == 0 && !node.s.exclusiveMaximum) { return true }
       ev.report(.maximum, n, v)
       return false
     case .minimum:
-      guard case .number(let num) = v, let m = node.minimum else { return true }
+      guard case .number(let num) = v, let m = node.s.minimum else { return true }
       let c = Self.compare(num, m)
-      if c > 0 || (c == 0 && !node.exclusiveMinimum) { return true }
+      if c > 0 || (c == 0 && !node.s.exclusiveMinimum) { return true }
       ev.report(.minimum, n, v)
       return false
     case .maxLength:
-      guard case .string(let s) = v, let m = node.maxLength else { return true }
+      guard case .string(let s) = v, let m = node.s.maxLength else { return true }
       if s.utf8.count <= m || s.unicodeScalars.count <= m { return true }
       ev.report(.maxLength, n, v)
       return false
     case .minLength:
-      guard case .string(let s) = v, let m = node.minLength else { return true }
+      guard case .string(let s) = v, let m = node.s.minLength else { return true }
       if s.unicodeScalars.count >= m { return true }
       ev.report(.minLength, n, v)
       return false
     case .pattern:
-      guard case .string(let s) = v, let p = node.pattern else { return true }
+      guard case .string(let s) = v, let p = node.s.pattern else { return true }
       if p.search(s) { return true }
       ev.report(.pattern, n, v)
       return false
     case .format:
-      guard case .string(let s) = v, let f = node.format else { return true }
+      guard case .string(let s) = v, let f = node.s.format else { return true }
       let ok: Bool
       switch f {
       case .dateTime: ok = Formats.isDateTime(s, caseSensitive: options.caseSensitiveDateTime)
@@ -128,47 +132,50 @@ extension JSONSchema {
     case .items:
       guard case .array(let a) = v else { return true }
       var valid = true
-      if let list = node.itemsArray {
+      if let list = node.s.itemsArray {
         for (i, item) in a.enumerated() where i < list.count {
           ev.path.append(.index(i))
           let ok = evaluate(list[i], item, &ev)
           ev.path.removeLast()
           if !ok { valid = false; if !ev.collect { return false } }
         }
-      } else if node.items >= 0 {
-        for (i, item) in a.enumerated() {
-          ev.path.append(.index(i))
-          let ok = evaluate(node.items, item, &ev)
-          ev.path.removeLast()
+      } else if node.s.items >= 0 {
+        let items = node.s.items
+        var i = 0
+        while i < a.count {
+          if ev.collect { ev.path.append(.index(i)) }
+          let ok = evaluate(items, a[i], &ev)
+          if ev.collect { ev.path.removeLast() }
           if !ok { valid = false; if !ev.collect { return false } }
+          i += 1
         }
       }
       return valid
     case .additionalItems:
-      guard case .array(let a) = v, let list = node.itemsArray, a.count > list.count else { return true }
-      if node.additionalItemsFalse {
+      guard case .array(let a) = v, let list = node.s.itemsArray, a.count > list.count else { return true }
+      if node.s.additionalItemsFalse {
         ev.report(.additionalItems, n, v)
         return false
       }
-      guard node.additionalItems >= 0 else { return true }
+      guard node.s.additionalItems >= 0 else { return true }
       var valid = true
       for i in list.count..<a.count {
         ev.path.append(.index(i))
-        let ok = evaluate(node.additionalItems, a[i], &ev)
+        let ok = evaluate(node.s.additionalItems, a[i], &ev)
         ev.path.removeLast()
         if !ok { valid = false; if !ev.collect { return false } }
       }
       return valid
     case .maxItems:
-      guard case .array(let a) = v, let m = node.maxItems, a.count > m else { return true }
+      guard case .array(let a) = v, let m = node.s.maxItems, a.count > m else { return true }
       ev.report(.maxItems, n, v)
       return false
     case .minItems:
-      guard case .array(let a) = v, let m = node.minItems, a.count < m else { return true }
+      guard case .array(let a) = v, let m = node.s.minItems, a.count < m else { return true }
       ev.report(.minItems, n, v)
       return false
     case .uniqueItems:
-      guard case .array(let a) = v, node.uniqueItems else { return true }
+      guard case .array(let a) = v, node.s.uniqueItems else { return true }
       if options.uniqueByID {
         let found = UniqueIDs.issues(of: a)
         if found.isEmpty { return true }
@@ -179,20 +186,25 @@ extension JSONSchema {
       ev.report(.uniqueItems, n, v)
       return false
     case .maxProperties:
-      guard case .object(let o) = v, let m = node.maxProperties, Self.distinctCount(o) > m else { return true }
+      guard case .object(let o) = v, let m = node.s.maxProperties, Self.distinctCount(o) > m else { return true }
       ev.report(.maxProperties, n, v)
       return false
     case .minProperties:
-      guard case .object(let o) = v, let m = node.minProperties, Self.distinctCount(o) < m else { return true }
+      guard case .object(let o) = v, let m = node.s.minProperties, Self.distinctCount(o) < m else { return true }
       ev.report(.minProperties, n, v)
       return false
     case .required:
       guard case .object(let o) = v else { return true }
       var valid = true
-      for name in node.required where !Self.has(o, name) {
-        valid = false
-        if !ev.collect { return false }
-        ev.report(.required, n, v, property: name)
+      let required = node.s.required
+      var r = 0
+      while r < required.count {
+        if !Self.has(o, required[r]) {
+          valid = false
+          if !ev.collect { return false }
+          ev.report(.required, n, v, property: required[r])
+        }
+        r += 1
       }
       return valid
     case .properties:
@@ -201,7 +213,7 @@ extension JSONSchema {
     case .patternProperties:
       guard !options.disablePatternProperties, case .object(let o) = v else { return true }
       var valid = true
-      for (matcher, sub) in node.patternProperties {
+      for (matcher, sub) in node.s.patternProperties {
         for member in o.members where matcher.search(member.key) {
           ev.path.append(.key(member.key))
           let ok = evaluate(sub, member.value, &ev)
@@ -214,15 +226,15 @@ extension JSONSchema {
       guard case .object(let o) = v else { return true }
       var valid = true
       var extras: [String] = []
-      for member in o.members where node.propertyIndex[member.key] == nil {
-        if node.patternProperties.contains(where: { $0.matcher.search(member.key) }) { continue }
-        if node.additionalPropertiesFalse {
+      for member in o.members where node.s.propertyIndex[member.key] == nil {
+        if node.s.patternProperties.contains(where: { $0.matcher.search(member.key) }) { continue }
+        if node.s.additionalPropertiesFalse {
           if !ev.collect { return false }
           extras.append(member.key)
           valid = false
-        } else if node.additionalProperties >= 0 {
+        } else if node.s.additionalProperties >= 0 {
           ev.path.append(.key(member.key))
-          let ok = evaluate(node.additionalProperties, member.value, &ev)
+          let ok = evaluate(node.s.additionalProperties, member.value, &ev)
           ev.path.removeLast()
           if !ok { valid = false; if !ev.collect { return false } }
         }
@@ -234,7 +246,7 @@ extension JSONSchema {
     case .dependencies:
       guard case .object(let o) = v else { return true }
       var valid = true
-      for dep in node.dependencies where Self.has(o, dep.name) {
+      for dep in node.s.dependencies where Self.has(o, dep.name) {
         if let names = dep.names {
           for name in names where !Self.has(o, name) {
             valid = false
@@ -249,19 +261,19 @@ extension JSONSchema {
       return valid
     case .allOf:
       var valid = true
-      for sub in node.allOf where !evaluate(sub, v, &ev) {
+      for sub in node.s.allOf where !evaluate(sub, v, &ev) {
         valid = false
         if !ev.collect { return false }
       }
       return valid
     case .anyOf:
-      for sub in node.anyOf where isValid(sub, v) { return true }
+      for sub in node.s.anyOf where isValid(sub, v) { return true }
       ev.report(.anyOf, n, v)
       return false
     case .oneOf:
       return checkOneOf(node, n, v, &ev)
     case .not:
-      if !isValid(node.not, v) { return true }
+      if !isValid(node.s.not, v) { return true }
       ev.report(.not, n, v)
       return false
     }
@@ -274,16 +286,21 @@ extension JSONSchema {
 
   private func checkOneOf(_ node: SchemaNode, _ n: Int, _ v: JSONValue, _ ev: inout SchemaEvaluation) -> Bool {
     var validCount = 0
-    for sub in node.oneOf where isValid(sub, v) {
-      validCount += 1
-      if validCount > 1 { break }
+    let branches = node.s.oneOf
+    var b = 0
+    while b < branches.count {
+      if isValid(branches[b], v) {
+        validCount += 1
+        if validCount > 1 { break }
+      }
+      b += 1
     }
-    if let title = options.grantOneOfTitle, node.title == title, case .object(let o) = v, ev.collect {
+    if let title = options.grantOneOfTitle, node.s.title == title, case .object(let o) = v, ev.collect {
       let bothPresent = Self.has(o, "recipientOrganization") && Self.has(o, "recipientIndividual")
       if validCount == 1 && !bothPresent { return true }
       let assumption = Self.has(o, "recipientIndividual") ? "recipientIndividual" : "recipientOrganization"
       let branch =
-        node.oneOf.first { nodes[$0].required.contains(assumption) } ?? node.oneOf.first ?? -1
+        node.s.oneOf.first { nodes[$0].s.required.contains(assumption) } ?? node.s.oneOf.first ?? -1
       if bothPresent {
         ev.report(.oneOf, n, v, errorId: "oneOf_each_required")
       }
@@ -302,22 +319,24 @@ extension JSONSchema {
 
   private func checkProperties(_ node: SchemaNode, _ o: JSONObject, _ ev: inout SchemaEvaluation) -> Bool {
     var valid = true
-    let count = node.propertyList.count
+    let count = node.s.propertyList.count
     if count <= 64 {
       // Walk the members from the last, so that a repeated key is validated once, as its
       // last value (the one Python keeps).
       var seen: UInt64 = 0
-      var i = o.members.count
+      let members = o.members
+      let index = node.s.propertyIndex
+      let list = node.s.propertyList
+      var i = members.count
       var found: [(Int, Int)] = []
       while i > 0 {
         i -= 1
-        guard let p = node.propertyIndex[o.members[i].key] else { continue }
+        guard let p = index[members[i].key] else { continue }
         let bit = UInt64(1) << UInt64(p)
         if seen & bit != 0 { continue }
         seen |= bit
         if !ev.collect {
-          let member = o.members[i]
-          if !evaluate(node.propertyList[p].node, member.value, &ev) { return false }
+          if !evaluate(list[p].node, members[i].value, &ev) { return false }
         } else {
           found.append((p, i))
         }
@@ -328,13 +347,13 @@ extension JSONSchema {
         for (p, m) in found {
           let member = o.members[m]
           ev.path.append(.key(member.key))
-          if !evaluate(node.propertyList[p].node, member.value, &ev) { valid = false }
+          if !evaluate(node.s.propertyList[p].node, member.value, &ev) { valid = false }
           ev.path.removeLast()
         }
       }
       return valid
     }
-    for (name, sub) in node.propertyList {
+    for (name, sub) in node.s.propertyList {
       guard let value = o[name] else { continue }
       ev.path.append(.key(name))
       let ok = evaluate(sub, value, &ev)
@@ -345,7 +364,12 @@ extension JSONSchema {
   }
 
   static func has(_ o: JSONObject, _ key: String) -> Bool {
-    for member in o.members where member.key == key { return true }
+    let members = o.members
+    var i = 0
+    while i < members.count {
+      if members[i].key == key { return true }
+      i += 1
+    }
     return false
   }
 

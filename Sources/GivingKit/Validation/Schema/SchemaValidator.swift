@@ -109,10 +109,10 @@ public final class SchemaValidator: Sendable {
 
   /// Words an issue as libcove does.
   func error(from issue: SchemaIssue, in schema: JSONSchema) -> SchemaError {
-    Self.word(issue, node: schema.nodes[issue.node])
+    Self.word(issue, node: schema.nodes[issue.node].s)
   }
 
-  static func word(_ issue: SchemaIssue, node: SchemaNode) -> SchemaError {
+  static func word(_ issue: SchemaIssue, node: NodeSpec) -> SchemaError {
     let path = issue.path.map(\.description).joined(separator: "/")
     let pathNoNumber = issue.path.compactMap { c -> String? in
       if case .key(let k) = c { return k }
@@ -171,7 +171,7 @@ public final class SchemaValidator: Sendable {
   }
 
   /// jsonschema 3.2's own message.
-  static func defaultMessage(_ issue: SchemaIssue, node: SchemaNode) -> String {
+  static func defaultMessage(_ issue: SchemaIssue, node: NodeSpec) -> String {
     let r = PythonRepr.repr(issue.instance)
     let raw = node.raw
     func value(_ k: String) -> String { raw[k].map(PythonRepr.repr) ?? "None" }
@@ -245,7 +245,7 @@ enum JSONMergePatch {
 public struct DuplicateIDTracker: Sendable {
   private var ids = Set<JSONValue>()
   private var duplicates = Set<JSONValue>()
-  private var wholeHashes = Set<Int>()
+  private var wholeHashes = Set<UInt64>()
   private var wholeDuplicate = false
   private var missingID = false
 
@@ -259,7 +259,7 @@ public struct DuplicateIDTracker: Sendable {
     } else {
       missingID = true
     }
-    if !wholeDuplicate && !wholeHashes.insert(grant.hashValue).inserted { wholeDuplicate = true }
+    if !wholeDuplicate && !wholeHashes.insert(StructuralHash.of(grant)).inserted { wholeDuplicate = true }
   }
 
   /// The `uniqueItems` errors at path `grants`.
@@ -278,5 +278,47 @@ public struct DuplicateIDTracker: Sendable {
         pathNoNumber: "grants", field: "grants", message: "Non-unique id values",
         messageType: "uniqueItems", value: $0, assumption: nil)
     }
+  }
+}
+
+/// A 64-bit hash of a JSON value that agrees with JSON Schema sameness (object member order
+/// ignored, `1.0` like `1`), cheaper than `Hashable` because numbers are hashed through
+/// `Double` (numbers closer than a `Double` can tell apart hash alike, which only matters
+/// for grants that are otherwise identical).
+enum StructuralHash {
+  static func of(_ v: JSONValue) -> UInt64 {
+    switch v {
+    case .null: return 0x9E37_79B9_7F4A_7C15
+    case .bool(let b): return b ? 0xC2B2_AE3D_27D4_EB4F : 0x1656_67B1_9E37_79F9
+    case .number(let n):
+      var d = Double(n.text) ?? 0
+      if d == 0 { d = 0 }
+      return mix(d.bitPattern ^ 0x27D4_EB2F_1656_67C5)
+    case .string(let s):
+      var h = Hasher()
+      h.combine(s)
+      return UInt64(bitPattern: Int64(h.finalize()))
+    case .array(let a):
+      var h: UInt64 = 0x85EB_CA77_C2B2_AE63 &+ UInt64(a.count)
+      var i = 0
+      while i < a.count { h = mix(h ^ of(a[i])); i += 1 }
+      return h
+    case .object(let o):
+      var sum: UInt64 = 0
+      let members = o.members
+      var i = 0
+      while i < members.count {
+        sum = sum &+ mix(of(.string(members[i].key)) &* 31 ^ of(members[i].value))
+        i += 1
+      }
+      return mix(sum ^ UInt64(o.count))
+    }
+  }
+
+  static func mix(_ x: UInt64) -> UInt64 {
+    var z = x &+ 0x9E37_79B9_7F4A_7C15
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
   }
 }

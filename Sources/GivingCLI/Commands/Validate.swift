@@ -1,12 +1,89 @@
 public import ArgumentParser
+internal import Foundation
+internal import GivingKit
 
 extension Giving {
-  /// Placeholder until the `validate` work lands.
+  /// `giving validate`: the official 360Giving checks, with every finding at its cell or line.
   public struct Validate: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(abstract: "(not yet available)")
+    public static let configuration = CommandConfiguration(
+      abstract: "Check files against the 360Giving schema and every Data Quality Tool check.",
+      discussion: """
+        Each file is validated on its own (several CSV files given together form one \
+        workbook). Exit codes: 0 every file valid, 1 some file has schema or codelist errors \
+        (with --strict, also accuracy notices), 2 some file could not be read, 64 usage.
+        """)
+
+    @Argument(help: ArgumentHelp("Files to validate: .json, .csv, .xlsx, .ods or .xml.", valueName: "file"))
+    var files: [String]
+
+    @Option(help: "Output: text (for people) or json (docs/report-format.md).")
+    var format: ReportFormat = .text
+
+    @Option(help: "The day the date checks take as today (YYYY-MM-DD; default: today).")
+    var now: String?
+
+    @Flag(help: "Exit 1 on accuracy (quality) notices too, not only on schema and codelist errors.")
+    var strict = false
+
+    @Flag(help: "List every location of every finding (text output lists 10 per finding by default).")
+    var all = false
+
+    @Option(help: "List at most this many locations per finding (default: 10 for text, all for json).")
+    var maxLocations: Int?
+
+    enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+      case text, json
+    }
+
     public init() {}
+
+    public func validate() throws {
+      if files.isEmpty { throw ValidationError("give at least one file to validate") }
+      if let now, CheckDate(iso: now) == nil {
+        throw ValidationError("--now must be a real date written YYYY-MM-DD, not '\(now)'")
+      }
+      if let maxLocations, maxLocations < 0 { throw ValidationError("--max-locations must be 0 or more") }
+    }
+
     public func run() async throws {
-      throw ValidationError("'giving validate' is not available yet")
+      let today = now.flatMap(CheckDate.init(iso:)) ?? CheckDate.today()
+      let validator = try FeedValidator(now: today)
+      var reports: [ValidationReport] = []
+      // CSV files together are the sheets of one workbook; every other file stands alone.
+      let csv = files.filter { $0.lowercased().hasSuffix(".csv") }
+      if !csv.isEmpty {
+        do {
+          reports.append(validator.validate(try GrantFeed(paths: csv, format: .csv)))
+        } catch let error as FeedError {
+          var report = ValidationReport(file: csv.joined(separator: ", "))
+          report.error = error
+          reports.append(report)
+        }
+      }
+      for file in files where !file.lowercased().hasSuffix(".csv") {
+        reports.append(validator.validate(path: file))
+      }
+
+      let terminal = Terminal()
+      switch format {
+      case .json:
+        let limit = all ? nil : maxLocations.flatMap { $0 == 0 ? nil : $0 }
+        try ValidationReportWriter(now: today, maxLocations: limit, pathPrefix: Terminal.workingDirectoryPrefix).write(reports) { terminal.write($0) }
+      case .text:
+        let limit = all ? nil : (maxLocations.map { $0 == 0 ? Int.max : $0 } ?? 10)
+        let printer = ValidationPrinter(terminal: terminal, maxLocations: limit)
+        for report in reports { printer.print(report) }
+      }
+      terminal.flush()
+      for report in reports where report.error != nil {
+        Diagnostics.error(report.error!.description)
+      }
+
+      if reports.contains(where: { $0.error != nil }) { throw ExitStatus.unreadable }
+      let failed = reports.contains { report in
+        !report.isValid || !report.codelistErrors.isEmpty || (strict && !report.checks(in: .quality).isEmpty)
+      }
+      if failed { throw ExitStatus.findings }
     }
   }
 }

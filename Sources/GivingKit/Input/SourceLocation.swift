@@ -30,7 +30,9 @@ public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertib
       return column.map { "\(file):\(line):\($0)" } ?? "\(file):\(line)"
     }
     var text = file
-    if let sheet { text += " [\(sheet)]" }
+    // A CSV file's only sheet is named after the file: don't say it twice.
+    let stem = file.split(separator: "/").last.map { $0.split(separator: ".").dropLast().joined(separator: ".") }
+    if let sheet, sheet != stem { text += " [\(sheet)]" }
     if let columnLetter, let row {
       text += " \(columnLetter)\(row)"
     } else if let row {
@@ -166,5 +168,81 @@ public struct FeedSources: Sendable, Hashable {
       file: sheet.file, sheet: sheet.name, row: Int(cell.row),
       columnLetter: SourceLocation.columnLetter(for: column),
       heading: sheet.headings.indices.contains(column) ? sheet.headings[column] : nil)
+  }
+}
+
+/// A compact, name-free record of where a value is, cheap enough to keep for every finding of
+/// a million-grant feed; ``FeedSources/resolve(_:)`` turns it into a ``SourceLocation``.
+public enum SourcePlace: Sendable, Hashable {
+  case text(file: Int32, position: TextPosition)
+  case cell(sheet: Int32, row: Int32, column: Int32)
+  case row(sheet: Int32, row: Int32)
+  case unknown
+}
+
+extension GrantSource {
+  /// Where the value at `path` (grant-relative, `/`-separated) of `json` is. A path with no
+  /// value of its own (a missing required field) falls back to its nearest present parent, and
+  /// for spreadsheets to the grant's first row.
+  public func place(of path: String, in json: JSONValue) -> SourcePlace {
+    switch self {
+    case .text(let file, let positions):
+      var components = path.split(separator: "/").map(String.init)
+      while true {
+        if let index = json.preorderIndex(of: components), positions.indices.contains(index) {
+          return .text(file: file, position: positions[index])
+        }
+        if components.isEmpty { return .unknown }
+        components.removeLast()
+      }
+    case .cells(let rows, let cells):
+      var prefix = Substring(path)
+      while !prefix.isEmpty {
+        if let cell = cells.first(where: { $0.path == prefix }) {
+          return .cell(sheet: cell.sheet, row: cell.row, column: cell.column)
+        }
+        // A parent object or item: the row of the first cell below it.
+        let dirPrefix = prefix + "/"
+        if let cell = cells.first(where: { $0.path.hasPrefix(dirPrefix) }) {
+          return .row(sheet: cell.sheet, row: cell.row)
+        }
+        guard let slash = prefix.lastIndex(of: "/") else { break }
+        prefix = prefix[..<slash]
+      }
+      if let row = rows.first { return .row(sheet: row.sheet, row: row.row) }
+      return .unknown
+    case .none:
+      return .unknown
+    }
+  }
+}
+
+extension FeedSources {
+  /// The full location a ``SourcePlace`` stands for, or `nil` for ``SourcePlace/unknown``.
+  public func resolve(_ place: SourcePlace) -> SourceLocation? {
+    switch place {
+    case .text(let file, let position):
+      return SourceLocation(
+        file: files.indices.contains(Int(file)) ? files[Int(file)] : "",
+        line: Int(position.line), column: Int(position.column))
+    case .cell(let sheet, let row, let column):
+      guard sheets.indices.contains(Int(sheet)) else { return nil }
+      return location(of: CellReference(path: "", sheet: Int(sheet), column: Int(column), row: Int(row)))
+    case .row(let sheet, let row):
+      guard sheets.indices.contains(Int(sheet)) else { return nil }
+      let s = sheets[Int(sheet)]
+      return SourceLocation(file: s.file, sheet: s.name, row: Int(row))
+    case .unknown:
+      return nil
+    }
+  }
+
+  /// The heading of the column a place is in, for spreadsheet cells.
+  public func heading(of place: SourcePlace) -> String? {
+    guard case .cell(let sheet, _, let column) = place, sheets.indices.contains(Int(sheet)) else {
+      return nil
+    }
+    let headings = sheets[Int(sheet)].headings
+    return headings.indices.contains(Int(column)) ? headings[Int(column)] : nil
   }
 }

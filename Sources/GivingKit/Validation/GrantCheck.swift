@@ -137,6 +137,9 @@ public final class CheckContext {
   public internal(set) var individualCount = 0
   /// Most JSON locations kept per check.
   public let locationLimit: Int
+  /// Called for every finding as it is made, with the check's id, the grant and the
+  /// grant-relative path: lets a caller record where the finding is while the grant is at hand.
+  public var observer: ((_ check: String, _ grant: Grant, _ path: String) -> Void)?
 
   private var cachedDatesIndex = -1
   private var cachedDates: Result<GrantDates, CheckSkip> = .success(GrantDates())
@@ -217,9 +220,13 @@ public class CheckState {
 
   init(context: CheckContext) { self.context = context }
 
+  /// The official class name of the concrete check (for ``CheckContext/observer``).
+  private(set) lazy var checkID: String = (type(of: self) as? any GrantCheck.Type)?.id ?? "\(type(of: self))"
+
   /// Records one finding location (`grants/N/` + `path`).
   func note(_ grant: Grant, _ path: String) {
     failed = true
+    if let observer = context.observer { observer(checkID, grant, path) }
     if locations.count < context.locationLimit { locations.append("grants/\(grant.index)/\(path)") }
   }
 

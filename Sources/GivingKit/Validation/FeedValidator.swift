@@ -1,0 +1,158 @@
+internal import Foundation
+
+/// Validates feeds the way the official 360Giving Data Quality Tool does — JSON Schema with
+/// libcove's adjustments, closed codelists, additional fields and the 36 additional checks —
+/// in one streaming pass, recording where every finding is.
+///
+/// ```swift
+/// let validator = try FeedValidator(now: CheckDate(year: 2026, month: 11, day: 25))
+/// let report = validator.validate(try GrantFeed(paths: ["grants.csv"]))
+/// print(report.isValid, report.schemaErrors.count)
+/// ```
+///
+/// Related 360Giving documentation: <https://dataquality.threesixtygiving.org/>
+public final class FeedValidator {
+  public let now: CheckDate
+  private let bundle: SchemaBundle
+  private var validators: [[String]: SchemaValidator] = [:]
+
+  /// - Throws: if the bundled schemas cannot be compiled (never for the bundled copy).
+  public init(now: CheckDate, bundle: SchemaBundle = .standard) throws {
+    self.now = now
+    self.bundle = bundle
+    validators[[]] = try SchemaValidator(bundle: bundle)
+  }
+
+  private func schemaValidator(extensions: [String]) throws -> SchemaValidator {
+    let known = extensions.filter { $0 == "dei" }
+    if let validator = validators[known] { return validator }
+    let validator = try SchemaValidator(bundle: bundle, extensions: known)
+    validators[known] = validator
+    return validator
+  }
+
+  /// Reads and validates one feed. Never throws: a file that cannot be read gives a report
+  /// whose ``ValidationReport/error`` says why and where.
+  public func validate(_ feed: GrantFeed) -> ValidationReport {
+    var report = ValidationReport(file: feed.files.map(\.path).joined(separator: ", "))
+    report.format = feed.format
+    do {
+      try validate(feed, into: &report)
+    } catch let error as FeedError {
+      report = ValidationReport(file: report.file)
+      report.format = feed.format
+      report.error = error
+    } catch {
+      report = ValidationReport(file: report.file)
+      report.error = .unreadable(file: report.file, reason: "\(error)")
+    }
+    return report
+  }
+
+  /// Validates a file named on the command line, refusing unknown formats as the official tool does.
+  public func validate(path: String) -> ValidationReport {
+    do {
+      return validate(try GrantFeed(paths: [path]))
+    } catch let error as FeedError {
+      var report = ValidationReport(file: path)
+      report.error = error
+      return report
+    } catch {
+      var report = ValidationReport(file: path)
+      report.error = .unreadable(file: path, reason: "\(error)")
+      return report
+    }
+  }
+
+  private func validate(_ feed: GrantFeed, into report: inout ValidationReport) throws {
+    // The package's `extensions` are only known once read; JSON packages usually put them
+    // before `grants`, spreadsheets in the Meta sheet. Start with the plain schema and, if the
+    // package declares `dei`, validate again with the patched schema (rare and small).
+    let first = try pass(feed, validator: try schemaValidator(extensions: []))
+    let extensions = first.extensions
+    if !extensions.isEmpty && extensions.contains("dei") {
+      report = try pass(feed, validator: try schemaValidator(extensions: extensions)).report
+    } else {
+      report = first.report
+    }
+  }
+
+  private func pass(_ feed: GrantFeed, validator: SchemaValidator) throws -> (report: ValidationReport, extensions: [String]) {
+    var report = ValidationReport(file: feed.files.map(\.path).joined(separator: ", "))
+    report.format = feed.format
+    var duplicates = DuplicateIDTracker()
+    var codelists = try CodelistChecker(validator: validator)
+    var additional = AdditionalFieldsCollector(validator: validator)
+    let runner = CheckRunner(now: now, locationLimit: 0)
+    var pathIDs: [String: Int32] = [:]
+    var paths: [String] = []
+    var occurrences: [String: [ValidationReport.Occurrence]] = [:]
+    var schemaFindings: [ValidationReport.SchemaFinding] = []
+
+    runner.context.observer = { check, grant, path in
+      let id: Int32
+      if let known = pathIDs[path] {
+        id = known
+      } else {
+        id = Int32(paths.count)
+        paths.append(path)
+        pathIDs[path] = id
+      }
+      occurrences[check, default: []].append(
+        ValidationReport.Occurrence(
+          grantIndex: Int32(truncatingIfNeeded: grant.index), pathID: id,
+          place: grant.source.place(of: path, in: grant.json)))
+    }
+
+    let feedReport = try feed.read { grant in
+      for error in validator.validate(grant: grant.json, index: grant.index) {
+        let prefix = "grants/\(grant.index)"
+        let relative = error.path == prefix ? "" : String(error.path.dropFirst(prefix.count + 1))
+        schemaFindings.append(
+          ValidationReport.SchemaFinding(
+            error: error, grantIndex: grant.index, place: grant.source.place(of: relative, in: grant.json)))
+      }
+      duplicates.add(grant: grant.json, index: grant.index)
+      codelists.check(grant: grant.json)
+      additional.add(grant: grant.json)
+      runner.process(grant)
+    }
+
+    // Package-level errors (missing `grants`, bad metadata), then duplicate ids.
+    for error in validator.validatePackage(
+      feedReport.package, hasGrants: feedReport.hasGrantsMember, grantCount: feedReport.grantCount)
+    {
+      let place = feedReport.packageSource.place(of: error.path, in: .object(feedReport.package))
+      schemaFindings.insert(ValidationReport.SchemaFinding(error: error, grantIndex: nil, place: place), at: 0)
+    }
+    for error in duplicates.errors() {
+      schemaFindings.append(ValidationReport.SchemaFinding(error: error, grantIndex: nil, place: .unknown))
+    }
+    additional.add(package: feedReport.package)
+
+    // Spreadsheet errors are named by the heading of their cell, as the official tool names them.
+    if feedReport.format != .json && feedReport.format != .xml {
+      for i in schemaFindings.indices {
+        if let heading = feedReport.sources.heading(of: schemaFindings[i].place) {
+          schemaFindings[i].error = schemaFindings[i].error.withHeading(heading)
+        }
+      }
+    }
+
+    report.encoding = feedReport.encoding
+    report.grants = feedReport.grantCount
+    report.schemaErrors = schemaFindings
+    report.codelistErrors = codelists.closedCodelistErrors
+    report.additionalFields = additional.fields()
+    report.additionalFieldsCount = additional.totalCount
+    report.conversionWarnings = feedReport.warnings
+    report.officialWouldSilence = runner.officialWouldSilence
+    report.paths = paths
+    report.sources = feedReport.sources
+    report.checks = runner.results().map { result in
+      ValidationReport.CheckFinding(result: result, occurrences: occurrences[result.type] ?? [])
+    }
+    let extensions = (feedReport.package["extensions"]?.arrayValue ?? []).compactMap(\.stringValue)
+    return (report, extensions)
+  }
+}

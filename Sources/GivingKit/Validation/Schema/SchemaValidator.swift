@@ -1,0 +1,324 @@
+internal import Foundation
+
+/// Validates 360Giving packages and grants against the official schemas exactly as the Data
+/// Quality Tool does (jsonschema 3.2 draft 4 with libcove's adjustments, SPEC §3.1).
+public final class SchemaValidator: Sendable {
+  /// The grant schema after extensions were merged in.
+  public let grantSchemaJSON: JSONValue
+  /// The package schema after extensions were merged in.
+  public let packageSchemaJSON: JSONValue
+  /// The extension ids applied.
+  public let extensions: [String]
+  let bundle: SchemaBundle
+  let grantSchema: JSONSchema
+  let packageSchema: JSONSchema
+
+  static let grantTitle = "360Giving Data Standard Schema"
+
+  /// Loads and compiles the schemas of `bundle`, with the named extensions merged in
+  /// (JSON merge patch, RFC 7386).
+  ///
+  /// - Throws: ``SchemaCompileError`` for an unknown extension or a schema that cannot be
+  ///   compiled; ``FeedError`` when an extension file cannot be read.
+  public init(bundle: SchemaBundle = .standard, extensions: [String] = []) throws {
+    self.bundle = bundle
+    self.extensions = extensions
+    var grant = bundle.grantSchema
+    for id in extensions {
+      let patchURL = Self.extensionDirectory(bundle, id).appendingPathComponent("360-giving-schema.patch.json")
+      guard FileManager.default.fileExists(atPath: patchURL.path) else {
+        throw SchemaCompileError(description: "unknown extension '\(id)'")
+      }
+      grant = JSONMergePatch.apply(try JSONValue(contentsOf: patchURL), to: grant)
+    }
+    grantSchemaJSON = grant
+    packageSchemaJSON = bundle.packageSchema
+    var options = SchemaOptions()
+    options.disablePatternProperties = true
+    options.caseSensitiveDateTime = true
+    options.uniqueByID = true
+    options.grantOneOfTitle = Self.grantTitle
+    grantSchema = try JSONSchema(
+      grant, baseURI: "urn:giving:360-giving-schema.json", documents: [:], loader: { _ in nil },
+      options: options)
+    // The package without its grants: they are validated one by one.
+    var package = bundle.packageSchema
+    if case .object(var o) = package {
+      if case .object(var props)? = o["properties"] {
+        props["grants"] = nil
+        o["properties"] = .object(props)
+      }
+      if case .array(let req)? = o["required"] {
+        o["required"] = .array(req.filter { $0 != .string("grants") })
+      }
+      package = .object(o)
+    }
+    packageSchema = try JSONSchema(
+      package, baseURI: "urn:giving:360-giving-package-schema.json", documents: [:],
+      loader: { _ in nil }, options: options)
+  }
+
+  static func extensionDirectory(_ bundle: SchemaBundle, _ id: String) -> URL {
+    bundle.directory.appendingPathComponent("extensions").appendingPathComponent(id)
+  }
+
+  /// The schema errors of one grant, with paths `grants/<index>/…`.
+  public func validate(grant: JSONValue, index: Int) -> [SchemaError] {
+    if grantSchema.isValid(grant) { return [] }
+    return grantSchema.issues(grant, at: [.key("grants"), .index(index)]).map { error(from: $0, in: grantSchema) }
+  }
+
+  /// The schema errors of the package around the grants: `grants` missing, empty or not an
+  /// array, `version`, `publisher`, dates and URLs of the package. Duplicate grant ids are
+  /// reported by ``DuplicateIDTracker``.
+  ///
+  /// - Parameters:
+  ///   - package: the package's members (its `grants` member, if present, is only checked
+  ///     for being a non-empty array).
+  ///   - hasGrants: whether the package has a `grants` member.
+  ///   - grantCount: how many grants it holds.
+  public func validatePackage(_ package: JSONObject, hasGrants: Bool, grantCount: Int) -> [SchemaError] {
+    var errors: [SchemaError] = []
+    var rest = package
+    let grants = package["grants"]
+    rest["grants"] = nil
+    if grants == nil && !hasGrants {
+      errors.append(
+        SchemaError(
+          validator: "required", errorId: nil, path: "", pathNoNumber: "", field: "grants",
+          message: "'grants' is missing but required", messageType: "required", value: nil,
+          assumption: nil, property: "grants"))
+    } else if let grants, grants.arrayValue == nil {
+      errors.append(
+        SchemaError(
+          validator: "type", errorId: nil, path: "grants", pathNoNumber: "grants", field: "grants",
+          message: "'grants' is not a JSON array", messageType: "array",
+          value: grants.isScalar ? grants : nil, assumption: nil, nullClause: true))
+    } else if (grants?.arrayValue?.count ?? grantCount) < 1 {
+      errors.append(
+        SchemaError(
+          validator: "minItems", errorId: nil, path: "grants", pathNoNumber: "grants", field: "grants",
+          message: "[] is too short", messageType: "minItems", value: nil, assumption: nil))
+    }
+    let value = JSONValue.object(rest)
+    if !packageSchema.isValid(value) {
+      errors += packageSchema.issues(value).map { error(from: $0, in: packageSchema) }
+    }
+    return errors
+  }
+
+  /// Words an issue as libcove does.
+  func error(from issue: SchemaIssue, in schema: JSONSchema) -> SchemaError {
+    Self.word(issue, node: schema.nodes[issue.node].s)
+  }
+
+  static func word(_ issue: SchemaIssue, node: NodeSpec) -> SchemaError {
+    let path = issue.path.map(\.description).joined(separator: "/")
+    let pathNoNumber = issue.path.compactMap { c -> String? in
+      if case .key(let k) = c { return k }
+      return nil
+    }.joined(separator: "/")
+    var header = issue.path.last?.description ?? ""
+    var isArrayElement = false
+    if case .index? = issue.path.last { isArrayElement = true }
+    var messageType = issue.keyword
+    var nullClause = false
+    var parent: String?
+    switch issue.keyword {
+    case "type":
+      messageType = node.typeNames.first ?? "type"
+      nullClause = !node.typeNames.contains("null")
+    case "format":
+      messageType = node.formatName
+    case "oneOf":
+      if case .object(let first)? = node.raw["oneOf"]?.arrayValue?.first,
+        first.count == 1, case .string(let f)? = first["format"]
+      {
+        messageType = f
+      }
+    case "required":
+      header = issue.property ?? header
+      isArrayElement = false
+      if issue.path.count > 2 {
+        switch issue.path[issue.path.count - 1] {
+        case .index: parent = issue.path[issue.path.count - 2].description
+        case .key(let k): parent = k
+        }
+      }
+    default:
+      break
+    }
+    var message: String
+    if issue.errorId == "oneOf_each_required" {
+      message = "Only 1 of recipientOrganization or recipientIndividual is permitted, but both are present"
+    } else if issue.keyword == "uniqueItems" {
+      message = issue.errorId == "uniqueItems_with_id" ? "Non-unique id values" : "Array has non-unique elements"
+    } else if let text = SchemaError.wording(
+      validator: issue.keyword, messageType: messageType, header: header,
+      isArrayElement: isArrayElement, nullClause: nullClause, parent: parent)
+    {
+      message = text
+    } else {
+      message = defaultMessage(issue, node: node)
+    }
+    if issue.keyword == "uniqueItems" { header = issue.path.last?.description ?? "" }
+    return SchemaError(
+      validator: issue.keyword, errorId: issue.errorId, path: path, pathNoNumber: pathNoNumber,
+      field: header, message: message, messageType: messageType,
+      value: issue.instance.isScalar ? issue.instance : nil, assumption: issue.assumption,
+      property: issue.property, isArrayElement: isArrayElement, nullClause: nullClause,
+      parent: parent)
+  }
+
+  /// jsonschema 3.2's own message.
+  static func defaultMessage(_ issue: SchemaIssue, node: NodeSpec) -> String {
+    let r = PythonRepr.repr(issue.instance)
+    let raw = node.raw
+    func value(_ k: String) -> String { raw[k].map(PythonRepr.repr) ?? "None" }
+    switch issue.keyword {
+    case "minItems", "minLength": return "\(r) is too short"
+    case "maxItems", "maxLength": return "\(r) is too long"
+    case "pattern": return "\(r) does not match \(value("pattern"))"
+    case "minimum":
+      return node.exclusiveMinimum
+        ? "\(r) is less than or equal to the minimum of \(value("minimum"))"
+        : "\(r) is less than the minimum of \(value("minimum"))"
+    case "maximum":
+      return node.exclusiveMaximum
+        ? "\(r) is greater than or equal to the maximum of \(value("maximum"))"
+        : "\(r) is greater than the maximum of \(value("maximum"))"
+    case "multipleOf": return "\(r) is not a multiple of \(value("multipleOf"))"
+    case "enum": return "\(r) is not one of \(value("enum"))"
+    case "type":
+      return "\(r) is not of type " + node.typeNames.map { PythonRepr.repr($0) }.joined(separator: ", ")
+    case "format": return "\(r) is not a \(value("format"))"
+    case "required": return "\(PythonRepr.repr(issue.property ?? "")) is a required property"
+    case "dependencies":
+      return "\(PythonRepr.repr(issue.property ?? "")) is a dependency of the property"
+    case "additionalProperties":
+      return "Additional properties are not allowed (\(issue.property ?? "") unexpected)"
+    case "additionalItems": return "Additional items are not allowed"
+    case "anyOf": return "\(r) is not valid under any of the given schemas"
+    case "oneOf":
+      return issue.errorId == "oneOf_each"
+        ? "\(r) is valid under each of the given schemas"
+        : "\(r) is not valid under any of the given schemas"
+    case "not": return "\(r) is not allowed for \(value("not"))"
+    case "minProperties": return "\(r) does not have enough properties"
+    case "maxProperties": return "\(r) has too many properties"
+    case "uniqueItems": return "\(r) has non-unique elements"
+    default: return "\(r) is not valid under \(issue.keyword)"
+    }
+  }
+}
+
+extension JSONValue {
+  /// Whether the value is neither an array nor an object.
+  var isScalar: Bool {
+    switch self {
+    case .array, .object: false
+    default: true
+    }
+  }
+}
+
+/// JSON merge patch (RFC 7386).
+enum JSONMergePatch {
+  static func apply(_ patch: JSONValue, to target: JSONValue) -> JSONValue {
+    guard case .object(let p) = patch else { return patch }
+    var result = target.objectValue ?? JSONObject()
+    for member in p.members {
+      if member.value.isNull {
+        result[member.key] = nil
+      } else {
+        result[member.key] = apply(member.value, to: result[member.key] ?? .null)
+      }
+    }
+    return .object(result)
+  }
+}
+
+/// Finds grants with the same `id` (or, when some grant has no id, grants that are entirely
+/// equal), as libcove's `unique_ids` on the package's `grants`, in one pass.
+///
+/// Memory: one entry per distinct id, plus one hash per grant (64 bits).
+public struct DuplicateIDTracker: Sendable {
+  private var ids = Set<JSONValue>()
+  private var duplicates = Set<JSONValue>()
+  private var wholeHashes = Set<UInt64>()
+  private var wholeDuplicate = false
+  private var missingID = false
+
+  /// An empty tracker.
+  public init() {}
+
+  /// Records one grant.
+  public mutating func add(grant: JSONValue, index: Int) {
+    if let id = UniqueIDs.id(of: grant) {
+      if !ids.insert(id).inserted { duplicates.insert(id) }
+    } else {
+      missingID = true
+    }
+    if !wholeDuplicate && !wholeHashes.insert(StructuralHash.of(grant)).inserted { wholeDuplicate = true }
+  }
+
+  /// The `uniqueItems` errors at path `grants`.
+  public func errors() -> [SchemaError] {
+    if missingID && wholeDuplicate {
+      return [
+        SchemaError(
+          validator: "uniqueItems", errorId: "uniqueItems_no_ids", path: "grants",
+          pathNoNumber: "grants", field: "grants", message: "Array has non-unique elements",
+          messageType: "uniqueItems", value: nil, assumption: nil)
+      ]
+    }
+    return duplicates.sorted(by: PythonRepr.lessThan).map {
+      SchemaError(
+        validator: "uniqueItems", errorId: "uniqueItems_with_id", path: "grants",
+        pathNoNumber: "grants", field: "grants", message: "Non-unique id values",
+        messageType: "uniqueItems", value: $0, assumption: nil)
+    }
+  }
+}
+
+/// A 64-bit hash of a JSON value that agrees with JSON Schema sameness (object member order
+/// ignored, `1.0` like `1`), cheaper than `Hashable` because numbers are hashed through
+/// `Double` (numbers closer than a `Double` can tell apart hash alike, which only matters
+/// for grants that are otherwise identical).
+enum StructuralHash {
+  static func of(_ v: JSONValue) -> UInt64 {
+    switch v {
+    case .null: return 0x9E37_79B9_7F4A_7C15
+    case .bool(let b): return b ? 0xC2B2_AE3D_27D4_EB4F : 0x1656_67B1_9E37_79F9
+    case .number(let n):
+      var d = Double(n.text) ?? 0
+      if d == 0 { d = 0 }
+      return mix(d.bitPattern ^ 0x27D4_EB2F_1656_67C5)
+    case .string(let s):
+      var h = Hasher()
+      h.combine(s)
+      return UInt64(bitPattern: Int64(h.finalize()))
+    case .array(let a):
+      var h: UInt64 = 0x85EB_CA77_C2B2_AE63 &+ UInt64(a.count)
+      var i = 0
+      while i < a.count { h = mix(h ^ of(a[i])); i += 1 }
+      return h
+    case .object(let o):
+      var sum: UInt64 = 0
+      let members = o.members
+      var i = 0
+      while i < members.count {
+        sum = sum &+ mix(of(.string(members[i].key)) &* 31 ^ of(members[i].value))
+        i += 1
+      }
+      return mix(sum ^ UInt64(o.count))
+    }
+  }
+
+  static func mix(_ x: UInt64) -> UInt64 {
+    var z = x &+ 0x9E37_79B9_7F4A_7C15
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}

@@ -1,0 +1,119 @@
+internal import Foundation
+
+/// Everything `giving validate` found in one file: schema errors, closed-codelist values,
+/// the additional checks, additional fields and conversion warnings, each finding with where
+/// it is in the input.
+///
+/// Counts mean what the official Data Quality Tool's counts mean (`validation_errors_count`,
+/// distinct closed-codelist values, check counts). See docs/report-format.md.
+public struct ValidationReport: Sendable {
+  /// One schema error at one place.
+  public struct SchemaFinding: Sendable {
+    public var error: SchemaError
+    /// The grant the error is in (`nil` for package-level errors).
+    public var grantIndex: Int?
+    public var place: SourcePlace
+  }
+
+  /// One additional check's result and where each occurrence is.
+  public struct CheckFinding: Sendable {
+    public var result: CheckResult
+    /// Every occurrence: the JSON path (`grants/3/amountAwarded`) and where it is.
+    public var occurrences: [Occurrence]
+  }
+
+  /// One place a check fired.
+  public struct Occurrence: Sendable {
+    public var grantIndex: Int32
+    /// Index into ``ValidationReport/paths`` (grant-relative paths are few; storing each once
+    /// keeps a million occurrences small).
+    public var pathID: Int32
+    public var place: SourcePlace
+  }
+
+  /// How an unreadable file was refused.
+  public enum Refusal: String, Sendable, Codable {
+    case fileNotFound, unreadable, unknownFormat, notWellFormedJSON, notAnObject, malformedCSV,
+      invalidEncoding, notWellFormedXML, forbiddenXML, notASpreadsheet, limitExceeded
+  }
+
+  public var file: String
+  public var format: FeedFormat?
+  public var encoding: String?
+  public var grants: Int
+  /// Why the file could not be read at all (then nothing else is filled in).
+  public var error: FeedError?
+  public var schemaErrors: [SchemaFinding] = []
+  public var codelistErrors: [CodelistError] = []
+  public var checks: [CheckFinding] = []
+  public var additionalFields: [AdditionalField] = []
+  public var additionalFieldsCount = 0
+  public var conversionWarnings: [ConversionWarning] = []
+  /// Whether the official engine would have shown no results for a category because one grant
+  /// made one of its checks raise (giving skips only that grant for that check).
+  public var officialWouldSilence: [CheckCategory: Bool] = [:]
+  /// The grant-relative paths that ``Occurrence/pathID`` indexes.
+  public var paths: [String] = []
+  /// The files, sheets and headings places refer to.
+  public var sources = FeedSources()
+
+  public init(file: String) {
+    self.file = file
+    self.grants = 0
+  }
+
+  /// No schema errors (the official "passes" verdict). A file that could not be read is not valid.
+  public var isValid: Bool { error == nil && schemaErrors.isEmpty }
+
+  /// Schema errors plus distinct closed-codelist values (the official headline count).
+  public var errorCount: Int { schemaErrors.count + codelistErrors.reduce(0) { $0 + $1.values.count } }
+
+  /// The check findings of one category.
+  public func checks(in category: CheckCategory) -> [CheckFinding] {
+    checks.filter { $0.result.category == category }
+  }
+
+  public var refusal: Refusal? {
+    guard let error else { return nil }
+    return switch error {
+    case .fileNotFound: .fileNotFound
+    case .unreadable: .unreadable
+    case .unknownFormat: .unknownFormat
+    case .malformedJSON: .notWellFormedJSON
+    case .notAnObject: .notAnObject
+    case .malformedCSV: .malformedCSV
+    case .invalidEncoding: .invalidEncoding
+    case .malformedXML: .notWellFormedXML
+    case .forbiddenXML: .forbiddenXML
+    case .malformedSpreadsheet: .notASpreadsheet
+    case .limitExceeded: .limitExceeded
+    }
+  }
+
+  /// The location of a schema finding, with the spreadsheet heading where there is one.
+  public func location(of finding: SchemaFinding) -> SourceLocation? {
+    sources.resolve(finding.place)
+  }
+
+  /// The full JSON path of a check occurrence (`grants/3/amountAwarded`).
+  public func path(of occurrence: Occurrence) -> String {
+    let relative = paths[Int(occurrence.pathID)]
+    return relative.isEmpty ? "grants/\(occurrence.grantIndex)" : "grants/\(occurrence.grantIndex)/\(relative)"
+  }
+
+  /// The schema-error group an error is reported under, as the official report groups them.
+  public static func group(of error: SchemaError) -> SchemaErrorGroup {
+    if error.validator == "required" { return .required }
+    if error.validator == "format" || error.messageType == "date-time" || error.message == "Date is not in the correct format"
+      || error.message == "Invalid 'uri' found"
+    {
+      return .format
+    }
+    return .other
+  }
+}
+
+/// The official report's three groups of schema errors.
+public enum SchemaErrorGroup: String, Sendable, Codable, CaseIterable {
+  case required, format, other
+}

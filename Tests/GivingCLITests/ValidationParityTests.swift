@@ -1,0 +1,105 @@
+import Foundation
+import GivingKit
+import GivingTestSupport
+import Testing
+
+/// `giving validate --format json --now 2026-11-25` against what the official Data Quality Tool
+/// engine reported for the same files (`Fixtures/dqt-oracle/`): verdicts and refusals, grant
+/// counts, schema-error counts per (validator, pathNoNumber), closed-codelist values, and check
+/// types and counts wherever the official engine did not silence the class.
+@Suite(.serialized) struct ValidationParityTests {
+  /// Formats whose files join the parity test (spreadsheets join when their readers do).
+  static let formats: Set<String> = ["json", "csv", "txt"]
+
+  struct OracleEntry: Sendable, CustomTestStringConvertible {
+    var file: String
+    var json: JSONValue
+    var testDescription: String { file }
+  }
+
+  static let oracle: [OracleEntry] = {
+    guard let value = try? JSONValue(contentsOf: FixturePaths.url("dqt-oracle/results-now-2026-11-25.json")),
+      let entries = value.arrayValue
+    else { return [] }
+    return entries.compactMap { entry in
+      guard let file = entry["file"]?.stringValue else { return nil }
+      let ext = URL(fileURLWithPath: file).pathExtension.lowercased()
+      return formats.contains(ext) ? OracleEntry(file: file, json: entry) : nil
+    }
+  }()
+
+  @Test func oracleIsPresent() {
+    #expect(Self.oracle.count >= 20)
+  }
+
+  @Test(arguments: oracle)
+  func agreesWithTheOfficialEngine(entry: OracleEntry) throws {
+    let path = FixturePaths.url("real/" + entry.file).path
+    let result = try runGiving(["validate", "--format", "json", "--now", "2026-11-25", path])
+    let output = try JSONValue(parsing: Array(result.standardOutput.utf8))
+    let report = try #require(output["files"]?.arrayValue?.first)
+    let official = entry.json
+
+    // Refusals: the official engine gives no grant count for files it cannot read.
+    if official["fatal"]?.stringValue != nil && official["grants"]?.isNull != false {
+      if official["fatal"]?.stringValue?.contains("maximum number of rows") == true
+        || official["fatal"]?.stringValue?.contains("larger number of rows") == true
+      {
+        // A deliberate difference (docs/parity.md): giving reads workbooks over 50,000 rows.
+        #expect(report["error"]?.isNull == true, "\(entry.file): \(report["error"] ?? .null)")
+        return
+      }
+      #expect(report["error"]?.isNull == false, "\(entry.file) should be refused")
+      #expect(result.status == 2)
+      return
+    }
+    #expect(report["error"]?.isNull == true, "\(entry.file): \(report["error"] ?? .null)")
+    #expect(report["grants"]?.numberValue?.decimal == official["grants"]?.numberValue?.decimal, "grant count")
+
+    // Schema errors: the same number per (validator, pathNoNumber).
+    var officialCounts: [String: Int] = [:]
+    for group in official["validation_errors_grouped"]?.objectValue?.members ?? [] {
+      for error in group.value.arrayValue ?? [] {
+        let key = (error["validator"]?.stringValue ?? "") + " " + (error["path_no_number"]?.stringValue ?? "")
+        officialCounts[key, default: 0] += Int(error["count"]?.numberValue?.text ?? "0") ?? 0
+      }
+    }
+    var ourCounts: [String: Int] = [:]
+    for error in report["schemaErrors"]?.arrayValue ?? [] {
+      let key = (error["validator"]?.stringValue ?? "") + " " + (error["pathNoNumber"]?.stringValue ?? "")
+      ourCounts[key, default: 0] += 1
+    }
+    #expect(ourCounts == officialCounts, "schema errors of \(entry.file)")
+    let officialValid = official["validation_errors_count"]?.numberValue?.decimal == 0
+    #expect(report["valid"]?.boolValue == officialValid, "verdict")
+
+    // Closed codelists: the same distinct values per path.
+    var officialCodes: [String: [String]] = [:]
+    for member in official["additional_closed_codelist_values"]?.objectValue?.members ?? [] {
+      officialCodes[member.key] = (member.value["values"]?.arrayValue ?? []).compactMap(\.stringValue).sorted()
+    }
+    var ourCodes: [String: [String]] = [:]
+    for error in report["codelistErrors"]?.arrayValue ?? [] {
+      ourCodes[error["path"]?.stringValue ?? ""] = (error["values"]?.arrayValue ?? []).compactMap(\.stringValue).sorted()
+    }
+    #expect(ourCodes == officialCodes, "codelist values of \(entry.file)")
+
+    // Checks: same types and counts, where the official engine did not silence the class.
+    let ours = report["checks"]?.arrayValue ?? []
+    for (category, key, erroredKey) in [("quality", "quality_accuracy_checks", "quality_accuracy_errored"), ("usefulness", "usefulness_checks", "usefulness_errored")] {
+      guard official[erroredKey]?.boolValue != true else {
+        #expect(report["officialEngineWouldSilence"]?[category]?.boolValue == true, "\(category) silenced officially")
+        continue
+      }
+      var expected: [String: String] = [:]
+      for check in official[key]?.arrayValue ?? [] {
+        expected[check["type"]?.stringValue ?? ""] = check["count"]?.numberValue?.text
+      }
+      var found: [String: String] = [:]
+      for check in ours where check["category"]?.stringValue == category {
+        found[check["type"]?.stringValue ?? ""] = check["count"]?.numberValue?.text
+      }
+      #expect(found == expected, "\(category) checks of \(entry.file)")
+    }
+  }
+}

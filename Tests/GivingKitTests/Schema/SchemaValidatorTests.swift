@@ -49,6 +49,30 @@ import Testing
     #expect(indErrors.first?.path == "grants/0/recipientIndividual")
   }
 
+  /// `Fixtures/real/dataquality/oneof.csv` (one row: `Recipient Org:Name`, `Recipient Ind:Name`)
+  /// as JSON, against the oracle's ten errors for it.
+  @Test func matchesTheOracleForTheBothRecipientsSpreadsheet() throws {
+    let grant: JSONValue = .object([
+      "recipientOrganization": .array([.object(["name": .string("An Org")])]),
+      "recipientIndividual": .object(["name": .string("An Individual")]),
+    ])
+    let oracle = try JSONValue(contentsOf: FixturePaths.url("dqt-oracle/results-now-2026-11-25.json"))
+    let entry = try #require(oracle.arrayValue?.first { $0["file"] == .string("dataquality/oneof.csv") })
+    var expected: [String] = []
+    for group in entry["validation_errors_grouped"]?.objectValue ?? JSONObject() {
+      for e in group.value.arrayValue ?? [] {
+        let assumption = e["assumption"]?.stringValue ?? "-"
+        let path = e["examples"]?.arrayValue?.first?["path"]?.stringValue ?? ""
+        expected.append("\(path) \(assumption) \(e["message"]?.stringValue ?? "")")
+      }
+    }
+    let found = Self.validator.validate(grant: grant, index: 0).map {
+      "\($0.path) \($0.assumption ?? "-") \($0.message)"
+    }
+    #expect(found.sorted() == expected.sorted())
+    #expect(found.count == 10)
+  }
+
   @Test func saysWithinTheParentForNestedRequiredFields() throws {
     var g = try Self.grant()
     g["fundingOrganization"] = .array([.object(["name": .string("Funder")])])

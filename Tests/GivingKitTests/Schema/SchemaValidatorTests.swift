@@ -214,3 +214,30 @@ import Testing
     #expect(try Self.valid("uri", value) == expected)
   }
 }
+
+/// The generic draft 4 API: references between documents and jsonschema's own wording.
+@Suite struct JSONSchemaAPITests {
+  @Test func resolvesReferencesToOtherDocumentsWithoutTheNetwork() throws {
+    let remote = try JSONValue(
+      contentsOf: FixturePaths.url("conformance/json-schema-test-suite/remotes/integer.json"))
+    let schema = try JSONSchema(
+      .object(["items": .object(["$ref": .string("http://example.test/integer.json")])]),
+      documents: ["http://example.test/integer.json": remote])
+    #expect(schema.isValid(.array([.number(JSONNumber(1)), .number(JSONNumber(text: "2.0"))])))
+    let issues = schema.issues(.array([.number(JSONNumber(1)), .string("x")]))
+    #expect(issues.map(\.keyword) == ["type"])
+    #expect(issues.first?.path == [.index(1)])
+    #expect(throws: SchemaCompileError.self) {
+      try JSONSchema(.object(["$ref": .string("http://example.test/missing.json")]))
+    }
+  }
+
+  @Test func keepsUniqueItemsLinearAndExact() throws {
+    let schema = try JSONSchema(.object(["uniqueItems": .bool(true)]))
+    let many = (0..<50_000).map { JSONValue.number(JSONNumber($0)) }
+    #expect(schema.isValid(.array(many)))
+    #expect(!schema.isValid(.array(many + [.number(JSONNumber(text: "49999.0"))])))
+    // Canonically equivalent but different code points are different strings.
+    #expect(schema.isValid(.array([.string("\u{e9}"), .string("e\u{301}")])))
+  }
+}

@@ -49,6 +49,30 @@ import Testing
     #expect(indErrors.first?.path == "grants/0/recipientIndividual")
   }
 
+  /// `Fixtures/real/dataquality/oneof.csv` (one row: `Recipient Org:Name`, `Recipient Ind:Name`)
+  /// as JSON, against the oracle's ten errors for it.
+  @Test func matchesTheOracleForTheBothRecipientsSpreadsheet() throws {
+    let grant: JSONValue = .object([
+      "recipientOrganization": .array([.object(["name": .string("An Org")])]),
+      "recipientIndividual": .object(["name": .string("An Individual")]),
+    ])
+    let oracle = try JSONValue(contentsOf: FixturePaths.url("dqt-oracle/results-now-2026-11-25.json"))
+    let entry = try #require(oracle.arrayValue?.first { $0["file"] == .string("dataquality/oneof.csv") })
+    var expected: [String] = []
+    for group in entry["validation_errors_grouped"]?.objectValue ?? JSONObject() {
+      for e in group.value.arrayValue ?? [] {
+        let assumption = e["assumption"]?.stringValue ?? "-"
+        let path = e["examples"]?.arrayValue?.first?["path"]?.stringValue ?? ""
+        expected.append("\(path) \(assumption) \(e["message"]?.stringValue ?? "")")
+      }
+    }
+    let found = Self.validator.validate(grant: grant, index: 0).map {
+      "\($0.path) \($0.assumption ?? "-") \($0.message)"
+    }
+    #expect(found.sorted() == expected.sorted())
+    #expect(found.count == 10)
+  }
+
   @Test func saysWithinTheParentForNestedRequiredFields() throws {
     var g = try Self.grant()
     g["fundingOrganization"] = .array([.object(["name": .string("Funder")])])
@@ -188,5 +212,32 @@ import Testing
   ])
   func checksURIs(value: String, expected: Bool) throws {
     #expect(try Self.valid("uri", value) == expected)
+  }
+}
+
+/// The generic draft 4 API: references between documents and jsonschema's own wording.
+@Suite struct JSONSchemaAPITests {
+  @Test func resolvesReferencesToOtherDocumentsWithoutTheNetwork() throws {
+    let remote = try JSONValue(
+      contentsOf: FixturePaths.url("conformance/json-schema-test-suite/remotes/integer.json"))
+    let schema = try JSONSchema(
+      .object(["items": .object(["$ref": .string("http://example.test/integer.json")])]),
+      documents: ["http://example.test/integer.json": remote])
+    #expect(schema.isValid(.array([.number(JSONNumber(1)), .number(JSONNumber(text: "2.0"))])))
+    let issues = schema.issues(.array([.number(JSONNumber(1)), .string("x")]))
+    #expect(issues.map(\.keyword) == ["type"])
+    #expect(issues.first?.path == [.index(1)])
+    #expect(throws: SchemaCompileError.self) {
+      try JSONSchema(.object(["$ref": .string("http://example.test/missing.json")]))
+    }
+  }
+
+  @Test func keepsUniqueItemsLinearAndExact() throws {
+    let schema = try JSONSchema(.object(["uniqueItems": .bool(true)]))
+    let many = (0..<50_000).map { JSONValue.number(JSONNumber($0)) }
+    #expect(schema.isValid(.array(many)))
+    #expect(!schema.isValid(.array(many + [.number(JSONNumber(text: "49999.0"))])))
+    // Canonically equivalent but different code points are different strings.
+    #expect(schema.isValid(.array([.string("\u{e9}"), .string("e\u{301}")])))
   }
 }

@@ -22,6 +22,14 @@ public struct AdditionalFieldsCollector: Sendable {
   private let packageTree: FieldTree
   private var counts: [String: [String: Int]] = [:]
 
+  /// Builds the field trees of the bundle's schemas with the named extensions merged in.
+  ///
+  /// - Throws: ``SchemaCompileError`` for an unknown extension, ``FeedError`` when a schema
+  ///   file cannot be read.
+  public init(bundle: SchemaBundle = .standard, extensions: [String] = []) throws {
+    self.init(validator: try SchemaValidator(bundle: bundle, extensions: extensions))
+  }
+
   /// Builds the field trees of `validator`'s schemas.
   public init(validator: SchemaValidator) {
     func build(_ schema: JSONValue, root: JSONValue, depth: Int) -> FieldTree {

@@ -398,18 +398,18 @@ enum UniqueIDs {
   /// (instance, error id) per error, as libcove: one per duplicated id value (sorted), or a
   /// single no-ids error when an item has no id and the array has equal items.
   static func issues(of a: [JSONValue]) -> [(JSONValue, String)] {
-    var all = Set<JSONValue>()
-    var dups = Set<JSONValue>()
+    var all = Set<ExactJSON>()
+    var dups = Set<ExactJSON>()
     var missing = false
     for item in a {
       if let id = id(of: item) {
-        if !all.insert(id).inserted { dups.insert(id) }
+        if !all.insert(ExactJSON(value: id)).inserted { dups.insert(ExactJSON(value: id)) }
       } else {
         missing = true
       }
     }
     if missing && !allDistinct(a) { return [(.array(a), "uniqueItems_no_ids")] }
-    return dups.sorted(by: PythonRepr.lessThan).map { ($0, "uniqueItems_with_id") }
+    return dups.map(\.value).sorted(by: PythonRepr.lessThan).map { ($0, "uniqueItems_with_id") }
   }
 }
 

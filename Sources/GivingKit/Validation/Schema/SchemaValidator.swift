@@ -243,8 +243,8 @@ enum JSONMergePatch {
 ///
 /// Memory: one entry per distinct id, plus one hash per grant (64 bits).
 public struct DuplicateIDTracker: Sendable {
-  private var ids = Set<JSONValue>()
-  private var duplicates = Set<JSONValue>()
+  private var ids = Set<ExactJSON>()
+  private var duplicates = Set<ExactJSON>()
   private var wholeHashes = Set<UInt64>()
   private var wholeDuplicate = false
   private var missingID = false
@@ -255,7 +255,8 @@ public struct DuplicateIDTracker: Sendable {
   /// Records one grant.
   public mutating func add(grant: JSONValue, index: Int) {
     if let id = UniqueIDs.id(of: grant) {
-      if !ids.insert(id).inserted { duplicates.insert(id) }
+      let key = ExactJSON(value: id)
+      if !ids.insert(key).inserted { duplicates.insert(key) }
     } else {
       missingID = true
     }
@@ -272,7 +273,7 @@ public struct DuplicateIDTracker: Sendable {
           messageType: "uniqueItems", value: nil, assumption: nil)
       ]
     }
-    return duplicates.sorted(by: PythonRepr.lessThan).map {
+    return duplicates.map(\.value).sorted(by: PythonRepr.lessThan).map {
       SchemaError(
         validator: "uniqueItems", errorId: "uniqueItems_with_id", path: "grants",
         pathNoNumber: "grants", field: "grants", message: "Non-unique id values",

@@ -41,10 +41,12 @@ public final class SchemaBundle: Sendable {
     } catch {
       throw FeedError.unreadable(file: url.path, reason: FeedError.describe(error))
     }
-    // Codelists are simple: the code is the first field and never quoted.
+    // The code is the first field; some codelists quote it (`"GBP"`). Codes never contain
+    // commas or quotes, so stripping the quotes is enough.
     var codes = Set<String>()
     for (i, line) in text.split(whereSeparator: \.isNewline).enumerated() where i > 0 {
-      let code = line.prefix { $0 != "," }
+      var code = line.prefix { $0 != "," }
+      if code.hasPrefix("\""), code.hasSuffix("\""), code.count >= 2 { code = code.dropFirst().dropLast() }
       if !code.isEmpty { codes.insert(String(code)) }
     }
     return codes

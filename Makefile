@@ -6,6 +6,7 @@
 APT_PACKAGES := libcsv-dev libxml2-dev libxml2-utils pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GIVING := .build/release/giving
+DEBUG_GIVING := .build/debug/giving
 SAMPLE := Fixtures/sample
 
 .PHONY: deps build release demo test bench clean
@@ -24,13 +25,20 @@ build: deps
 release: deps
 	swift build -c release
 
-demo: release
-	@echo "== giving convert: the sample CSV to a 360Giving JSON package"
-	$(GIVING) convert $(SAMPLE)/grants.csv --to json -o /tmp/giving-demo.json
-	@head -c 400 /tmp/giving-demo.json; echo " …"
-	@echo "== giving convert: back to CSV with the standard titles"
-	$(GIVING) convert /tmp/giving-demo.json --to csv -o /tmp/giving-demo.csv
-	@head -n 2 /tmp/giving-demo.csv | cut -c1-300
+demo: build
+	@echo "== giving validate: the official 360Giving checks on the bundled sample (500 grants)"
+	$(DEBUG_GIVING) validate --now 2026-11-25 $(SAMPLE)/grants.csv
+	@echo "== giving validate: a sample with publisher mistakes: every finding at its cell (exit 1 expected)"
+	-$(DEBUG_GIVING) validate --now 2026-11-25 --max-locations 3 $(SAMPLE)/dirty.csv
+	@echo "== giving convert: CSV to a 360Giving JSON package, and back to CSV"
+	$(DEBUG_GIVING) convert $(SAMPLE)/grants.csv --to json -o /tmp/giving-demo.json
+	$(DEBUG_GIVING) convert /tmp/giving-demo.json --to csv -o /tmp/giving-demo.csv
+	@head -c 300 /tmp/giving-demo.json; echo " …"
+	@echo "== giving summary"
+	$(DEBUG_GIVING) summary $(SAMPLE)/grants.json
+	@echo "== giving aggregate: spend by award year, and by deprivation decile within each nation"
+	$(DEBUG_GIVING) aggregate $(SAMPLE)/grants.csv --by year
+	$(DEBUG_GIVING) aggregate $(SAMPLE)/grants.csv --by imd-decile
 
 test: deps
 	swift build --build-tests

@@ -84,6 +84,9 @@ struct ValidationPrinter {
         t.line("  " + t.styled("✘", .red) + " \(e.message)  " + t.styled("[\(e.validator)] \(e.pathNoNumber) ×\(items.count)", .dim))
         for finding in items.prefix(maxLocations ?? Int.max) {
           var text = report.location(of: finding)?.description ?? finding.error.path
+          if finding.places.count > 1 {
+            text = finding.places.compactMap { report.sources.resolve($0)?.description }.joined(separator: ", ")
+          }
           if let value = finding.error.value, !value.isNull || e.validator == "type" {
             text += "  value: " + JSONWriter().string(value).prefix(80)
           }

@@ -125,8 +125,24 @@ public final class FeedValidator {
       let place = feedReport.packageSource.place(of: error.path, in: .object(feedReport.package))
       schemaFindings.insert(ValidationReport.SchemaFinding(error: error, grantIndex: nil, place: place), at: 0)
     }
-    for error in duplicates.errors() {
-      schemaFindings.append(ValidationReport.SchemaFinding(error: error, grantIndex: nil, place: .unknown))
+    let duplicateErrors = duplicates.errors()
+    if !duplicateErrors.isEmpty {
+      // Where is each copy? Only known by reading again, which only files with duplicates pay for.
+      let duplicated = Set(duplicateErrors.compactMap { $0.value?.stringValue })
+      var places: [String: [SourcePlace]] = [:]
+      if !duplicated.isEmpty {
+        try feed.read { grant in
+          if let id = grant.id, duplicated.contains(id) {
+            places[id, default: []].append(grant.source.place(of: "id", in: grant.json))
+          }
+        }
+      }
+      for error in duplicateErrors {
+        let copies = error.value?.stringValue.flatMap { places[$0] } ?? []
+        schemaFindings.append(
+          ValidationReport.SchemaFinding(
+            error: error, grantIndex: nil, place: copies.dropFirst().first ?? .unknown, places: copies))
+      }
     }
     additional.add(package: feedReport.package)
 

@@ -112,6 +112,9 @@ public struct ValidationReportWriter {
       ]
       object["value"] = e.value ?? .null
       object["location"] = json(report.location(of: finding))
+      if !finding.places.isEmpty {
+        object["locations"] = .array(finding.places.map { json(report.sources.resolve($0)) })
+      }
       value(.object(object), &out)
       if out.count > 1 << 20 {
         try emit(out)

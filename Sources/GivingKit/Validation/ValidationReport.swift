@@ -13,6 +13,8 @@ public struct ValidationReport: Sendable {
     /// The grant the error is in (`nil` for package-level errors).
     public var grantIndex: Int?
     public var place: SourcePlace
+    /// Every place the error concerns when there are several (each copy of a duplicated id).
+    public var places: [SourcePlace] = []
   }
 
   /// One additional check's result and where each occurrence is.

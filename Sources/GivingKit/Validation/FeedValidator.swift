@@ -104,7 +104,7 @@ public final class FeedValidator {
           place: grant.source.place(of: path, in: grant.json)))
     }
 
-    let feedReport = try feed.read { grant in
+    let feedReport = try feed.readPipelined { grant in
       for error in validator.validate(grant: grant.json, index: grant.index) {
         let prefix = "grants/\(grant.index)"
         let relative = error.path == prefix ? "" : String(error.path.dropFirst(prefix.count + 1))

@@ -1,0 +1,114 @@
+internal import Foundation
+
+extension GrantFeed {
+  /// Reads the feed on a second thread while `body` runs on this one, so that parsing and
+  /// whatever `body` does (validation, aggregation) use two cores.
+  ///
+  /// Grants still reach `body` one at a time and in order. At most `depth` batches of
+  /// `batchSize` grants wait between the two threads, so memory stays bounded whatever the
+  /// size of the feed. If `body` throws, reading stops and the error is rethrown.
+  ///
+  /// - Throws: ``FeedError`` when the input cannot be read; errors thrown by `body`.
+  @discardableResult
+  public func readPipelined(
+    batchSize: Int = 256, depth: Int = 8, _ body: (Grant) throws -> Void
+  ) throws -> FeedReport {
+    let queue = GrantBatchQueue(capacity: depth)
+    let feed = self
+    let reader = Thread {
+      var batch: [Grant] = []
+      batch.reserveCapacity(batchSize)
+      do {
+        let report = try feed.read { grant in
+          batch.append(grant)
+          if batch.count == batchSize {
+            guard queue.push(batch) else { throw CancellationError() }
+            batch.removeAll(keepingCapacity: true)
+          }
+        }
+        if !batch.isEmpty { _ = queue.push(batch) }
+        queue.finish(.success(report))
+      } catch {
+        queue.finish(.failure(error))
+      }
+    }
+    reader.stackSize = 16 << 20
+    reader.start()
+    do {
+      while let batch = queue.pop() {
+        for grant in batch { try body(grant) }
+      }
+    } catch {
+      queue.cancel()
+      queue.waitUntilFinished()
+      throw error
+    }
+    return try queue.result().get()
+  }
+}
+
+/// A bounded queue of grant batches between one reading thread and one consuming thread.
+private final class GrantBatchQueue: @unchecked Sendable {
+  private let condition = NSCondition()
+  private var batches: [[Grant]] = []
+  private var head = 0
+  private let capacity: Int
+  private var outcome: Result<FeedReport, any Error>?
+  private var isCancelled = false
+
+  init(capacity: Int) { self.capacity = max(1, capacity) }
+
+  /// Waits for room; returns `false` if the consumer has gone.
+  func push(_ batch: [Grant]) -> Bool {
+    condition.lock()
+    defer { condition.unlock() }
+    while batches.count - head >= capacity && !isCancelled { condition.wait() }
+    if isCancelled { return false }
+    batches.append(batch)
+    condition.broadcast()
+    return true
+  }
+
+  /// The next batch, or `nil` once the reader has finished and everything was taken.
+  func pop() -> [Grant]? {
+    condition.lock()
+    defer { condition.unlock() }
+    while head == batches.count && outcome == nil { condition.wait() }
+    guard head < batches.count else { return nil }
+    let batch = batches[head]
+    batches[head] = []
+    head += 1
+    if head > 64 && head * 2 > batches.count {
+      batches.removeFirst(head)
+      head = 0
+    }
+    condition.broadcast()
+    return batch
+  }
+
+  func finish(_ result: Result<FeedReport, any Error>) {
+    condition.lock()
+    outcome = result
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  func cancel() {
+    condition.lock()
+    isCancelled = true
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  func waitUntilFinished() {
+    condition.lock()
+    while outcome == nil { condition.wait() }
+    condition.unlock()
+  }
+
+  func result() -> Result<FeedReport, any Error> {
+    condition.lock()
+    defer { condition.unlock() }
+    return outcome ?? .failure(CancellationError())
+  }
+}

@@ -77,14 +77,19 @@ final class ZipContainer {
   }
 
   private func bytes(at offset: Int64, count: Int) throws -> [UInt8] {
+    [UInt8](try data(at: offset, count: count))
+  }
+
+  private func data(at offset: Int64, count: Int) throws -> Data {
     guard offset >= 0, count >= 0, offset + Int64(count) <= fileSize else {
       throw corrupt("a record lies beyond the end of the file")
     }
+    if count == 0 { return Data() }
     do {
       try handle.seek(toOffset: UInt64(offset))
       let data = try handle.read(upToCount: count) ?? Data()
       guard data.count == count else { throw corrupt("the file ends early") }
-      return [UInt8](data)
+      return data
     } catch let error as FeedError {
       throw error
     } catch {
@@ -279,7 +284,7 @@ final class ZipContainer {
       var crc: UInt32 = 0
       while position < dataOffset + entry.compressedSize {
         let n = Int(min(Int64(chunkSize), dataOffset + entry.compressedSize - position))
-        let chunk = Data(try bytes(at: position, count: n))
+        let chunk = try data(at: position, count: n)
         crc = chunk.crc32(checksum: crc)
         try check(chunk)
         position += Int64(n)
@@ -298,13 +303,13 @@ final class ZipContainer {
             // with zeros past the entry's end; asking again after that means the stream is cut.
             guard !exhausted else { throw Stop(error: self.corrupt("entry '\(name)' is truncated")) }
             let n = Int(min(Int64(size), end - position))
-            var chunk = try self.bytes(at: position, count: n)
+            var chunk = try self.data(at: position, count: n)
             position += Int64(n)
             if n < size {
               exhausted = true
-              chunk.append(contentsOf: repeatElement(0, count: size - n))
+              chunk.append(Data(count: size - n))
             }
-            return Data(chunk)
+            return chunk
           },
           consumer: { chunk in
             do { try check(chunk) } catch let error as FeedError { throw Stop(error: error) }

@@ -1,13 +1,335 @@
 /// Turns the rows of a workbook into grants, following flatten-tool's `unflatten` rules
 /// (SPEC.md §2.2–2.3).
+///
+/// Memory stays bounded for the common case of one grant sheet, however long:
+/// - The first grant sheet is streamed. Adjacent rows with the same `id` merge into one grant,
+///   which is handed out as soon as a row with another id arrives. A compact set of the
+///   64-bit hashes of ids already handed out detects an id that comes back after other rows;
+///   such a row is warned about and becomes a separate grant (flatten-tool would merge it,
+///   but that needs every grant in memory; the validator then reports the duplicate id).
+/// - The other grant sheets (one-to-many sheets: `Recipient Org`, `Beneficiary Location`, …)
+///   are read into memory first, grouped by id, and attached to the grant with that id when
+///   it is handed out. Rows of those sheets whose id never appears in the first sheet (or
+///   that have no id) become grants after the first sheet's.
 final class SpreadsheetFeedReader {
   let workbook: any Workbook
+  let mapper: HeadingMapper
+  let packageMapper: HeadingMapper
 
   init(workbook: any Workbook) {
     self.workbook = workbook
+    self.mapper = HeadingMapper(titles: .grant)
+    self.packageMapper = HeadingMapper(titles: .package)
+  }
+
+  /// A non-empty row of a grant sheet, as a tree.
+  private struct PendingRow {
+    var tree: RowTree
+    var sheet: Int
+    var row: Int
   }
 
   func read(_ body: (Grant) throws -> Void) throws -> FeedReport {
-    throw FeedError.unknownFormat(file: workbook.file)  // TODO: replaced by the spreadsheet work
+    let names = workbook.sheetNames
+    let hashComments = workbook.format != .csv
+    var sources = FeedSources()
+    var warnings: [ConversionWarning] = []
+    var report = FeedReport(format: workbook.format, sources: sources)
+
+    var grantSheets: [Int] = []
+    var metaSheet: Int?
+    for (i, name) in names.enumerated() {
+      if hashComments && name.hasPrefix("#") { continue }
+      if name == "Meta" {
+        if metaSheet == nil { metaSheet = i }
+        continue
+      }
+      grantSheets.append(i)
+    }
+
+    func addSource(_ sheet: Int) -> Int {
+      let file = workbook.file(ofSheet: sheet)
+      if !sources.files.contains(file) { sources.files.append(file) }
+      sources.sheets.append(FeedSources.Sheet(file: file, name: names[sheet], headings: []))
+      return sources.sheets.count - 1
+    }
+
+    // The Meta sheet: column A = package titles, column B = values.
+    if let metaSheet {
+      let source = addSource(metaSheet)
+      let root = RowTree()
+      var cells: [CellReference] = []
+      var headings: [String?] = []
+      try workbook.readRows(sheet: metaSheet) { row in
+        guard let title = row.cells.first ?? nil else { return }
+        let heading = title.text
+        if heading.isEmpty || (hashComments && heading.hasPrefix("#")) { return }
+        guard row.cells.count > 1, let cell = row.cells[1], cell != .text("") else { return }
+        let plan = packageMapper.plan(for: heading)
+        let (value, nonNumeric) = CellTyping.value(of: cell, kind: plan.kind)
+        headings.append(heading)
+        if nonNumeric {
+          warnings.append(nonNumericWarning(cell, at: SourceLocation(
+            file: workbook.file(ofSheet: metaSheet), sheet: names[metaSheet], row: row.number,
+            columnLetter: "B", heading: heading)))
+        }
+        if insert(value, plan: plan, column: 1, into: root) {
+          cells.append(CellReference(path: plan.path, sheet: source, column: 1, row: row.number))
+        }
+      }
+      var assembly = GrantAssembly()
+      assembly.merge(root, sheet: source, rowNumber: 0, sources: sources, warnings: &warnings)
+      report.package = assembly.object
+      report.packageSource = .cells(rows: [], cells: cells)
+    }
+
+    // The one-to-many sheets, grouped by id.
+    var attached: [String: [PendingRow]] = [:]
+    var attachedOrder: [String] = []
+    var unattached: [PendingRow] = []
+    for sheet in grantSheets.dropFirst() {
+      let source = addSource(sheet)
+      warnings += try readGrantRows(sheet: sheet, onHeader: { sources.sheets[source].headings = $0 }) { tree, rowNumber in
+        let pending = PendingRow(tree: tree, sheet: source, row: rowNumber)
+        if let id = tree.leafText("id") {
+          if attached[id] == nil { attachedOrder.append(id) }
+          attached[id, default: []].append(pending)
+        } else {
+          unattached.append(pending)
+        }
+      }
+    }
+
+    var grantCount = 0
+    var rowsMerged = 0
+    var emittedIDs = Set<Int>()
+    var current: GrantAssembly?
+
+    func emit(_ assembly: GrantAssembly) throws {
+      var assembly = assembly
+      if let id = assembly.id, let extra = attached.removeValue(forKey: id) {
+        for pending in extra {
+          assembly.merge(pending.tree, sheet: pending.sheet, rowNumber: pending.row, sources: sources, warnings: &warnings)
+        }
+      }
+      if let id = assembly.id { emittedIDs.insert(id.hashValue) }
+      rowsMerged += assembly.rows.count
+      let grant = Grant(
+        json: .object(assembly.object), index: grantCount,
+        source: .cells(rows: assembly.rows, cells: assembly.cells))
+      grantCount += 1
+      try body(grant)
+    }
+
+    if let first = grantSheets.first {
+      let source = addSource(first)
+      warnings += try readGrantRows(sheet: first, onHeader: { sources.sheets[source].headings = $0 }) { tree, rowNumber in
+        let id = tree.leafText("id")
+        if let id, current?.id == id, var assembly = current {
+          current = nil
+          assembly.merge(tree, sheet: source, rowNumber: rowNumber, sources: sources, warnings: &warnings)
+          current = assembly
+          return
+        }
+        if let done = current {
+          current = nil
+          try emit(done)
+        }
+        if let id, emittedIDs.contains(id.hashValue) {
+          warnings.append(
+            ConversionWarning(
+              "Rows with the id \"\(id)\" are not next to each other; this row was read as a separate grant",
+              at: [SourceLocation(file: sources.sheets[source].file, sheet: sources.sheets[source].name, row: rowNumber)]))
+        }
+        var assembly = GrantAssembly()
+        assembly.id = id
+        assembly.merge(tree, sheet: source, rowNumber: rowNumber, sources: sources, warnings: &warnings)
+        current = assembly
+      }
+      if let done = current {
+        current = nil
+        try emit(done)
+      }
+    }
+
+    // Rows of other sheets whose id the first sheet never had, then rows without an id.
+    for id in attachedOrder {
+      guard let rows = attached.removeValue(forKey: id), let firstRow = rows.first else { continue }
+      var assembly = GrantAssembly()
+      assembly.id = id
+      assembly.merge(firstRow.tree, sheet: firstRow.sheet, rowNumber: firstRow.row, sources: sources, warnings: &warnings)
+      for pending in rows.dropFirst() {
+        assembly.merge(pending.tree, sheet: pending.sheet, rowNumber: pending.row, sources: sources, warnings: &warnings)
+      }
+      try emit(assembly)
+    }
+    for pending in unattached {
+      var assembly = GrantAssembly()
+      assembly.merge(pending.tree, sheet: pending.sheet, rowNumber: pending.row, sources: sources, warnings: &warnings)
+      try emit(assembly)
+    }
+
+    report.sources = sources
+    report.encoding = workbook.encoding
+    report.warnings = workbook.warnings + warnings
+    report.hasGrantsMember = rowsMerged > 0
+    report.grantCount = grantCount
+    report.rowsRejected = 0
+    report.rowsRead = rowsMerged + report.rowsRejected
+    return report
+  }
+
+  /// Reads the non-empty data rows of a grant sheet as trees, calling `onHeader` with the
+  /// headings once the header row is read.
+  /// - Returns: the warnings met (duplicate headings, non-numeric values, ignored columns).
+  private func readGrantRows(
+    sheet: Int, onHeader: ([String?]) -> Void, _ body: (RowTree, Int) throws -> Void
+  ) throws -> [ConversionWarning] {
+    let hashComments = workbook.format != .csv
+    let file = workbook.file(ofSheet: sheet)
+    let name = workbook.sheetNames[sheet]
+    var sawFirstRow = false
+    var headerRead = false
+    var plans: [ColumnPlan?] = []
+    var headings: [String?] = []
+    var warnedColumns = Set<Int>()
+    var localWarnings: [ConversionWarning] = []
+
+    try workbook.readRows(sheet: sheet) { row in
+      if !headerRead {
+        if !sawFirstRow {
+          sawFirstRow = true
+          if let first = row.cells.first, first == .text("#") { return }  // configuration row
+        }
+        headerRead = true
+        headings = row.cells.map { cell in cell.map(\.text) }
+        onHeader(headings)
+        plans = Array(repeating: nil, count: headings.count)
+        var columnsByPath: [String: [Int]] = [:]
+        var pathOrder: [String] = []
+        for (column, heading) in headings.enumerated() {
+          guard let heading, !heading.trimmingSpaces.isEmpty else { continue }
+          if hashComments && heading.hasPrefix("#") { continue }
+          let plan = mapper.plan(for: heading)
+          plans[column] = plan
+          let key = plan.path
+          if columnsByPath[key] == nil { pathOrder.append(key) }
+          columnsByPath[key, default: []].append(column)
+        }
+        // Two columns for one path: the right-most wins (flatten-tool overwrites as it goes);
+        // identical headings are warned about as flatten-tool does.
+        for key in pathOrder {
+          guard let columns = columnsByPath[key], columns.count > 1 else { continue }
+          for c in columns.dropLast() { plans[c] = nil }
+        }
+        var columnsByHeading: [String: [Int]] = [:]
+        var headingOrder: [String] = []
+        for (column, heading) in headings.enumerated() {
+          guard let heading, !heading.trimmingSpaces.isEmpty else { continue }
+          if hashComments && heading.hasPrefix("#") { continue }
+          if columnsByHeading[heading] == nil { headingOrder.append(heading) }
+          columnsByHeading[heading, default: []].append(column)
+        }
+        for heading in headingOrder {
+          guard let columns = columnsByHeading[heading], columns.count > 1 else { continue }
+          let ignored = Array(columns.dropLast())
+          let letters = ignored.map { SourceLocation.columnLetter(for: $0) }
+          let list: String
+          if letters.count == 1 {
+            list = "column " + letters[0]
+          } else {
+            list = "columns " + letters.dropLast().joined(separator: ", ") + " and " + (letters.last ?? "")
+          }
+          localWarnings.append(
+            ConversionWarning(
+              "Duplicate heading \"\(heading)\" found, ignoring the data in \(list).",
+              at: ignored.map {
+                SourceLocation(
+                  file: file, sheet: name, row: row.number, columnLetter: SourceLocation.columnLetter(for: $0),
+                  heading: headings[$0])
+              }))
+        }
+        return
+      }
+      let tree = RowTree()
+      let count = min(row.cells.count, plans.count)
+      var column = 0
+      while column < count {
+        defer { column += 1 }
+        guard let plan = plans[column], let cell = row.cells[column] else { continue }
+        if case .text(let s) = cell, s.isEmpty { continue }
+        let (value, nonNumeric) = CellTyping.value(of: cell, kind: plan.kind)
+        if nonNumeric {
+          localWarnings.append(
+            nonNumericWarning(cell, at: SourceLocation(
+              file: file, sheet: name, row: row.number, columnLetter: SourceLocation.columnLetter(for: column),
+              heading: headings[column])))
+        }
+        if !insert(value, plan: plan, column: column, into: tree), warnedColumns.insert(column).inserted {
+          localWarnings.append(
+            ConversionWarning(
+              "Column \"\(headings[column] ?? "")\" has been ignored, because another column treats its path differently",
+              at: [SourceLocation(file: file, sheet: name, row: row.number, columnLetter: SourceLocation.columnLetter(for: column), heading: headings[column])]))
+        }
+      }
+      if tree.isEmpty { return }
+      try body(tree, row.number)
+    }
+    return localWarnings
+  }
+
+  private func nonNumericWarning(_ cell: CellValue, at location: SourceLocation) -> ConversionWarning {
+    ConversionWarning(
+      "Non-numeric value \"\(cell.text)\" found in number column, returning as string instead.",
+      at: [location])
+  }
+
+  /// Puts `value` where `plan` says in a row tree; `false` when the row already uses that
+  /// path for a different shape (a value where an object is, or the reverse).
+  private func insert(_ value: JSONValue, plan: ColumnPlan, column: Int, into root: RowTree) -> Bool {
+    var node = root
+    let steps = plan.steps
+    var i = 0
+    while i < steps.count {
+      guard case .key(let key) = steps[i] else { return false }
+      let position = node.position(of: key)
+      if i == steps.count - 1 {
+        if let position {
+          guard case .leaf = node.entries[position] else { return false }
+          node.entries[position] = .leaf(value, column: column, path: plan.canonicalPath)  // right-most wins
+        } else {
+          node.keys.append(key)
+          node.entries.append(.leaf(value, column: column, path: plan.canonicalPath))
+        }
+        return true
+      }
+      if case .index(let index) = steps[i + 1] {
+        guard i + 2 < steps.count else { return false }
+        let array: RowArray
+        if let position {
+          guard case .array(let existing) = node.entries[position] else { return false }
+          array = existing
+        } else {
+          array = RowArray()
+          node.keys.append(key)
+          node.entries.append(.array(array))
+        }
+        node = array.item(index)
+        i += 2
+      } else {
+        let child: RowTree
+        if let position {
+          guard case .object(let existing) = node.entries[position] else { return false }
+          child = existing
+        } else {
+          child = RowTree()
+          node.keys.append(key)
+          node.entries.append(.object(child))
+        }
+        node = child
+        i += 1
+      }
+    }
+    return false
   }
 }

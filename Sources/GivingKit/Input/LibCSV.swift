@@ -1,0 +1,306 @@
+internal import CLibCSV
+internal import Foundation
+
+/// One record of a CSV file: its row (record number, header = 1, and cells) and the physical
+/// line it starts on (differs from the record number once a quoted field spans lines).
+struct CSVRecord: Sendable, Hashable {
+  var row: SheetRow
+  var line: Int
+}
+
+/// Limits that keep hostile CSV input from taking unbounded memory.
+enum CSVLimits {
+  /// The longest field accepted, in bytes (Python's csv module stops at 131 072 characters).
+  static let maxFieldBytes = 1 << 20
+  /// The most fields one record may have.
+  static let maxFieldsPerRecord = 100_000
+  /// The most bytes one record may hold in all its fields.
+  static let maxRecordBytes = 16 << 20
+}
+
+/// The one owner of libcsv in GivingKit: reads one CSV file record by record, in 1 MB chunks,
+/// decoding each field once into a `String`.
+///
+/// Parsing follows Python's `csv` module (what the official tool uses) rather than libcsv's
+/// defaults: spaces are kept, a quote inside an unquoted field is literal, text after a closing
+/// quote continues the field unquoted (`"ab"cd` → `abcd`), blank lines are not records.
+/// A quoted field still open at the end of the file is an error (Python would silently take the
+/// rest of the file as one cell).
+///
+/// Each reader reads its file once: make a new one to read again.
+final class CSVRecordReader {
+  let url: URL
+  let file: String
+  private let parser: UnsafeMutablePointer<csv_parser>
+  private let options: UInt8
+
+  // State of the record being assembled; touched only by the callbacks.
+  private(set) var encoding: CSVTextEncoding
+  private var line = 1
+  private var lastTerminatorWasCR = false
+  private var recordLine = 1
+  private var recordNumber = 0
+  private var cells: [CellValue?] = []
+  private var recordBytes = 0
+  private var joinNextField = false
+  private var pending: [CSVRecord] = []
+  private var failure: FeedError?
+  private var scratch: [UInt8] = []
+
+  static let chunkSize = 1 << 20
+  /// How much of a chunk libcsv gets at once; records are handed on after each slice.
+  static let sliceSize = 64 << 10
+
+  /// Prepares to read `url`.
+  /// - Parameter encoding: the encoding an earlier read decided, or `nil` to decide it.
+  /// - Throws: ``FeedError/unreadable(file:reason:)`` if libcsv cannot be set up.
+  init(url: URL, encoding: CSVTextEncoding? = nil) throws {
+    self.url = url
+    file = url.path
+    self.encoding = encoding ?? .utf8
+    decided = encoding != nil
+    options = UInt8(CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL)
+    parser = .allocate(capacity: 1)
+    guard csv_init(parser, options) == 0 else {
+      parser.deallocate()
+      throw FeedError.unreadable(file: url.path, reason: "the csv parser could not be set up")
+    }
+    // Python keeps spaces around unquoted fields; libcsv trims them unless told nothing is a space.
+    csv_set_space_func(parser, { _ in 0 })
+    csv_set_realloc_func(parser, limitedRealloc)
+    csv_set_blk_size(parser, 64 << 10)
+  }
+
+  private var decided: Bool
+
+  deinit {
+    csv_free(parser)
+    parser.deallocate()
+  }
+
+  /// Reads every record in order, handing each to `body` (the header too: it is record 1).
+  /// - Throws: ``FeedError/malformedCSV(file:line:reason:)``,
+  ///   ``FeedError/invalidEncoding(file:line:reason:)``, ``FeedError/limitExceeded(file:reason:)``,
+  ///   ``FeedError/unreadable(file:reason:)``; errors thrown by `body` pass through.
+  func read(_ body: (CSVRecord) throws -> Void) throws {
+    let input = try ByteInput(url: url, chunkSize: Self.chunkSize)
+    var first = true
+    while try input.refill() {
+      var start = 0
+      let chunk = UnsafeRawBufferPointer(start: input.buffer.baseAddress, count: input.end)
+      if first {
+        first = false
+        if chunk.count >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF {
+          start = 3
+          encoding = .utf8WithBOM
+          decided = true
+        }
+      }
+      let text = UnsafeRawBufferPointer(rebasing: chunk[start...])
+      if !decided, UTF8StreamValidator.containsNonASCII(text) {
+        // Everything before this chunk was ASCII, which reads the same in every candidate.
+        encoding = try Self.decideEncoding(of: url, from: input.bufferOffset + start)
+        decided = true
+      }
+      var offset = 0
+      while offset < text.count {
+        let slice = UnsafeRawBufferPointer(
+          rebasing: text[offset..<min(text.count, offset + Self.sliceSize)])
+        try parse(slice)
+        offset += slice.count
+        try deliver(body)
+      }
+      input.position = input.end
+    }
+    let context = Unmanaged.passUnretained(self).toOpaque()
+    let status = csv_fini(parser, fieldCallback, recordCallback, context)
+    if let failure { throw failure }
+    if status != 0 {
+      throw FeedError.malformedCSV(
+        file: file, line: line,
+        reason: "a quoted field starts on this line and is never closed (a '\"' is missing)")
+    }
+    try deliver(body)
+  }
+
+  private func deliver(_ body: (CSVRecord) throws -> Void) throws {
+    guard !pending.isEmpty else { return }
+    defer { pending.removeAll(keepingCapacity: true) }
+    for record in pending { try body(record) }
+  }
+
+  /// Feeds bytes to libcsv, recovering from its strict-mode stops the way Python's reader does.
+  private func parse(_ bytes: UnsafeRawBufferPointer) throws {
+    guard let base = bytes.baseAddress else { return }
+    let context = Unmanaged.passUnretained(self).toOpaque()
+    var offset = 0
+    while offset < bytes.count {
+      let consumed = csv_parse(
+        parser, base + offset, bytes.count - offset, fieldCallback, recordCallback, context)
+      if let failure { throw failure }
+      offset += consumed
+      if offset >= bytes.count { break }
+      switch Int32(csv_error(parser)) {
+      case CSV_EPARSE:
+        if bytes[offset] == UInt8(CSV_QUOTE) {
+          // A quote inside an unquoted field is kept as text: let libcsv take it non-strictly.
+          csv_set_opts(parser, options & ~UInt8(CSV_STRICT))
+          _ = csv_parse(parser, base + offset, 1, fieldCallback, recordCallback, context)
+          csv_set_opts(parser, options)
+          offset += 1
+        } else {
+          // Text after a closing quote: end the quoted part (a delimiter drops the quote) and
+          // join the unquoted rest to it.
+          var delimiter = UInt8(CSV_COMMA)
+          _ = csv_parse(parser, &delimiter, 1, fieldCallback, recordCallback, context)
+          joinNextField = true
+        }
+        if let failure { throw failure }
+      case CSV_ENOMEM, CSV_ETOOBIG:
+        throw FeedError.limitExceeded(
+          file: file,
+          reason: "a field starting on line \(line) is longer than \(CSVLimits.maxFieldBytes) bytes")
+      default:
+        throw FeedError.malformedCSV(
+          file: file, line: line, reason: String(cString: csv_strerror(csv_error(parser))))
+      }
+    }
+  }
+
+  // MARK: - Callbacks
+
+  fileprivate func field(_ bytes: UnsafeMutableRawPointer?, _ count: Int) {
+    guard failure == nil else { return }
+    lastTerminatorWasCR = false
+    if cells.isEmpty, !joinNextField { recordLine = line }
+    let raw = UnsafeRawBufferPointer(start: bytes, count: bytes == nil ? 0 : count)
+    let fieldLine = line
+    line += Self.lineBreaks(in: raw)
+    recordBytes += raw.count
+    if raw.count > CSVLimits.maxFieldBytes || recordBytes > CSVLimits.maxRecordBytes
+      || cells.count >= CSVLimits.maxFieldsPerRecord
+    {
+      failure = .limitExceeded(
+        file: file,
+        reason: "the record starting on line \(recordLine) has more than \(CSVLimits.maxFieldsPerRecord) "
+          + "fields or \(CSVLimits.maxRecordBytes) bytes")
+      return
+    }
+    var value: CellValue?
+    if !raw.isEmpty {
+      guard let text = decode(raw, line: fieldLine) else { return }
+      value = .text(text)
+    }
+    if joinNextField {
+      joinNextField = false
+      let previous = cells.popLast().flatMap { $0?.text } ?? ""
+      let joined = previous + (value?.text ?? "")
+      cells.append(joined.isEmpty ? nil : .text(joined))
+    } else {
+      cells.append(value)
+    }
+  }
+
+  fileprivate func endOfRecord(_ terminator: Int32) {
+    guard failure == nil else { return }
+    let isLineBreak = terminator == CSV_CR || terminator == CSV_LF
+    if cells.isEmpty {
+      // A line break outside any record (a blank line, or the LF of a CRLF).
+      if terminator == CSV_LF, lastTerminatorWasCR {
+        lastTerminatorWasCR = false
+      } else if isLineBreak {
+        line += 1
+        lastTerminatorWasCR = terminator == CSV_CR
+      }
+      return
+    }
+    recordNumber += 1
+    pending.append(CSVRecord(row: SheetRow(number: recordNumber, cells: cells), line: recordLine))
+    cells.removeAll(keepingCapacity: true)
+    recordBytes = 0
+    if isLineBreak {
+      line += 1
+      lastTerminatorWasCR = terminator == CSV_CR
+    }
+  }
+
+  /// The field's text, or `nil` after recording a failure.
+  private func decode(_ raw: UnsafeRawBufferPointer, line fieldLine: Int) -> String? {
+    if encoding.isUTF8 {
+      if let text = String(validating: raw.assumingMemoryBound(to: UInt8.self), as: UTF8.self) {
+        return text
+      }
+      let bad = min(UTF8StreamValidator.firstInvalidOffset(in: raw) ?? 0, raw.count - 1)
+      let badLine = fieldLine + Self.lineBreaks(in: UnsafeRawBufferPointer(rebasing: raw[..<bad]))
+      let byte = String(raw[bad], radix: 16, uppercase: true)
+      failure = .invalidEncoding(
+        file: file, line: badLine,
+        reason: encoding == .utf8WithBOM
+          ? "byte '0x\(byte)' is not valid utf-8, although the file starts with a utf-8 byte-order mark"
+          : "byte '0x\(byte)' is not valid utf-8 (the file changed while being read?)")
+      return nil
+    }
+    CSVTextEncoding.transcode(raw, from: encoding, into: &scratch)
+    return String(decoding: scratch, as: UTF8.self)
+  }
+
+  /// Line breaks in field text: LF, CRLF or a lone CR, each counted once.
+  private static func lineBreaks(in raw: UnsafeRawBufferPointer) -> Int {
+    guard let base = raw.baseAddress, !raw.isEmpty,
+      memchr(base, 0x0A, raw.count) != nil || memchr(base, 0x0D, raw.count) != nil
+    else { return 0 }
+    var breaks = 0
+    for index in raw.indices {
+      switch raw[index] {
+      case 0x0A: breaks += 1
+      case 0x0D where index + 1 == raw.count || raw[index + 1] != 0x0A: breaks += 1
+      default: break
+      }
+    }
+    return breaks
+  }
+
+  // MARK: - Encoding
+
+  /// Decides how to read `url` from byte `offset` on (all before is ASCII): UTF-8 if every byte
+  /// from there is valid UTF-8, else Windows-1252 if every byte is defined there, else Latin-1.
+  /// Reads the rest of the file once, in chunks.
+  /// - Throws: ``FeedError/unreadable(file:reason:)``.
+  static func decideEncoding(of url: URL, from offset: Int) throws -> CSVTextEncoding {
+    var validator = UTF8StreamValidator()
+    do {
+      let handle = try FileHandle(forReadingFrom: url)
+      defer { try? handle.close() }
+      try handle.seek(toOffset: UInt64(offset))
+      while let data = try handle.read(upToCount: chunkSize), !data.isEmpty {
+        data.withUnsafeBytes { validator.feed($0) }
+      }
+    } catch {
+      throw FeedError.unreadable(file: url.path, reason: FeedError.describe(error))
+    }
+    validator.finish()
+    if validator.isValid { return .utf8 }
+    return validator.sawCP1252Undefined ? .latin1 : .cp1252
+  }
+}
+
+/// libcsv's field callback: `context` is the reader, passed unretained for the call's duration.
+private let fieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = {
+  bytes, count, context in
+  guard let context else { return }
+  Unmanaged<CSVRecordReader>.fromOpaque(context).takeUnretainedValue().field(bytes, count)
+}
+
+/// libcsv's end-of-record callback (also called for every blank line, as `CSV_REPALL_NL` asks).
+private let recordCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = {
+  terminator, context in
+  guard let context else { return }
+  Unmanaged<CSVRecordReader>.fromOpaque(context).takeUnretainedValue().endOfRecord(terminator)
+}
+
+/// libcsv grows its field buffer with this: refusing to go past the field limit turns a runaway
+/// field (an unclosed quote in a huge file) into `CSV_ENOMEM` instead of unbounded memory.
+private let limitedRealloc: @convention(c) (UnsafeMutableRawPointer?, Int) -> UnsafeMutableRawPointer? = {
+  pointer, size in
+  size > CSVLimits.maxFieldBytes + 16 ? nil : realloc(pointer, size)
+}

@@ -57,6 +57,11 @@ final class ODSWorkbook: Workbook {
   var encoding: String? { nil }
   var warnings: [ConversionWarning] { [] }
 
+  private func cellTooLarge(_ sheet: String) -> FeedError {
+    FeedError.limitExceeded(
+      file: file, reason: "a cell in sheet '\(sheet)' holds more than \(XLSXWorkbook.maxCellBytes >> 20) MiB of text")
+  }
+
   private func count(_ reader: XMLStreamReader, _ name: String) -> Int {
     guard let text = reader.attribute(name, namespace: Self.tableNS), let n = Int(text), n > 0 else { return 1 }
     return n
@@ -110,6 +115,9 @@ final class ODSWorkbook: Workbook {
       switch cellType {
       case nil, "string", "time":
         if !paragraphs.isEmpty {
+          guard paragraphs.reduce(0, { $0 + $1.utf8.count + 1 }) <= XLSXWorkbook.maxCellBytes else {
+            throw cellTooLarge(sheetName)
+          }
           value = .text(paragraphs.joined(separator: "\n"))
         } else if let attributeValue = cellAttributeValue {
           value = attributeValue
@@ -158,6 +166,7 @@ final class ODSWorkbook: Workbook {
               if paragraphDepth > 0 {
                 let n = min(reader.attribute("c", namespace: Self.textNS).flatMap { Int($0) } ?? 1, 65_536)
                 paragraph += String(repeating: " ", count: max(n, 1))
+                if paragraph.utf8.count > XLSXWorkbook.maxCellBytes { throw cellTooLarge(sheetName) }
               }
             case "tab": if paragraphDepth > 0 { paragraph += "\t" }
             case "line-break": if paragraphDepth > 0 { paragraph += "\n" }
@@ -216,7 +225,10 @@ final class ODSWorkbook: Workbook {
           return
         }
       case .text, .whitespace:
-        if inCell && paragraphDepth > 0 && annotationDepth == 0 { paragraph += reader.value }
+        if inCell && paragraphDepth > 0 && annotationDepth == 0 {
+          paragraph += reader.value
+          if paragraph.utf8.count > XLSXWorkbook.maxCellBytes { throw cellTooLarge(sheetName) }
+        }
       case .other: break
       }
     }

@@ -19,6 +19,14 @@ final class XLSXWorkbook: Workbook {
 
   /// The most text the shared-string table may hold.
   static let maxSharedStringBytes = 512 << 20
+  /// The most text one cell (or one shared string) may hold; Excel itself stops at 32,767
+  /// characters.
+  static let maxCellBytes = 16 << 20
+
+  private func cellTooLarge(_ sheet: String?) -> FeedError {
+    FeedError.limitExceeded(
+      file: file, reason: "a cell\(sheet.map { " in sheet '\($0)'" } ?? "") holds more than \(Self.maxCellBytes >> 20) MiB of text")
+  }
 
   /// Opens `url` and reads its workbook, relationships, shared strings and styles.
   /// - Throws: ``FeedError`` when the file is not an XLSX workbook, is damaged, or breaks a limit.
@@ -196,7 +204,10 @@ final class XLSXWorkbook: Workbook {
           default: break
           }
         case .text, .whitespace:
-          if inText { current += reader.value }
+          if inText {
+            current += reader.value
+            if current.utf8.count > Self.maxCellBytes { throw cellTooLarge(nil) }
+          }
         case .other: break
         }
       }
@@ -356,8 +367,10 @@ final class XLSXWorkbook: Workbook {
         case .text, .whitespace:
           if inValue {
             value += reader.value
+            if value.utf8.count > Self.maxCellBytes { throw cellTooLarge(sheetName) }
           } else if inInlineText {
             inlineText += reader.value
+            if inlineText.utf8.count > Self.maxCellBytes { throw cellTooLarge(sheetName) }
           }
         case .other: break
         }

@@ -185,3 +185,20 @@ import Testing
     #expect(Set(after).subtracting(before).filter { $0.hasSuffix(".xml") }.isEmpty)
   }
 }
+
+/// One enormous cell is refused rather than held.
+@Suite struct OversizedCellTests {
+  @Test func aCellWithMoreTextThanTheLimitIsRefusedInXLSXAndODS() throws {
+    // libxml2 itself refuses one text node over 10 MB, so the text comes in 1 MiB runs.
+    let run = String(repeating: "a", count: 1 << 20)
+    let runs = (XLSXWorkbook.maxCellBytes >> 20) + 1
+    let xlsxRuns = String(repeating: "<r><t>\(run)</t></r>", count: runs)
+    let xlsx = try TestWorkbooks.xlsx(sheetData: "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is>\(xlsxRuns)</is></c></row>")
+    defer { TestWorkbooks.remove(xlsx) }
+    #expect { try TestWorkbooks.rows(XLSXWorkbook(url: xlsx)) } throws: { HostileWorkbookTests.isLimit($0) }
+    let ods = try TestWorkbooks.ods(
+      tables: "<table:table table:name=\"g\"><table:table-row><table:table-cell office:value-type=\"string\"><text:p>\(String(repeating: "<text:span>\(run)</text:span>", count: runs))</text:p></table:table-cell></table:table-row></table:table>")
+    defer { TestWorkbooks.remove(ods) }
+    #expect { try TestWorkbooks.rows(ODSWorkbook(url: ods)) } throws: { HostileWorkbookTests.isLimit($0) }
+  }
+}

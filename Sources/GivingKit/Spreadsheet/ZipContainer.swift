@@ -188,6 +188,12 @@ final class ZipContainer {
       byLowercasedPath[path.lowercased()] = entries.count
       entries.append(entry)
     }
+    // Entries whose data overlap (several names for one bomb) are refused.
+    let ordered = entries.sorted { $0.localHeaderOffset < $1.localHeaderOffset }
+    for (a, b) in zip(ordered, ordered.dropFirst()) where a.localHeaderOffset + 30 + a.compressedSize > b.localHeaderOffset {
+      throw FeedError.limitExceeded(
+        file: file, reason: "entries '\(a.path)' and '\(b.path)' share their data (an overlapping zip bomb?)")
+    }
   }
 
   /// The entry at `path` (compared without case, as OPC part names are), if any.

@@ -202,3 +202,23 @@ import Testing
     #expect { try TestWorkbooks.rows(ODSWorkbook(url: ods)) } throws: { HostileWorkbookTests.isLimit($0) }
   }
 }
+
+/// Several directory entries pointing at the same data (an overlapping zip bomb).
+@Suite struct OverlappingEntryTests {
+  @Test func entriesSharingTheirDataAreRefused() throws {
+    let url = try TestWorkbooks.xlsx(sheetData: "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>")
+    defer { TestWorkbooks.remove(url) }
+    var bytes = [UInt8](try Data(contentsOf: url))
+    func u32(_ i: Int) -> Int { Int(bytes[i]) | Int(bytes[i + 1]) << 8 | Int(bytes[i + 2]) << 16 | Int(bytes[i + 3]) << 24 }
+    // Point the second central-directory entry's local header offset at the first entry's.
+    var headers: [Int] = []
+    for i in 0..<(bytes.count - 4) where u32(i) == 0x0201_4B50 { headers.append(i) }
+    try #require(headers.count >= 2)
+    let first = u32(headers[0] + 42)
+    for k in 0..<4 { bytes[headers[1] + 42 + k] = UInt8((first >> (8 * k)) & 0xFF) }
+    try Data(bytes).write(to: url)
+    #expect { try XLSXWorkbook(url: url) } throws: { error in
+      HostileWorkbookTests.isLimit(error) && HostileWorkbookTests.reason(error).contains("share their data")
+    }
+  }
+}

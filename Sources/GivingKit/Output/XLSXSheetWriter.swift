@@ -172,8 +172,10 @@ public final class XLSXSheetWriter {
     return columnLetters[column]
   }
 
-  /// An inline-string cell (the `<c r="…` is already written). Characters XML cannot carry are
-  /// written as Excel's `_xHHHH_` escapes; a literal `_xHHHH_` gets its `_` escaped.
+  /// An inline-string cell (the `<c r="…` is already written). Control characters XML cannot
+  /// carry are written as Excel's `_xHHHH_` escapes (Excel shows the character; openpyxl, and
+  /// so the Data Quality Tool and ``XLSXWorkbook``, keep the escape text). A literal `_xHHHH_`
+  /// is written as is, so openpyxl reads it unchanged (Excel would show it decoded).
   private func appendText(_ text: String) {
     append("\" t=\"inlineStr\"><is><t xml:space=\"preserve\">")
     let bytes = Array(text.utf8)
@@ -190,23 +192,11 @@ public final class XLSXSheetWriter {
         append("_x00")
         append(String(format: "%02X", b))
         append("_")
-      case 0x5F where Self.looksLikeEscape(bytes, i):
-        append("_x005F_")
       default: buffer.append(b)
       }
       i += 1
     }
     append("</t></is></c>")
-  }
-
-  private static func isHex(_ b: UInt8) -> Bool {
-    (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66)
-  }
-
-  /// Whether `_xHHHH_` starts at `i`.
-  private static func looksLikeEscape(_ b: [UInt8], _ i: Int) -> Bool {
-    i + 6 < b.count && (b[i + 1] == 0x78 || b[i + 1] == 0x58) && isHex(b[i + 2]) && isHex(b[i + 3])
-      && isHex(b[i + 4]) && isHex(b[i + 5]) && b[i + 6] == 0x5F
   }
 
   /// Whether `text` is a number an XLSX `<v>` may hold: `-?digits[.digits][e[+-]digits]`.

@@ -389,8 +389,8 @@ final class XLSXWorkbook: Workbook {
       }
       return .text(text)
     case "inlineStr":
-      // `_x005F_` escapes a literal `_xHHHH_`; undone as for shared strings.
-      if let inline { return .text(inline.contains("x005F_") ? inline.replacingOccurrences(of: "x005F_", with: "") : inline) }
+      // Kept as written, `_xHHHH_` escapes included, as openpyxl does for inline strings.
+      if let inline { return .text(inline) }
       return value.map { .text($0) }
     case "str", "e":
       return value.map { .text($0) }

@@ -64,7 +64,8 @@ final class ODSWorkbook: Workbook {
 
   private func count(_ reader: XMLStreamReader, _ name: String) -> Int {
     guard let text = reader.attribute(name, namespace: Self.tableNS), let n = Int(text), n > 0 else { return 1 }
-    return n
+    // Far more than any sheet has; keeps the running row and column counts from overflowing.
+    return min(n, 1 << 30)
   }
 
   /// Streams the rows of sheet `index` that hold at least one value.

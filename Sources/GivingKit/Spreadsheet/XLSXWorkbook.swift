@@ -180,6 +180,10 @@ final class XLSXWorkbook: Workbook {
         case .startElement:
           switch reader.localName {
           case "si":
+            if table.count >= SharedStringTable.maxCount {
+              throw FeedError.limitExceeded(
+                file: file, reason: "the workbook has more than \(SharedStringTable.maxCount) shared strings")
+            }
             if reader.isEmptyElement {
               table.append("")
             } else {
@@ -254,7 +258,8 @@ final class XLSXWorkbook: Workbook {
       var inSheetData = false
       var rowNumber = 0
       var inRow = false
-      var cells: [(Int, CellValue)] = []
+      // Cells by column: at most 16,384, however many `<c>` elements a row repeats.
+      var cells: [CellValue?] = []
       var column = -1
       var cellType: String?
       var cellStyle = 0
@@ -271,11 +276,13 @@ final class XLSXWorkbook: Workbook {
 
       func emitRow() throws {
         guard !cells.isEmpty else { return }
-        let width = (cells.map(\.0).max() ?? 0) + 1
-        var row = [CellValue?](repeating: nil, count: width)
-        for (c, v) in cells { row[c] = v }
-        try body(SheetRow(number: rowNumber, cells: row))
+        try body(SheetRow(number: rowNumber, cells: cells))
         cells.removeAll(keepingCapacity: true)
+      }
+
+      func place(_ value: CellValue, at column: Int) {
+        if column >= cells.count { cells.append(contentsOf: repeatElement(nil, count: column - cells.count + 1)) }
+        cells[column] = value
       }
 
       while try reader.next() {
@@ -349,13 +356,9 @@ final class XLSXWorkbook: Workbook {
                 type: cellType, style: cellStyle, value: hasValue ? value : nil,
                 inline: hasInline ? inlineText : nil, ref: cellRef, sheet: sheetName)
             {
-              if !inRow {
-                // A cell outside any row element: deliver it as its own row.
-                cells.append((column, cell))
-                try emitRow()
-              } else {
-                cells.append((column, cell))
-              }
+              place(cell, at: column)
+              // A cell outside any row element is delivered as its own row.
+              if !inRow { try emitRow() }
             }
             inCell = false
           case "v": inValue = false
@@ -415,19 +418,24 @@ final class XLSXWorkbook: Workbook {
 /// Shared strings held compactly: one byte buffer and the end offset of each string.
 struct SharedStringTable {
   private var bytes: [UInt8] = []
-  private var ends: [Int] = []
+  private var ends: [UInt32] = []
+
+  /// The most strings the table holds (4 bytes of bookkeeping each).
+  static let maxCount = 1 << 25
 
   var byteCount: Int { bytes.count }
+  var count: Int { ends.count }
 
+  /// Appends `s`; the caller keeps ``byteCount`` under 4 GiB and ``count`` under ``maxCount``.
   mutating func append(_ s: String) {
     bytes.append(contentsOf: s.utf8)
-    ends.append(bytes.count)
+    ends.append(UInt32(truncatingIfNeeded: bytes.count))
   }
 
   subscript(index: Int) -> String? {
     guard index >= 0, index < ends.count else { return nil }
-    let start = index == 0 ? 0 : ends[index - 1]
-    return String(decoding: bytes[start..<ends[index]], as: UTF8.self)
+    let start = index == 0 ? 0 : Int(ends[index - 1])
+    return String(decoding: bytes[start..<Int(ends[index])], as: UTF8.self)
   }
 }
 

@@ -222,3 +222,26 @@ import Testing
     }
   }
 }
+
+/// Counts and references chosen to overflow or to pile up cells.
+@Suite struct HostileCountTests {
+  @Test func hugeRepeatCountsNeitherOverflowNorMaterialise() throws {
+    let url = try TestWorkbooks.ods(
+      tables: """
+        <table:table table:name="g">\
+        <table:table-row table:number-rows-repeated="9223372036854775807"><table:table-cell table:number-columns-repeated="9223372036854775807"/></table:table-row>\
+        <table:table-row table:number-rows-repeated="9223372036854775807"/>\
+        <table:table-row><table:table-cell table:number-columns-repeated="99999999999999999999"/><table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>\
+        </table:table>
+        """)
+    defer { TestWorkbooks.remove(url) }
+    #expect(throws: FeedError.self) { try TestWorkbooks.rows(ODSWorkbook(url: url)) }
+  }
+
+  @Test func aRowRepeatingOneCellManyTimesKeepsOneCell() throws {
+    let url = try TestWorkbooks.xlsx(
+      sheetData: "<row r=\"1\">" + String(repeating: "<c r=\"C1\"><v>1</v></c>", count: 100_000) + "<c r=\"B1\"><v>2</v></c></row>")
+    defer { TestWorkbooks.remove(url) }
+    #expect(try TestWorkbooks.rows(XLSXWorkbook(url: url)).map(\.1.cells) == [[nil, .number("2"), .number("1")]])
+  }
+}

@@ -256,6 +256,9 @@ final class XLSXWorkbook: Workbook {
     let sheetName = sheetNames[index]
     try streamPart(part) { reader in
       var inSheetData = false
+      var sheetDataDepth = 0
+      var rowDepth = 0
+      var cellDepth = 0
       var rowNumber = 0
       var inRow = false
       // Cells by column: at most 16,384, however many `<c>` elements a row repeats.
@@ -290,7 +293,10 @@ final class XLSXWorkbook: Workbook {
         case .startElement:
           let name = reader.localName
           if !inSheetData {
-            if name == "sheetData" && !reader.isEmptyElement { inSheetData = true }
+            if name == "sheetData" && !reader.isEmptyElement {
+              inSheetData = true
+              sheetDataDepth = reader.depth
+            }
             continue
           }
           switch name {
@@ -305,6 +311,7 @@ final class XLSXWorkbook: Workbook {
             }
             column = -1
             inRow = !reader.isEmptyElement
+            rowDepth = reader.depth
           case "c":
             cellRef = reader.attribute("r")
             if let ref = cellRef {
@@ -320,6 +327,7 @@ final class XLSXWorkbook: Workbook {
             }
             if reader.isEmptyElement { continue }
             inCell = true
+            cellDepth = reader.depth
             cellType = reader.attribute("t")
             cellStyle = reader.attribute("s").flatMap { Int($0) } ?? 0
             value = ""
@@ -344,28 +352,34 @@ final class XLSXWorkbook: Workbook {
           }
         case .endElement:
           guard inSheetData else { continue }
-          switch reader.localName {
-          case "sheetData":
-            inSheetData = false
-          case "row":
-            if inRow { try emitRow() }
-            inRow = false
-          case "c":
-            if inCell,
-              let cell = try cellValue(
+          // Ends are told apart by depth, sparing a name per element in the hot path.
+          let depth = reader.depth
+          if inCell {
+            if depth == cellDepth {
+              if let cell = try cellValue(
                 type: cellType, style: cellStyle, value: hasValue ? value : nil,
                 inline: hasInline ? inlineText : nil, ref: cellRef, sheet: sheetName)
-            {
-              place(cell, at: column)
-              // A cell outside any row element is delivered as its own row.
-              if !inRow { try emitRow() }
+              {
+                place(cell, at: column)
+                // A cell outside any row element is delivered as its own row.
+                if !inRow { try emitRow() }
+              }
+              inCell = false
+            } else if depth == cellDepth + 1 {
+              inValue = false  // </v>, </is> or </f>
+              inInline = false
+            } else if inInline {
+              switch reader.localName {
+              case "t": inInlineText = false
+              case "rPh": phoneticDepth = max(0, phoneticDepth - 1)
+              default: break
+              }
             }
-            inCell = false
-          case "v": inValue = false
-          case "is": inInline = false
-          case "t": inInlineText = false
-          case "rPh": phoneticDepth = max(0, phoneticDepth - 1)
-          default: break
+          } else if inRow && depth == rowDepth {
+            try emitRow()
+            inRow = false
+          } else if depth == sheetDataDepth {
+            inSheetData = false
           }
         case .text, .whitespace:
           if inValue {

@@ -15,6 +15,8 @@ final class XLSXWorkbook: Workbook {
   private var sharedStrings = SharedStringTable()
   /// Per `cellXfs` index: whether the cell format shows a date or time.
   private var dateStyles: [Bool] = []
+  /// Per sheet read so far: the highest row number with any `<c>` element.
+  private var maxCellRows: [Int: Int] = [:]
   private var date1904 = false
 
   /// The most text the shared-string table may hold.
@@ -248,12 +250,24 @@ final class XLSXWorkbook: Workbook {
 
   // MARK: - Rows
 
+  /// The highest row number holding any cell element, empty styled cells included: openpyxl's
+  /// `max_row`, which the Data Quality Tool compares with its 50,000-row limit (0 for an empty
+  /// sheet). Known without a further pass once the sheet has been read.
+  /// - Throws: as ``readRows(sheet:_:)``.
+  func maxRow(sheet index: Int) throws -> Int {
+    if let known = maxCellRows[index] { return known }
+    try readRows(sheet: index) { _ in }
+    return maxCellRows[index] ?? 0
+  }
+
   /// Streams the rows of sheet `index` that hold at least one value.
   /// - Throws: ``FeedError`` if the sheet's XML is malformed, forbidden or too large.
   func readRows(sheet index: Int, _ body: (SheetRow) throws -> Void) throws {
     guard sheetNames.indices.contains(index) else { return }
     guard let part = sheetParts[index] else { return }
     let sheetName = sheetNames[index]
+    var maxCellRow = 0
+    defer { maxCellRows[index] = maxCellRow }
     try streamPart(part) { reader in
       var inSheetData = false
       var sheetDataDepth = 0
@@ -313,6 +327,7 @@ final class XLSXWorkbook: Workbook {
             inRow = !reader.isEmptyElement
             rowDepth = reader.depth
           case "c":
+            if rowNumber > maxCellRow { maxCellRow = rowNumber }
             cellRef = reader.attribute("r")
             if let ref = cellRef {
               guard let c = A1Reference.column(of: ref) else {

@@ -110,4 +110,23 @@ import Testing
     let cpu = Double(clock() - cpuStart) / Double(CLOCKS_PER_SEC)
     print("badfile_too_many_rows.xlsx: \(rows) rows in \(String(format: "%.2f", seconds))s wall, \(String(format: "%.2f", cpu))s CPU (debug)")
   }
+
+  /// openpyxl 3.1.5 `max_row` (what the DQT checks against 50,000), computed with openpyxl.
+  static let openpyxlMaxRows: [(String, [String: Int])] = [
+    ("dataquality/dei_extension.xlsx", ["dei": 42, "Meta": 14, "grants": 60]),
+    ("dataquality/badfile_too_many_rows_multiple_sheets.xlsx", ["grants": 50_001, "grants_2": 50_002, "Actual Dates": 1]),
+    ("dataquality/tenders_releases_2_releases.xlsx", ["releases": 3, "documents": 9, "items": 3]),
+    ("dataquality-tools-data/original_a003W000001B7PzQAK.xlsx", ["Sheet1": 476]),
+    ("dataquality/badfile_all_validation_errors_4_times.xlsx", ["grants": 6, "extra sheet": 10]),
+  ]
+
+  @Test(arguments: openpyxlMaxRows.map(\.0))
+  func maxRowCountsEmptyStyledCellsLikeOpenpyxl(file: String) throws {
+    let expected = try #require(Self.openpyxlMaxRows.first { $0.0 == file }?.1)
+    let workbook = try XLSXWorkbook(url: FixturePaths.url("real/" + file))
+    for (name, maxRow) in expected {
+      let index = try #require(workbook.sheetNames.firstIndex(of: name))
+      #expect(try workbook.maxRow(sheet: index) == maxRow, "\(file) [\(name)]")
+    }
+  }
 }

@@ -25,6 +25,7 @@ struct ZipLimits: Sendable {
 /// ZIPFoundation's `Data.decompress` with a provider that never reads past the entry's
 /// compressed bytes, so a truncated or hostile stream ends in an error, never a loop.
 final class ZipContainer {
+  /// One central-directory entry: where its data is and how large it says it is.
   struct Entry {
     var path: String
     var method: UInt16
@@ -181,7 +182,9 @@ final class ZipContainer {
         throw FeedError.malformedSpreadsheet(
           file: file, sheet: nil, reason: "the \(kind) container has an entry with an unsafe path '\(path)'")
       }
-      guard csize >= 0, usize >= 0, offset >= 0 else { throw corrupt("entry '\(path)' has impossible sizes") }
+      guard csize >= 0, usize >= 0, offset >= 0, csize <= fileSize, offset < fileSize else {
+        throw corrupt("entry '\(path)' has impossible sizes or lies beyond the end of the file")
+      }
       let entry = Entry(
         path: path, method: method, crc32: crc, compressedSize: csize, uncompressedSize: usize,
         localHeaderOffset: offset)

@@ -245,3 +245,17 @@ import Testing
     #expect(try TestWorkbooks.rows(XLSXWorkbook(url: url)).map(\.1.cells) == [[nil, .number("2"), .number("1")]])
   }
 }
+
+/// Sizes in the central directory chosen to overflow offset arithmetic.
+@Suite struct HostileSizeTests {
+  @Test func aCompressedSizeLargerThanTheFileIsRefused() throws {
+    let url = try TestWorkbooks.xlsx(sheetData: "")
+    defer { TestWorkbooks.remove(url) }
+    var bytes = [UInt8](try Data(contentsOf: url))
+    func u32(_ i: Int) -> Int { Int(bytes[i]) | Int(bytes[i + 1]) << 8 | Int(bytes[i + 2]) << 16 | Int(bytes[i + 3]) << 24 }
+    let header = try #require((0..<(bytes.count - 4)).first { u32($0) == 0x0201_4B50 })
+    for k in 0..<4 { bytes[header + 20 + k] = 0xFE }
+    try Data(bytes).write(to: url)
+    #expect { try XLSXWorkbook(url: url) } throws: { HostileWorkbookTests.isMalformed($0, "impossible sizes") }
+  }
+}

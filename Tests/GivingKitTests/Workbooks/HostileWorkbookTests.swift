@@ -259,3 +259,28 @@ import Testing
     #expect { try XLSXWorkbook(url: url) } throws: { HostileWorkbookTests.isMalformed($0, "impossible sizes") }
   }
 }
+
+/// Damage anywhere in a container (headers, directory, data) ends in rows or a ``FeedError``.
+@Suite struct DamagedContainerTests {
+  @Test(arguments: [0x01, 0xFF] as [UInt8])
+  func flippingAnyByteNeverCrashesOrHangs(mask: UInt8) throws {
+    let url = try TestWorkbooks.xlsx(
+      sheetData: "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" s=\"1\"><v>43466</v></c></row>",
+      sharedStrings: ["<si><t>Identifier</t></si>"], stylesXML: "<cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/></cellXfs>")
+    defer { TestWorkbooks.remove(url) }
+    let bytes = [UInt8](try Data(contentsOf: url))
+    let file = url.deletingLastPathComponent().appendingPathComponent("damaged.xlsx")
+    var refused = 0
+    for offset in stride(from: 0, to: bytes.count, by: 3) {
+      var damaged = bytes
+      damaged[offset] ^= mask
+      try Data(damaged).write(to: file)
+      do {
+        _ = try TestWorkbooks.rows(XLSXWorkbook(url: file))
+      } catch is FeedError {
+        refused += 1
+      }
+    }
+    #expect(refused > 0)
+  }
+}

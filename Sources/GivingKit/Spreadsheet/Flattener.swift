@@ -21,12 +21,14 @@
 /// try feed.read { grant in write(layout.row(for: grant)) }
 /// ```
 public struct Flattener: Sendable {
+  /// The titles headings are made from.
   public let titles: SchemaTitles
   /// Column path (`recipientOrganization/1/id`) → sort key.
   private var columns: [String: [Int]] = [:]
   /// Unknown key (with its parent's index-free path) → order of first appearance.
   private var unknownOrder: [String: Int] = [:]
 
+  /// A flattener using the titles of `titles` (the grant schema by default).
   public init(titles: SchemaTitles = .grant) {
     self.titles = titles
   }
@@ -94,7 +96,9 @@ public struct Flattener: Sendable {
 
   /// The columns learnt so far: their headings and where each path goes.
   public func layout() -> FlatLayout {
-    let ordered = columns.sorted { $0.value.lexicographicallyPrecedes($1.value) }.map(\.key)
+    let ordered = columns.sorted {
+      $0.value == $1.value ? $0.key < $1.key : $0.value.lexicographicallyPrecedes($1.value)
+    }.map(\.key)
     return FlatLayout(paths: ordered, headings: ordered.map(heading(for:)))
   }
 

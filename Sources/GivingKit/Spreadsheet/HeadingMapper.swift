@@ -6,8 +6,10 @@
 /// // "beneficiaryLocation/1/geoCode"
 /// ```
 public struct HeadingMapper: Sendable {
+  /// The titles headings are matched against.
   public let titles: SchemaTitles
 
+  /// A mapper for the titles of `titles` (the grant schema by default).
   public init(titles: SchemaTitles = .grant) {
     self.titles = titles
   }
@@ -80,11 +82,15 @@ public struct HeadingMapper: Sendable {
 
 /// Where one column's values go in the grant.
 public struct ColumnPlan: Sendable, Hashable {
+  /// One step of a path.
   public enum Step: Sendable, Hashable {
+    /// An object member.
     case key(String)
+    /// An array item, by written index (−1 when the heading gave none).
     case index(Int)
   }
 
+  /// The steps from the grant to the value.
   public let steps: [Step]
   /// The schema kind of the value, `nil` for a column not in the schema (an additional field).
   public let kind: SchemaFieldKind?
@@ -92,6 +98,7 @@ public struct ColumnPlan: Sendable, Hashable {
   /// (−1 counting as 0): the common case, precomputed so the source map costs no allocation.
   public let canonicalPath: String
 
+  /// A plan of `steps` for a value of schema `kind`.
   public init(steps: [Step], kind: SchemaFieldKind?) {
     self.steps = steps
     self.kind = kind

@@ -1,6 +1,8 @@
 /// The shape of a schema property, as the spreadsheet mapping needs it (SPEC.md §2.1).
 public enum SchemaFieldKind: Sendable, Hashable {
+  /// A string (or string-or-null) property: cells become text.
   case string
+  /// A number (or number-or-null) property: cells become exact decimal numbers.
   case number
   /// An object property (`recipientIndividual`, `toIndividualsDetails`).
   case object
@@ -25,7 +27,9 @@ public struct SchemaField: Sendable, Hashable {
   /// The full title chain (`Recipient Org:Location:Geographic Code`), `nil` when this
   /// property or one of its ancestors has no title.
   public var titleChain: String?
+  /// The property's shape.
   public var kind: SchemaFieldKind
+  /// Whether the schema also allows `null`.
   public var isNullable: Bool
   /// The 360Giving `rollUp` list of an array property (children shown on the main sheet).
   public var rollUp: [String]

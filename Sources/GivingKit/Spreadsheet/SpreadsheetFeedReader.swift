@@ -2,15 +2,18 @@
 /// (SPEC.md §2.2–2.3).
 ///
 /// Memory stays bounded for the common case of one grant sheet, however long:
-/// - The first grant sheet is streamed. Adjacent rows with the same `id` merge into one grant,
+/// - The main grant sheet is streamed: the one named `grants`, else the first. (Grants then
+///   come in that sheet's order; flatten-tool orders them by first appearance in workbook
+///   order, which differs only when a one-to-many sheet comes first and lists ids in another
+///   order.) Adjacent rows with the same `id` merge into one grant,
 ///   which is handed out as soon as a row with another id arrives. A compact set of the
 ///   64-bit hashes of ids already handed out detects an id that comes back after other rows;
 ///   such a row is warned about and becomes a separate grant (flatten-tool would merge it,
 ///   but that needs every grant in memory; the validator then reports the duplicate id).
 /// - The other grant sheets (one-to-many sheets: `Recipient Org`, `Beneficiary Location`, …)
 ///   are read into memory first, grouped by id, and attached to the grant with that id when
-///   it is handed out. Rows of those sheets whose id never appears in the first sheet (or
-///   that have no id) become grants after the first sheet's.
+///   it is handed out. Rows of those sheets whose id never appears in the main sheet (or
+///   that have no id) become grants after the main sheet's.
 final class SpreadsheetFeedReader {
   let workbook: any Workbook
   let mapper: HeadingMapper
@@ -45,6 +48,11 @@ final class SpreadsheetFeedReader {
         continue
       }
       grantSheets.append(i)
+    }
+    // Stream the sheet named `grants` when there is one (several CSV files sort as `Funding
+    // Org`, `Recipient Org`, `grants`: the big sheet comes last), else the first.
+    if let main = grantSheets.firstIndex(where: { names[$0].lowercased() == "grants" }), main > 0 {
+      grantSheets.insert(grantSheets.remove(at: main), at: 0)
     }
 
     func addSource(_ sheet: Int) -> Int {

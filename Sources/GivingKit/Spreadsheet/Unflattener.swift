@@ -281,7 +281,7 @@ private struct MergeContext {
         if existing == value {
           cells.append(cell)
         } else {
-          conflict(existing: existing, value: value, cell: cell)
+          conflict(key: key, existing: existing, value: value, cell: cell)
         }
       case .object(let sub):
         var child: JSONObject
@@ -340,7 +340,7 @@ private struct MergeContext {
     }
   }
 
-  private mutating func conflict(existing: JSONValue, value: JSONValue, cell: CellReference) {
+  private mutating func conflict(key: String, existing: JSONValue, value: JSONValue, cell: CellReference) {
     var locations: [SourceLocation] = []
     if let first = (earlierCells + cells).last(where: { $0.path == cell.path }) {
       locations.append(sources.location(of: first))
@@ -349,7 +349,7 @@ private struct MergeContext {
     let sheetName = sources.sheets.indices.contains(sheet) ? sources.sheets[sheet].name : ""
     warnings.append(
       ConversionWarning(
-        "You may have a duplicate Identifier: We couldn't merge these rows with the id \"\(id ?? "")\": field \"\(cell.path)\" in sheet \"\(sheetName)\": one cell has the value: \"\(GrantAssembly.display(existing))\", the other cell has the value: \"\(GrantAssembly.display(value))\"",
+        "You may have a duplicate Identifier: We couldn't merge these rows with the id \"\(id ?? "")\": field \"\(key)\" in sheet \"\(sheetName)\": one cell has the value: \"\(GrantAssembly.display(existing))\", the other cell has the value: \"\(GrantAssembly.display(value))\"",
         at: locations))
   }
 

@@ -182,6 +182,22 @@ func readBook(_ book: MemoryWorkbook) throws -> ([Grant], FeedReport) {
     #expect(warning.locations.map(\.columnLetter) == ["B", "B"])
   }
 
+  @Test func conflictInsideAnItemNamesTheFieldByItsKey() throws {
+    let book = MemoryWorkbook([
+      ("grants", [
+        textRow("Identifier", "Recipient Org:Identifier", "Recipient Org:Name"),
+        textRow("g", "O1", "First"),
+        textRow("g", "O1", "Second"),
+      ])
+    ])
+    let (grants, report) = try readBook(book)
+    #expect(grants.first?.recipientOrganization.map(\.name) == ["First"])
+    let warning = try #require(report.warnings.first)
+    #expect(warning.message.contains("field \"name\" in sheet \"grants\": one cell has the value: \"First\", the other cell has the value: \"Second\""))
+    #expect(warning.locations.map(\.row) == [2, 3])
+    #expect(warning.locations.map(\.columnLetter) == ["C", "C"])
+  }
+
   @Test func nonAdjacentRepeatStaysSeparateWithAWarning() throws {
     let book = MemoryWorkbook([
       ("grants", [textRow("Identifier", "Title"), textRow("a", "A"), textRow("b", "B"), textRow("a", "A2")])
@@ -229,6 +245,20 @@ func readBook(_ book: MemoryWorkbook) throws -> ([Grant], FeedReport) {
     #expect(location.row == 3)
     #expect(location.columnLetter == "C")
     #expect(location.heading == "Recipient Org:Postal Code")
+  }
+
+  @Test func theSheetNamedGrantsIsTheMainSheetWhereverItIs() throws {
+    let book = MemoryWorkbook([
+      ("Recipient Org", [textRow("Identifier", "Recipient Org:Identifier"), textRow("g2", "O2"), textRow("g1", "O1")]),
+      ("grants", [textRow("Identifier", "Title"), textRow("g1", "T1"), textRow("g2", "T2")]),
+    ])
+    let (grants, report) = try readBook(book)
+    #expect(grants.map(\.id) == ["g1", "g2"])
+    #expect(grants.map { $0.recipientOrganization.first?.id } == ["O1", "O2"])
+    let location = try #require(report.sources.location(of: "recipientOrganization/0/id", in: grants[0]))
+    #expect(location.sheet == "Recipient Org")
+    #expect(location.row == 3)
+    #expect(report.sources.location(of: "title", in: grants[0])?.sheet == "grants")
   }
 
   @Test func duplicateHeadingRightMostWins() throws {

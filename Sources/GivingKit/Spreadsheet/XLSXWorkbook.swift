@@ -54,8 +54,17 @@ final class XLSXWorkbook: Workbook {
     FeedError.malformedSpreadsheet(file: file, sheet: sheet, reason: reason)
   }
 
+  /// A reader over a structural part (workbook, relationships, styles), capped at
+  /// `maxPartBytes`: small parts from memory, larger ones from a temporary file that is
+  /// unlinked as soon as the reader has it open.
   private func xml(_ part: String) throws -> XMLStreamReader {
-    try XMLStreamReader(bytes: try container.data(part), displayName: "\(file) [\(part)]")
+    let name = "\(file) [\(part)]"
+    if let entry = container.entry(part), entry.uncompressedSize > 1 << 20 {
+      let temporary = try container.extractToTemporaryFile(part, limit: container.limits.maxPartBytes)
+      defer { try? FileManager.default.removeItem(at: temporary) }
+      return try XMLStreamReader(url: temporary, displayName: name)
+    }
+    return try XMLStreamReader(bytes: try container.data(part), displayName: name)
   }
 
   private func readWorkbook() throws {

@@ -216,10 +216,11 @@ final class ZipContainer {
     return out
   }
 
-  /// Inflates entry `path` into a new temporary file and returns its URL; the caller deletes it.
+  /// Inflates entry `path` (at most `limit` bytes, by default `maxEntryBytes`) into a new
+  /// temporary file and returns its URL; the caller deletes it.
   /// - Throws: ``FeedError`` if the entry is missing, damaged or breaks a limit (the file is
   ///   removed first).
-  func extractToTemporaryFile(_ path: String) throws -> URL {
+  func extractToTemporaryFile(_ path: String, limit: Int64? = nil) throws -> URL {
     guard let entry = entry(path) else {
       throw FeedError.malformedSpreadsheet(file: file, sheet: nil, reason: "the \(kind) file has no part '\(path)'")
     }
@@ -230,7 +231,7 @@ final class ZipContainer {
       throw FeedError.unreadable(file: file, reason: "cannot create a temporary file in '\(url.deletingLastPathComponent().path)'")
     }
     do {
-      try inflate(entry, limit: limits.maxEntryBytes) { chunk in
+      try inflate(entry, limit: limit ?? limits.maxEntryBytes) { chunk in
         do { try out.write(contentsOf: chunk) } catch {
           throw FeedError.unreadable(file: self.file, reason: "cannot write a temporary file: " + FeedError.describe(error))
         }

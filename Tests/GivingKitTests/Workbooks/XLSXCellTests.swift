@@ -128,3 +128,23 @@ import Testing
     #expect(try TestWorkbooks.rows(XLSXWorkbook(url: url)).map(\.1.cells) == [[.number("12")]])
   }
 }
+
+/// Structural parts larger than a megabyte stream from a temporary file.
+@Suite struct LargePartTests {
+  @Test func aLargeStylesPartIsReadAndStillFindsTheDateFormat() throws {
+    let padding = String(repeating: "<font><sz val=\"11\"/><name val=\"Calibri\"/></font>", count: 40_000)
+    let url = try TestWorkbooks.xlsx(
+      sheetData: "<row r=\"1\"><c r=\"A1\" s=\"1\"><v>43466</v></c></row>",
+      stylesXML: "<fonts>\(padding)</fonts><cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"15\"/></cellXfs>")
+    defer { TestWorkbooks.remove(url) }
+    let workbook = try XLSXWorkbook(url: url)
+    #expect(try #require(workbook.entrySize("xl/styles.xml")) > 1 << 20)
+    #expect(try TestWorkbooks.rows(workbook).map(\.1.cells) == [[.date(CellDate(year: 2019, month: 1, day: 1))]])
+  }
+}
+
+extension XLSXWorkbook {
+  fileprivate func entrySize(_ path: String) -> Int64? {
+    (try? ZipContainer(url: url, kind: "XLSX"))?.entry(path)?.uncompressedSize
+  }
+}

@@ -9,7 +9,7 @@ import Testing
 /// types and counts wherever the official engine did not silence the class.
 @Suite(.serialized) struct ValidationParityTests {
   /// Formats whose files join the parity test (spreadsheets join when their readers do).
-  static let formats: Set<String> = ["json", "csv", "txt"]
+  static let formats: Set<String> = ["json", "csv", "txt", "xlsx", "ods"]
 
   struct OracleEntry: Sendable, CustomTestStringConvertible {
     var file: String
@@ -27,6 +27,15 @@ import Testing
       return formats.contains(ext) ? OracleEntry(file: file, json: entry) : nil
     }
   }()
+
+  /// Check results that differ on purpose, each listed with its reason in docs/parity.md.
+  static let knownDifferences: [String: Set<String>] = [
+    // The official ODS reader drops the repeated spaces ODS stores as `<text:s/>`; giving keeps
+    // them, so these titles (227 and 159 characters with trailing spaces) are over 140.
+    "flatten-tool/fundingproviders-grants_2_grants.ods": ["TitleLength"],
+    "flatten-tool/fundingproviders-grants_2_grants_sheet_title_case.ods": ["TitleLength"],
+    "flatten-tool/fundingproviders-grants_2_grants_title_space_case.ods": ["TitleLength"],
+  ]
 
   @Test func oracleIsPresent() {
     #expect(Self.oracle.count >= 20)
@@ -96,7 +105,8 @@ import Testing
         expected[check["type"]?.stringValue ?? ""] = check["count"]?.numberValue?.text
       }
       var found: [String: String] = [:]
-      for check in ours where check["category"]?.stringValue == category {
+      let differences = Self.knownDifferences[entry.file] ?? []
+      for check in ours where check["category"]?.stringValue == category && !differences.contains(check["type"]?.stringValue ?? "") {
         found[check["type"]?.stringValue ?? ""] = check["count"]?.numberValue?.text
       }
       #expect(found == expected, "\(category) checks of \(entry.file)")

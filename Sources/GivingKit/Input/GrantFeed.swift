@@ -73,6 +73,9 @@ public struct FeedReport: Sendable {
 public struct GrantFeed: Sendable {
   public var files: [URL]
   public var format: FeedFormat
+  /// The grant schema whose titles spreadsheet headings are read with; `nil` for the bundled
+  /// 1.4.3 schema. Set it to an extended schema (DEI) to read the extension's columns.
+  public var grantSchema: JSONValue?
 
   /// A feed of `files`, in the format their extension names (all must agree).
   /// - Throws: ``FeedError/fileNotFound(file:)``, ``FeedError/unknownFormat(file:)``.
@@ -110,10 +113,14 @@ public struct GrantFeed: Sendable {
     switch format {
     case .json: try JSONPackageReader(url: files[0]).read(body)
     case .xml: try XMLPackageReader(url: files[0]).read(body)
-    case .csv: try SpreadsheetFeedReader(workbook: CSVWorkbook(files: files)).read(body)
-    case .xlsx: try SpreadsheetFeedReader(workbook: XLSXWorkbook(url: files[0])).read(body)
-    case .ods: try SpreadsheetFeedReader(workbook: ODSWorkbook(url: files[0])).read(body)
+    case .csv: try SpreadsheetFeedReader(workbook: CSVWorkbook(files: files), titles: titles).read(body)
+    case .xlsx: try SpreadsheetFeedReader(workbook: XLSXWorkbook(url: files[0]), titles: titles).read(body)
+    case .ods: try SpreadsheetFeedReader(workbook: ODSWorkbook(url: files[0]), titles: titles).read(body)
     }
+  }
+
+  private var titles: SchemaTitles {
+    grantSchema.map { SchemaTitles(schema: $0) } ?? .grant
   }
 
   /// Reads the whole feed into memory (for small inputs and tests).

@@ -19,9 +19,11 @@ final class SpreadsheetFeedReader {
   let mapper: HeadingMapper
   let packageMapper: HeadingMapper
 
-  init(workbook: any Workbook) {
+  /// - Parameter titles: the grant titles to map headings with (the extended schema's, when a
+  ///   package declares an extension).
+  init(workbook: any Workbook, titles: SchemaTitles = .grant) {
     self.workbook = workbook
-    self.mapper = HeadingMapper(titles: .grant)
+    self.mapper = HeadingMapper(titles: titles)
     self.packageMapper = HeadingMapper(titles: .package)
   }
 
@@ -180,7 +182,9 @@ final class SpreadsheetFeedReader {
     report.sources = sources
     report.encoding = workbook.encoding
     report.warnings = workbook.warnings + warnings
-    report.hasGrantsMember = rowsMerged > 0
+    // flatten-tool always produces a `grants` array from a workbook, empty when no row holds a
+    // grant (the official tool then reports `[] is too short`, not a missing `grants`).
+    report.hasGrantsMember = true
     report.grantCount = grantCount
     report.rowsRejected = 0
     report.rowsRead = rowsMerged + report.rowsRejected
@@ -266,7 +270,18 @@ final class SpreadsheetFeedReader {
         defer { column += 1 }
         guard let plan = plans[column], let cell = row.cells[column] else { continue }
         if case .text(let s) = cell, s.isEmpty { continue }
-        let (value, nonNumeric) = CellTyping.value(of: cell, kind: plan.kind)
+        var (value, nonNumeric) = CellTyping.value(of: cell, kind: plan.kind)
+        if plan.kind == .objectArray, case .key = plan.steps.last {
+          // A column that names a list of objects itself (`Funding Org`) has nowhere to put a
+          // value: flatten-tool makes the list empty, so the official tool reports it as empty.
+          // giving does the same, but says so.
+          localWarnings.append(
+            ConversionWarning(
+              "Column \"\(headings[column] ?? "")\" names a list of objects, not a field: the value \"\(cell.text)\" was ignored and the list left empty",
+              at: [SourceLocation(file: file, sheet: name, row: row.number, columnLetter: SourceLocation.columnLetter(for: column), heading: headings[column])]))
+          value = .array([])
+          nonNumeric = false
+        }
         if nonNumeric {
           localWarnings.append(
             nonNumericWarning(cell, at: SourceLocation(

@@ -71,7 +71,12 @@ public final class FeedValidator {
     let first = try pass(feed, validator: try schemaValidator(extensions: []))
     let extensions = first.extensions
     if !extensions.isEmpty && extensions.contains("dei") {
-      report = try pass(feed, validator: try schemaValidator(extensions: extensions)).report
+      // Spreadsheets are read again with the extended schema's titles, as the official tool
+      // converts them again, so that the extension's columns (`DEI Details:…`) are mapped.
+      let validator = try schemaValidator(extensions: extensions)
+      var extended = feed
+      extended.grantSchema = validator.grantSchemaJSON
+      report = try pass(extended, validator: validator).report
     } else {
       report = first.report
     }
@@ -148,9 +153,25 @@ public final class FeedValidator {
 
     // Spreadsheet errors are named by the heading of their cell, as the official tool names them.
     if feedReport.format != .json && feedReport.format != .xml {
+      // A missing value is named by its column when the sheet has one (libcove's heading
+      // source map): "'Recipient Org:Name' is missing but required within 'recipientOrganization'".
+      var headingByPath: [String: String] = [:]
+      let mapper = HeadingMapper()
+      for sheet in feedReport.sources.sheets {
+        for case let heading? in sheet.headings where mapper.plan(for: heading).kind != .objectArray {
+          let path = mapper.path(for: heading).split(separator: "/").filter { Int($0) == nil }.joined(separator: "/")
+          if headingByPath[path] == nil { headingByPath[path] = heading }
+        }
+      }
       for i in schemaFindings.indices {
+        let error = schemaFindings[i].error
         if let heading = feedReport.sources.heading(of: schemaFindings[i].place) {
-          schemaFindings[i].error = schemaFindings[i].error.withHeading(heading)
+          schemaFindings[i].error = error.withHeading(heading)
+        } else if error.validator == "required", let property = error.property {
+          let parent = error.pathNoNumber.split(separator: "/").dropFirst().joined(separator: "/")
+          if let heading = headingByPath[parent.isEmpty ? property : parent + "/" + property] {
+            schemaFindings[i].error = error.withHeading(heading)
+          }
         }
       }
     }

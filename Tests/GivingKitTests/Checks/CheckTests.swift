@@ -61,7 +61,8 @@ func g(_ body: String, id: String = "360G-x-1") -> String {
     CheckCase(check: "RecipientOrg360GPrefix", grants: [#"{"id": "a", "recipientOrganization": [{"id": "360g-x"}, {"id": "360G-y"}]}"#], count: 2),
     CheckCase(check: "FundingOrg360GPrefix", grants: [#"{"id": "a", "fundingOrganization": [{"id": "360G-x"}]}"#, g("")], count: 1),
     CheckCase(check: "NoRecipientOrgCompanyCharityNumber", grants: [#"{"id": "a", "recipientOrganization": [{"id": "x", "charityNumber": ""}]}"#, g("")], count: 1, location: "grants/0/recipientOrganization/0/id"),
-    CheckCase(check: "IncompleteRecipientOrg", grants: [#"{"id": "a", "recipientOrganization": [{"id": "x", "location": [{"geoCode": "E1"}]}]}"#, #"{"id": "b", "recipientOrganization": [{"id": "x", "location": [{"geoCode": "E1", "geoCodeType": "LAD"}]}]}"#], count: 1),
+    // A geoCode alone locates the organisation (the official engine on dei_extension.xlsx).
+    CheckCase(check: "IncompleteRecipientOrg", grants: [#"{"id": "a", "recipientOrganization": [{"id": "x", "location": [{"name": "Leeds"}]}]}"#, #"{"id": "b", "recipientOrganization": [{"id": "x", "location": [{"geoCode": "E1"}]}]}"#], count: 1),
     CheckCase(check: "NoGrantProgramme", grants: [g(#""grantProgramme": []"#), g(#""grantProgramme": [{"title": "P"}]"#)], count: 1, location: "grants/0/id"),
     CheckCase(check: "NoBeneficiaryLocation", grants: [g(""), g(#""beneficiaryLocation": [{"name": "X"}]"#)], count: 1),
     CheckCase(check: "TitleDescriptionSame", grants: [g(#""title": "Same", "description": "Same""#), g(#""title": "", "description": """#)], count: 1, location: "grants/0/description"),

@@ -3,7 +3,7 @@ internal import Foundation
 fileprivate let officialHeading = "not have recipient organisation location information"
 fileprivate let officialMessage = "Recipient location data in the form of postcodes or geocodes provides a consistent way to describe a location. This data can be used to produce maps, such as the maps in GrantVis [https://grantvis.threesixtygiving.org/], showing the geographical distribution of funding and allows grants data to be looked at alongside official statistics, such as the Indices of multiple deprivation. See our guidance on location data [https://standard.threesixtygiving.org/en/latest/guidance/location-guide/] for further help."
 
-/// `IncompleteRecipientOrg` (usefulness, Location, importance 0): Grants with a recipient organisation that has no `postalCode` and no `location` with both `geoCode` and `geoCodeType`.
+/// `IncompleteRecipientOrg` (usefulness, Location, importance 0): Grants with a recipient organisation that has no `postalCode` and no `location` with a `geoCode`.
 ///
 /// Counts one per grant. Ported from the official lib360dataquality check of the same name
 /// because users compare `giving`'s findings with the Data Quality Tool's.
@@ -18,8 +18,8 @@ public final class IncompleteRecipientOrg: CheckState, GrantCheck {
   public static let countUnit = "grant"
   public static var heading: String { officialHeading }
   public static var message: String { officialMessage }
-  public static let summary = "Grants with a recipient organisation that has no `postalCode` and no `location` with both `geoCode` and `geoCodeType`."
-  public static let fix = "Add Recipient Org:Postal Code, or a Recipient Org:Location with a geographic code and its type."
+  public static let summary = "Grants with a recipient organisation that has no `postalCode` and no `location` with a `geoCode`."
+  public static let fix = "Add Recipient Org:Postal Code, or a Recipient Org:Location with a geographic code."
 
   public required override init(context: CheckContext) { super.init(context: context) }
 
@@ -35,7 +35,7 @@ public final class IncompleteRecipientOrg: CheckState, GrantCheck {
         guard let list = places.arrayValue else { throw CheckSkip("'recipientOrganization/\(n)/location' is not a list") }
         for place in list {
           guard let p = place.objectValue else { throw CheckSkip("a location is not an object") }
-          if (p["geoCode"]?.isTruthy ?? false) && (p["geoCodeType"]?.isTruthy ?? false) { located = true; break }
+          if p["geoCode"]?.isTruthy ?? false { located = true; break }
         }
       }
       if !postal && !located {

@@ -147,9 +147,8 @@ final class SpreadsheetFeedReader {
         }
         if let id, emittedIDs.contains(id.hashValue) {
           warnings.append(
-            ConversionWarning(
-              "Rows with the id \"\(id)\" are not next to each other; this row was read as a separate grant",
-              at: [SourceLocation(file: sources.sheets[source].file, sheet: sources.sheets[source].name, row: rowNumber)]))
+            Self.separatedRowsWarning(
+              id: id, at: SourceLocation(file: sources.sheets[source].file, sheet: sources.sheets[source].name, row: rowNumber)))
         }
         var assembly = GrantAssembly()
         assembly.id = id
@@ -282,6 +281,14 @@ final class SpreadsheetFeedReader {
           value = .array([])
           nonNumeric = false
         }
+        if case .number(let number) = cell, plan.kind == .string,
+          let message = NumericCellWarnings.message(number: number, heading: headings[column] ?? "", path: plan.canonicalPath)
+        {
+          localWarnings.append(
+            ConversionWarning(
+              message,
+              at: [SourceLocation(file: file, sheet: name, row: row.number, columnLetter: SourceLocation.columnLetter(for: column), heading: headings[column])]))
+        }
         if nonNumeric {
           localWarnings.append(
             nonNumericWarning(cell, at: SourceLocation(
@@ -299,6 +306,13 @@ final class SpreadsheetFeedReader {
       try body(tree, row.number)
     }
     return localWarnings
+  }
+
+  /// The warning for a row whose id was handed out earlier, not on the row before.
+  static func separatedRowsWarning(id: String, at location: SourceLocation) -> ConversionWarning {
+    ConversionWarning(
+      "Rows with the id \"\(id)\" are not next to each other; this row was read as a separate grant",
+      at: [location])
   }
 
   private func nonNumericWarning(_ cell: CellValue, at location: SourceLocation) -> ConversionWarning {

@@ -18,6 +18,8 @@ final class ByteInput {
   /// Absolute offset of `buffer[0]` in the input.
   private(set) var bufferOffset = 0
   private(set) var isExhausted = false
+  /// Bytes still to read from the file before the range given at `init` ends.
+  private var remaining = Int.max
 
   var line = 1
   /// Absolute offset of the first byte of the current line.
@@ -25,10 +27,18 @@ final class ByteInput {
 
   /// Opens `url` for chunked reading.
   /// - Throws: ``FeedError/unreadable(file:reason:)`` if the file cannot be opened.
-  init(url: URL, chunkSize: Int = ByteInput.defaultChunkSize) throws {
+  /// - Parameter range: the bytes of the file to read (all of it when `nil`); offsets stay
+  ///   absolute, so ``offset`` starts at `range.lowerBound`.
+  init(url: URL, chunkSize: Int = ByteInput.defaultChunkSize, range: Range<Int>? = nil) throws {
     path = url.path
     do {
       handle = try FileHandle(forReadingFrom: url)
+      if let range {
+        try handle?.seek(toOffset: UInt64(range.lowerBound))
+        bufferOffset = range.lowerBound
+        lineStart = range.lowerBound
+        remaining = range.count
+      }
     } catch {
       throw FeedError.unreadable(file: url.path, reason: FeedError.describe(error))
     }
@@ -75,7 +85,7 @@ final class ByteInput {
 
   /// Discards consumed bytes and reads the next chunk.
   func refill() throws -> Bool {
-    guard !isExhausted, let handle else { return position < end }
+    guard !isExhausted, remaining > 0, let handle else { return position < end }
     // Keep unread bytes (a refill only happens when none are left, but stay general).
     let unread = end - position
     if unread > 0, position > 0 {
@@ -86,7 +96,7 @@ final class ByteInput {
     end = unread
     let data: Data?
     do {
-      data = try handle.read(upToCount: buffer.count - unread)
+      data = try handle.read(upToCount: min(buffer.count - unread, remaining))
     } catch {
       throw FeedError.unreadable(file: path, reason: FeedError.describe(error))
     }
@@ -96,6 +106,7 @@ final class ByteInput {
     }
     _ = data.copyBytes(to: UnsafeMutableBufferPointer(rebasing: buffer[unread...]))
     end = unread + data.count
+    remaining -= data.count
     return true
   }
 }

@@ -113,13 +113,18 @@ public struct GrantFeed: Sendable {
     switch format {
     case .json: try JSONPackageReader(url: files[0]).read(body)
     case .xml: try XMLPackageReader(url: files[0]).read(body)
-    case .csv: try SpreadsheetFeedReader(workbook: CSVWorkbook(files: files), titles: titles).read(body)
+    case .csv:
+      if files.count == 1, let plan = try ParallelCSVFeedReader.plan(for: files[0], titles: titles) {
+        try ParallelCSVFeedReader(plan: plan, titles: titles).read(body)
+      } else {
+        try SpreadsheetFeedReader(workbook: CSVWorkbook(files: files), titles: titles).read(body)
+      }
     case .xlsx: try SpreadsheetFeedReader(workbook: XLSXWorkbook(url: files[0]), titles: titles).read(body)
     case .ods: try SpreadsheetFeedReader(workbook: ODSWorkbook(url: files[0]), titles: titles).read(body)
     }
   }
 
-  private var titles: SchemaTitles {
+  var titles: SchemaTitles {
     grantSchema.map { SchemaTitles(schema: $0) } ?? .grant
   }
 

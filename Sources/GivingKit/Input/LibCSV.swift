@@ -40,10 +40,14 @@ final class CSVRecordReader {
   private(set) var encoding: CSVTextEncoding
   /// Whether ``encoding`` is settled (a byte-order mark, an earlier read, or a scan).
   private var decided: Bool
-  private var line = 1
+  /// The line the parser is on (1-based, or as `firstLine` set it).
+  private(set) var line = 1
   private var lastTerminatorWasCR = false
   private var recordLine = 1
-  private var recordNumber = 0
+  /// Records delivered so far (plus `firstRecord - 1`).
+  private(set) var recordNumber = 0
+  /// The bytes to read, when only part of the file is (see ``CSVChunkWorkbook``).
+  private let range: Range<Int>?
   private var cells: [CellValue?] = []
   private var recordBytes = 0
   private var joinNextField = false
@@ -62,9 +66,19 @@ final class CSVRecordReader {
   /// - Parameters:
   ///   - encoding: the encoding an earlier read decided, or `nil` to decide it.
   ///   - translatesNewlines: turn CRLF and lone CR inside fields into LF, as Python's text mode does.
+  ///   - range: read only these bytes, which must start at a record (a byte-order mark is
+  ///     looked for only when the range starts the file).
+  ///   - firstLine, firstRecord: the line and record number the first byte read starts.
   /// - Throws: ``FeedError/unreadable(file:reason:)`` if libcsv cannot be set up.
-  init(url: URL, encoding: CSVTextEncoding? = nil, translatesNewlines: Bool = false) throws {
+  init(
+    url: URL, encoding: CSVTextEncoding? = nil, translatesNewlines: Bool = false,
+    range: Range<Int>? = nil, firstLine: Int = 1, firstRecord: Int = 1
+  ) throws {
     self.url = url
+    self.range = range
+    line = firstLine
+    recordLine = firstLine
+    recordNumber = firstRecord - 1
     self.translatesNewlines = translatesNewlines
     file = url.path
     self.encoding = encoding ?? .utf8
@@ -91,8 +105,8 @@ final class CSVRecordReader {
   ///   ``FeedError/invalidEncoding(file:line:reason:)``, ``FeedError/limitExceeded(file:reason:)``,
   ///   ``FeedError/unreadable(file:reason:)``; errors thrown by `body` pass through.
   func read(_ body: (CSVRecord) throws -> Void) throws {
-    let input = try ByteInput(url: url, chunkSize: Self.chunkSize)
-    var first = true
+    let input = try ByteInput(url: url, chunkSize: Self.chunkSize, range: range)
+    var first = (range?.lowerBound ?? 0) == 0
     while try input.refill() {
       var start = 0
       let chunk = UnsafeRawBufferPointer(start: input.buffer.baseAddress, count: input.end)

@@ -18,6 +18,9 @@ final class SpreadsheetFeedReader {
   let workbook: any Workbook
   let mapper: HeadingMapper
   let packageMapper: HeadingMapper
+  /// Whether rows that start a grant are built through a ``RowTemplate`` (tests compare both
+  /// ways).
+  var usesRowTemplates = true
 
   /// - Parameter titles: the grant titles to map headings with (the extended schema's, when a
   ///   package declares an extension).
@@ -99,7 +102,8 @@ final class SpreadsheetFeedReader {
     var unattached: [PendingRow] = []
     for sheet in grantSheets.dropFirst() {
       let source = addSource(sheet)
-      warnings += try readGrantRows(sheet: sheet, onHeader: { sources.sheets[source].headings = $0 }) { tree, rowNumber in
+      warnings += try readGrantRows(sheet: sheet, onHeader: { sources.sheets[source].headings = $0 }) { row, rowNumber in
+        let tree = row.tree
         let pending = PendingRow(tree: tree, sheet: source, row: rowNumber)
         if let id = tree.leafText("id") {
           if attached[id] == nil { attachedOrder.append(id) }
@@ -133,11 +137,11 @@ final class SpreadsheetFeedReader {
 
     if let first = grantSheets.first {
       let source = addSource(first)
-      warnings += try readGrantRows(sheet: first, onHeader: { sources.sheets[source].headings = $0 }) { tree, rowNumber in
-        let id = tree.leafText("id")
+      warnings += try readGrantRows(sheet: first, onHeader: { sources.sheets[source].headings = $0 }) { row, rowNumber in
+        let id = row.id
         if let id, current?.id == id, var assembly = current {
           current = nil
-          assembly.merge(tree, sheet: source, rowNumber: rowNumber, sources: sources, warnings: &warnings)
+          assembly.merge(row.tree, sheet: source, rowNumber: rowNumber, sources: sources, warnings: &warnings)
           current = assembly
           return
         }
@@ -152,7 +156,14 @@ final class SpreadsheetFeedReader {
         }
         var assembly = GrantAssembly()
         assembly.id = id
-        assembly.merge(tree, sheet: source, rowNumber: rowNumber, sources: sources, warnings: &warnings)
+        if case .values(let values, let template) = row.content,
+          let object = template.object(values: values, sheet: source, row: rowNumber, cells: &assembly.cells)
+        {
+          assembly.object = object
+          assembly.rows.append(RowReference(sheet: source, row: rowNumber))
+        } else {
+          assembly.merge(row.tree, sheet: source, rowNumber: rowNumber, sources: sources, warnings: &warnings)
+        }
         current = assembly
       }
       if let done = current {
@@ -194,7 +205,7 @@ final class SpreadsheetFeedReader {
   /// headings once the header row is read.
   /// - Returns: the warnings met (duplicate headings, non-numeric values, ignored columns).
   private func readGrantRows(
-    sheet: Int, onHeader: ([String?]) -> Void, _ body: (RowTree, Int) throws -> Void
+    sheet: Int, onHeader: ([String?]) -> Void, _ body: (GrantRow, Int) throws -> Void
   ) throws -> [ConversionWarning] {
     let hashComments = workbook.format != .csv
     let file = workbook.file(ofSheet: sheet)
@@ -202,6 +213,7 @@ final class SpreadsheetFeedReader {
     var sawFirstRow = false
     var headerRead = false
     var plans: [ColumnPlan?] = []
+    var template: RowTemplate?
     var headings: [String?] = []
     var warnedColumns = Set<Int>()
     var localWarnings: [ConversionWarning] = []
@@ -241,6 +253,7 @@ final class SpreadsheetFeedReader {
           if columnsByHeading[heading] == nil { headingOrder.append(heading) }
           columnsByHeading[heading, default: []].append(column)
         }
+        template = usesRowTemplates ? RowTemplate(plans: plans) : nil
         for heading in headingOrder {
           guard let columns = columnsByHeading[heading], columns.count > 1 else { continue }
           let ignored = Array(columns.dropLast())
@@ -262,7 +275,11 @@ final class SpreadsheetFeedReader {
         }
         return
       }
-      let tree = RowTree()
+      // With a template, values are gathered by column and the grant is built from them;
+      // otherwise each goes into the row's tree as it is read.
+      let tree = template == nil ? RowTree() : nil
+      var values: [JSONValue?] = template == nil ? [] : Array(repeating: nil, count: plans.count)
+      var filled = false
       let count = min(row.cells.count, plans.count)
       var column = 0
       while column < count {
@@ -295,6 +312,11 @@ final class SpreadsheetFeedReader {
               file: file, sheet: name, row: row.number, columnLetter: SourceLocation.columnLetter(for: column),
               heading: headings[column])))
         }
+        guard let tree else {
+          values[column] = value
+          filled = true
+          continue
+        }
         if !insert(value, plan: plan, column: column, into: tree), warnedColumns.insert(column).inserted {
           localWarnings.append(
             ConversionWarning(
@@ -302,10 +324,48 @@ final class SpreadsheetFeedReader {
               at: [SourceLocation(file: file, sheet: name, row: row.number, columnLetter: SourceLocation.columnLetter(for: column), heading: headings[column])]))
         }
       }
-      if tree.isEmpty { return }
-      try body(tree, row.number)
+      if let tree {
+        if tree.isEmpty { return }
+        try body(GrantRow(content: .tree(tree), plans: plans, reader: self), row.number)
+      } else if filled, let template {
+        try body(GrantRow(content: .values(values, template), plans: plans, reader: self), row.number)
+      }
     }
     return localWarnings
+  }
+
+  /// A non-empty row of a grant sheet: its values by column (when the sheet has a
+  /// ``RowTemplate``) or its tree.
+  struct GrantRow {
+    enum Content {
+      case tree(RowTree)
+      case values([JSONValue?], RowTemplate)
+    }
+    var content: Content
+    let plans: [ColumnPlan?]
+    unowned let reader: SpreadsheetFeedReader
+
+    /// The row's top-level `id` as text.
+    var id: String? {
+      switch content {
+      case .tree(let tree): tree.leafText("id")
+      case .values(let values, let template): template.id(in: values)
+      }
+    }
+
+    /// The row as a tree, for merging into a grant that already has rows.
+    var tree: RowTree {
+      switch content {
+      case .tree(let tree):
+        return tree
+      case .values(let values, _):
+        let tree = RowTree()
+        for (column, value) in values.enumerated() {
+          if let value, let plan = plans[column] { _ = reader.insert(value, plan: plan, column: column, into: tree) }
+        }
+        return tree
+      }
+    }
   }
 
   /// The warning for a row whose id was handed out earlier, not on the row before.
@@ -323,7 +383,7 @@ final class SpreadsheetFeedReader {
 
   /// Puts `value` where `plan` says in a row tree; `false` when the row already uses that
   /// path for a different shape (a value where an object is, or the reverse).
-  private func insert(_ value: JSONValue, plan: ColumnPlan, column: Int, into root: RowTree) -> Bool {
+  fileprivate func insert(_ value: JSONValue, plan: ColumnPlan, column: Int, into root: RowTree) -> Bool {
     var node = root
     let steps = plan.steps
     var i = 0

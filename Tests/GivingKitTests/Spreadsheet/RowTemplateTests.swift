@@ -1,0 +1,77 @@
+import Foundation
+import GivingTestSupport
+@testable import GivingKit
+import Testing
+
+/// Rows built through a ``RowTemplate`` must give exactly what building each row's tree and
+/// merging it gives: the same grants (member order, values, cells) and the same warnings, in
+/// the same order.
+@Suite struct RowTemplateTests {
+  func read(_ workbook: () throws -> any Workbook, templates: Bool) throws -> (grants: [Grant], report: FeedReport) {
+    let reader = SpreadsheetFeedReader(workbook: try workbook())
+    reader.usesRowTemplates = templates
+    var grants: [Grant] = []
+    let report = try reader.read { grants.append($0) }
+    return (grants, report)
+  }
+
+  func expectSame(_ name: String, _ workbook: () throws -> any Workbook) throws {
+    let fast = try read(workbook, templates: true)
+    let slow = try read(workbook, templates: false)
+    #expect(fast.grants.count == slow.grants.count, "\(name)")
+    for (a, b) in zip(fast.grants, slow.grants) where a != b {
+      Issue.record("\(name): grant \(b.index) differs:\n\(a)\nvs\n\(b)")
+      break
+    }
+    #expect(fast.report.warnings == slow.report.warnings, "\(name)")
+    #expect(fast.report.rowsRead == slow.report.rowsRead, "\(name)")
+  }
+
+  @Test func everyRealWorkbookAndCSVReadsAlike() throws {
+    var compared = 0
+    for folder in ["real/dataquality", "real/standard", "real/flatten-tool", "real/dataquality-tools-data", "sample"] {
+      for url in FixturePaths.files(in: folder, extensions: ["csv", "xlsx", "ods"]) {
+        let workbook: () throws -> any Workbook
+        switch url.pathExtension {
+        case "csv": workbook = { try CSVWorkbook(files: [url]) }
+        case "xlsx": workbook = { try XLSXWorkbook(url: url) }
+        default: workbook = { try ODSWorkbook(url: url) }
+        }
+        guard (try? workbook()) != nil, (try? read(workbook, templates: false)) != nil else { continue }
+        try expectSame(url.lastPathComponent, workbook)
+        compared += 1
+      }
+    }
+    #expect(compared >= 20)
+  }
+
+  @Test func awkwardHeadingsAndRowsReadAlike() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("giving-template-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let url = folder.appendingPathComponent("grants.csv")
+    // Indexed items with gaps, an item written both with and without an index, the same id
+    // in two items of one row, members whose first column is empty, an unknown column, rows
+    // that merge, a number column holding text.
+    let text = """
+      Title,Identifier,Recipient Org:Name,Beneficiary Location:2:Name,Beneficiary Location:0:Name,Recipient Org:Identifier,Recipient Org:1:Identifier,Amount Awarded,Extra:Thing,Beneficiary Location:2:Geographic Code
+      T1,1,Org,Far,Near,GB-1,GB-2,10,x,E01
+      ,2,,,Near,GB-1,GB-1,ten,,E02
+      T3,3,,Far,,,GB-3,,y,
+      T3b,3,Other,,,GB-4,,30,,
+      ,4,,,,,,,,
+      ,,,,,,,,,
+
+      """
+    try Data(text.utf8).write(to: url)
+    let headings = text.split(separator: "\n")[0].split(separator: ",").map(String.init)
+    #expect(RowTemplate(plans: headings.map { HeadingMapper().plan(for: $0) }) != nil, "the template is used")
+    #expect(RowTemplate(plans: ["Funding Org", "Funding Org:Identifier"].map { HeadingMapper().plan(for: $0) }) == nil)
+    try expectSame("awkward.csv") { try CSVWorkbook(files: [url]) }
+    let (grants, _) = try read({ try CSVWorkbook(files: [url]) }, templates: true)
+    #expect(grants.map(\.id) == ["1", "2", "3", "4"])
+    // Members follow their first filled column: Identifier before the org in row 3.
+    #expect(grants[2].object.members.map(\.key).first == "title")
+    #expect(grants[1].object.members.map(\.key).first == "id")
+  }
+}

@@ -13,14 +13,25 @@ extension GrantFeed {
   public func readPipelined(
     batchSize: Int = 256, depth: Int = 8, _ body: (Grant) throws -> Void
   ) throws -> FeedReport {
-    let queue = GrantBatchQueue(capacity: depth)
+    try readPipelined(batchSize: batchSize, depth: depth, preparing: { _ in () }) { grant, _ in try body(grant) }
+  }
+
+  /// Like ``readPipelined(batchSize:depth:_:)``, with `prepare` run on the reading thread for
+  /// each grant before it is handed on, so that work that depends on one grant alone (schema
+  /// validation, say) leaves the consuming thread.
+  @discardableResult
+  public func readPipelined<Prepared: Sendable>(
+    batchSize: Int = 256, depth: Int = 8, preparing prepare: @escaping @Sendable (Grant) -> Prepared,
+    _ body: (Grant, Prepared) throws -> Void
+  ) throws -> FeedReport {
+    let queue = GrantBatchQueue<(Grant, Prepared)>(capacity: depth)
     let feed = self
     let reader = Thread {
-      var batch: [Grant] = []
+      var batch: [(Grant, Prepared)] = []
       batch.reserveCapacity(batchSize)
       do {
         let report = try feed.read { grant in
-          batch.append(grant)
+          batch.append((grant, prepare(grant)))
           if batch.count == batchSize {
             guard queue.push(batch) else { throw CancellationError() }
             batch.removeAll(keepingCapacity: true)
@@ -36,7 +47,7 @@ extension GrantFeed {
     reader.start()
     do {
       while let batch = queue.pop() {
-        for grant in batch { try body(grant) }
+        for (grant, prepared) in batch { try body(grant, prepared) }
       }
     } catch {
       queue.cancel()
@@ -48,9 +59,9 @@ extension GrantFeed {
 }
 
 /// A bounded queue of grant batches between one reading thread and one consuming thread.
-private final class GrantBatchQueue: @unchecked Sendable {
+private final class GrantBatchQueue<Item>: @unchecked Sendable {
   private let condition = NSCondition()
-  private var batches: [[Grant]] = []
+  private var batches: [[Item]] = []
   private var head = 0
   private let capacity: Int
   private var outcome: Result<FeedReport, any Error>?
@@ -59,7 +70,7 @@ private final class GrantBatchQueue: @unchecked Sendable {
   init(capacity: Int) { self.capacity = max(1, capacity) }
 
   /// Waits for room; returns `false` if the consumer has gone.
-  func push(_ batch: [Grant]) -> Bool {
+  func push(_ batch: [Item]) -> Bool {
     condition.lock()
     defer { condition.unlock() }
     while batches.count - head >= capacity && !isCancelled { condition.wait() }
@@ -70,7 +81,7 @@ private final class GrantBatchQueue: @unchecked Sendable {
   }
 
   /// The next batch, or `nil` once the reader has finished and everything was taken.
-  func pop() -> [Grant]? {
+  func pop() -> [Item]? {
     condition.lock()
     defer { condition.unlock() }
     while head == batches.count && outcome == nil { condition.wait() }

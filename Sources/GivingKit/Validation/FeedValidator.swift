@@ -109,14 +109,16 @@ public final class FeedValidator {
           place: grant.source.place(of: path, in: grant.json)))
     }
 
-    let feedReport = try feed.readPipelined { grant in
-      for error in validator.validate(grant: grant.json, index: grant.index) {
+    // Schema validation depends on the grant alone: it runs on the reading thread.
+    let feedReport = try feed.readPipelined(preparing: { grant in
+      validator.validate(grant: grant.json, index: grant.index).map { error in
         let prefix = "grants/\(grant.index)"
         let relative = error.path == prefix ? "" : String(error.path.dropFirst(prefix.count + 1))
-        schemaFindings.append(
-          ValidationReport.SchemaFinding(
-            error: error, grantIndex: grant.index, place: grant.source.place(of: relative, in: grant.json)))
+        return ValidationReport.SchemaFinding(
+          error: error, grantIndex: grant.index, place: grant.source.place(of: relative, in: grant.json))
       }
+    }) { grant, findings in
+      schemaFindings += findings
       duplicates.add(grant: grant.json, index: grant.index)
       codelists.check(grant: grant.json)
       additional.add(grant: grant.json)

@@ -4,20 +4,30 @@
 #   make bench  benchmarks giving against its peers on generated data (see Benchmarks/)
 
 APT_PACKAGES := libcsv-dev libxml2-dev libxml2-utils pkg-config
+# make test also checks that LibreOffice opens the workbooks giving writes.
+TEST_APT_PACKAGES := $(APT_PACKAGES) libreoffice-calc-nogui
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GIVING := .build/release/giving
 DEBUG_GIVING := .build/debug/giving
 SAMPLE := Fixtures/sample
 
-.PHONY: deps build release demo test bench clean
+.PHONY: deps test-deps build release demo test bench clean
 
-deps:
-	@missing=""; for p in $(APT_PACKAGES); do \
+# $(call apt-install,PACKAGES): installs those of PACKAGES that are missing.
+define apt-install
+	@missing=""; for p in $(1); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
-	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+endef
+
+deps:
+	$(call apt-install,$(APT_PACKAGES))
+
+test-deps:
+	$(call apt-install,$(TEST_APT_PACKAGES))
 
 build: deps
 	swift build
@@ -40,7 +50,7 @@ demo: build
 	$(DEBUG_GIVING) aggregate $(SAMPLE)/grants.csv --by year
 	$(DEBUG_GIVING) aggregate $(SAMPLE)/grants.csv --by imd-decile
 
-test: deps
+test: test-deps
 	swift build --build-tests
 	swift test --skip-build
 

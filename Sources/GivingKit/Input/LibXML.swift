@@ -17,6 +17,8 @@ final class XMLStreamReader {
   private let errors = ErrorSink()
   /// Keeps the bytes alive for readers made from memory.
   private let storage: UnsafeMutableBufferPointer<CChar>?
+  /// The zip entry being inflated for this reader, if it reads one.
+  private let stream: ZipEntryStream?
 
   private static let options: Int32 = Int32(XML_PARSE_NONET.rawValue)
     | Int32(XML_PARSE_NOCDATA.rawValue) | Int32(XML_PARSE_COMPACT.rawValue)
@@ -32,6 +34,30 @@ final class XMLStreamReader {
       throw FeedError.unreadable(file: file, reason: "cannot be opened as XML")
     }
     self.reader = reader
+    storage = nil
+    stream = nil
+    installErrorHandler()
+  }
+
+  /// Reads XML as `stream` inflates it (a sheet of a workbook).
+  /// - Throws: ``FeedError/unreadable(file:reason:)`` if libxml2 cannot be set up.
+  init(stream: ZipEntryStream, displayName: String) throws {
+    _ = Self.initialise
+    file = displayName
+    let context = Unmanaged.passUnretained(stream).toOpaque()
+    guard
+      let reader = xmlReaderForIO(
+        { context, buffer, count in
+          guard let context, let buffer, count > 0 else { return -1 }
+          let stream = Unmanaged<ZipEntryStream>.fromOpaque(context).takeUnretainedValue()
+          return Int32(stream.read(into: buffer, count: Int(count)))
+        }, nil, context, nil, nil, Self.options)
+    else {
+      stream.close()
+      throw FeedError.unreadable(file: displayName, reason: "cannot be read as XML")
+    }
+    self.reader = reader
+    self.stream = stream
     storage = nil
     installErrorHandler()
   }
@@ -51,11 +77,13 @@ final class XMLStreamReader {
     }
     self.reader = reader
     storage = buffer
+    stream = nil
     installErrorHandler()
   }
 
   deinit {
     xmlFreeTextReader(reader)
+    stream?.close()
     storage?.deallocate()
   }
 
@@ -81,7 +109,9 @@ final class XMLStreamReader {
   ///   ``FeedError/forbiddenXML(file:line:column:reason:)``.
   func next() throws -> Bool {
     let status = xmlTextReaderRead(reader)
-    if status < 0 || errors.first != nil {
+    if status < 0 || errors.first != nil || (status == 0 && stream?.error != nil) {
+      // A zip stream that failed (a limit, a damaged entry) explains the error best.
+      if let failure = stream?.error { throw failure }
       let entry = errors.first
       let message = entry?.message ?? "not well-formed"
       let line = entry.map(\.line).flatMap { $0 > 0 ? $0 : nil } ?? self.line

@@ -172,10 +172,9 @@ final class XLSXWorkbook: Workbook {
     return components.joined(separator: "/")
   }
 
+  /// Parses `part` as it is inflated (on a second thread), however large it is.
   private func streamPart<T>(_ part: String, _ body: (XMLStreamReader) throws -> T) throws -> T {
-    let temporary = try container.extractToTemporaryFile(part)
-    defer { try? FileManager.default.removeItem(at: temporary) }
-    let reader = try XMLStreamReader(url: temporary, displayName: "\(file) [\(part)]")
+    let reader = try XMLStreamReader(stream: try container.stream(part), displayName: "\(file) [\(part)]")
     return try body(reader)
   }
 

@@ -2,13 +2,12 @@ public import Foundation
 
 /// An OpenDocument spreadsheet (`.ods`): the `table:table` elements of `content.xml`.
 ///
-/// `content.xml` is inflated once to a size-capped temporary file (removed when the workbook
-/// goes away) and streamed for each sheet. Repeated rows and columns are counted, never
+/// `content.xml` is parsed as it is inflated (on a second thread, see
+/// ``ZipContainer/stream(_:limit:)``): once to list the sheets, once for each sheet read. Repeated rows and columns are counted, never
 /// materialised, unless they hold values.
 final class ODSWorkbook: Workbook {
   let url: URL
   private let container: ZipContainer
-  private let content: URL
   private(set) var sheetNames: [String] = []
 
   /// Row numbers past this are refused (a repeated non-empty row cannot run for ever).
@@ -35,21 +34,18 @@ final class ODSWorkbook: Workbook {
       throw FeedError.malformedSpreadsheet(
         file: url.path, sheet: nil, reason: "the file has extension .ods but isn't an ODS spreadsheet: it has no part 'content.xml'")
     }
-    content = try container.extractToTemporaryFile("content.xml")
-    do {
-      let reader = try XMLStreamReader(url: content, displayName: "\(url.path) [content.xml]")
-      while try reader.next() {
-        if reader.kind == .startElement, reader.localName == "table", reader.namespaceURI == Self.tableNS {
-          sheetNames.append(reader.attribute("name", namespace: Self.tableNS) ?? "Sheet\(sheetNames.count + 1)")
-        }
+    let reader = try content()
+    while try reader.next() {
+      if reader.kind == .startElement, reader.localName == "table", reader.namespaceURI == Self.tableNS {
+        sheetNames.append(reader.attribute("name", namespace: Self.tableNS) ?? "Sheet\(sheetNames.count + 1)")
       }
-    } catch {
-      try? FileManager.default.removeItem(at: content)
-      throw error
     }
   }
 
-  deinit { try? FileManager.default.removeItem(at: content) }
+  /// A reader over `content.xml`, parsed as it is inflated.
+  private func content() throws -> XMLStreamReader {
+    try XMLStreamReader(stream: try container.stream("content.xml"), displayName: "\(url.path) [content.xml]")
+  }
 
   var file: String { url.path }
   var format: FeedFormat { .ods }
@@ -74,7 +70,7 @@ final class ODSWorkbook: Workbook {
   func readRows(sheet index: Int, _ body: (SheetRow) throws -> Void) throws {
     guard sheetNames.indices.contains(index) else { return }
     let sheetName = sheetNames[index]
-    let reader = try XMLStreamReader(url: content, displayName: "\(file) [content.xml]")
+    let reader = try content()
     var tableIndex = -1
     var tableDepth: Int?
     var rowNumber = 0  // rows before the current one

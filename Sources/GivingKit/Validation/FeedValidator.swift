@@ -109,17 +109,19 @@ public final class FeedValidator {
           place: grant.source.place(of: path, in: grant.json)))
     }
 
-    // Schema validation depends on the grant alone: it runs on the reading thread.
+    // Schema validation and the whole-grant hash depend on the grant alone: they run on the
+    // reading thread.
     let feedReport = try feed.readPipelined(preparing: { grant in
-      validator.validate(grant: grant.json, index: grant.index).map { error in
+      let findings = validator.validate(grant: grant.json, index: grant.index).map { error in
         let prefix = "grants/\(grant.index)"
         let relative = error.path == prefix ? "" : String(error.path.dropFirst(prefix.count + 1))
         return ValidationReport.SchemaFinding(
           error: error, grantIndex: grant.index, place: grant.source.place(of: relative, in: grant.json))
       }
-    }) { grant, findings in
-      schemaFindings += findings
-      duplicates.add(grant: grant.json, index: grant.index)
+      return (findings, DuplicateIDTracker.wholeHash(of: grant.json))
+    }) { grant, prepared in
+      schemaFindings += prepared.0
+      duplicates.add(grant: grant.json, index: grant.index, wholeHash: prepared.1)
       codelists.check(grant: grant.json)
       additional.add(grant: grant.json)
       runner.process(grant)

@@ -254,13 +254,22 @@ public struct DuplicateIDTracker: Sendable {
 
   /// Records one grant.
   public mutating func add(grant: JSONValue, index: Int) {
+    add(grant: grant, index: index, wholeHash: Self.wholeHash(of: grant))
+  }
+
+  /// The hash ``add(grant:index:wholeHash:)`` needs: it depends on the grant alone, so it can
+  /// be computed on another thread.
+  public static func wholeHash(of grant: JSONValue) -> UInt64 { StructuralHash.of(grant) }
+
+  /// Records one grant whose ``wholeHash(of:)`` is known.
+  public mutating func add(grant: JSONValue, index: Int, wholeHash: UInt64) {
     if let id = UniqueIDs.id(of: grant) {
       let key = ExactJSON(value: id)
       if !ids.insert(key).inserted { duplicates.insert(key) }
     } else {
       missingID = true
     }
-    if !wholeDuplicate && !wholeHashes.insert(StructuralHash.of(grant)).inserted { wholeDuplicate = true }
+    if !wholeDuplicate && !wholeHashes.insert(wholeHash).inserted { wholeDuplicate = true }
   }
 
   /// The `uniqueItems` errors at path `grants`.

@@ -71,14 +71,18 @@ public struct JSONWriter: Sendable {
         guard b < 0x20 || b == 0x22 || b == 0x5C else { continue }
         out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
         runStart = i + 1
+        out.append(0x5C)
         switch b {
-        case 0x22: out.append(contentsOf: [0x5C, 0x22])
-        case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-        case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-        case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-        case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+        case 0x22, 0x5C: out.append(b)
+        case 0x0A: out.append(UInt8(ascii: "n"))
+        case 0x0D: out.append(UInt8(ascii: "r"))
+        case 0x09: out.append(UInt8(ascii: "t"))
         default:
-          out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
+          out.append(UInt8(ascii: "u"))
+          out.append(0x30)
+          out.append(0x30)
+          out.append(hex[Int(b >> 4)])
+          out.append(hex[Int(b & 15)])
         }
       }
       out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))

@@ -82,7 +82,7 @@ final class CSVChunkPlanner {
       let atEnd = from + window.count >= fileSize
       let scan = window.withUnsafeBytes { scanForCut(in: $0, base: from, atEnd: atEnd) }
       switch scan {
-      case .found(let cut): return try verifiedCut(cut, window: window, base: from, atEnd: atEnd)
+      case .found(let cut): return verifiedCut(cut, window: window, base: from, atEnd: atEnd)
       case .stop: return nil
       case .needMore:
         guard !atEnd, windowSize < Self.maxWindow else { return nil }
@@ -91,36 +91,33 @@ final class CSVChunkPlanner {
     }
   }
 
-  /// Three record ends past the target, outside quotes: the cut candidates are found by
-  /// ``scanForCut(in:base:atEnd:)``; this checks the Identifier condition and moves on record by
-  /// record when it fails.
-  private func verifiedCut(_ first: Int, window: [UInt8], base: Int, atEnd: Bool) throws -> Int? {
-    // `first` is the offset (relative) just after a record end; walk records from there.
-    var ends: [Int] = []  // relative offsets just after each record end
-    var scan = first
-    var tries = 0
-    let result: Int? = try window.withUnsafeBytes { bytes -> Int? in
+  /// The first record start from `first` on (an offset in `window` just after a record end)
+  /// whose record has an Identifier, differing from that of the record before it, which also
+  /// lies past `first`; moves on record by record, at most ``maxTries`` times.
+  private func verifiedCut(_ first: Int, window: [UInt8], base: Int, atEnd: Bool) -> Int? {
+    window.withUnsafeBytes { bytes -> Int? in
+      var scan = first
       func nextEnd() -> Int? {
         guard case .found(let end) = recordEnd(in: bytes, from: scan, atEnd: atEnd) else { return nil }
         scan = end
         return end
       }
-      ends = [first]
-      guard let second = nextEnd(), let third = nextEnd() else { return nil }
-      ends += [second, third]
-      while tries < Self.maxTries {
-        tries += 1
-        let previous = (base + ends[0])..<(base + ends[1])
-        let next = (base + ends[1])..<(base + ends[2])
-        if let a = try idOfOnlyRecord(in: previous), let b = try idOfOnlyRecord(in: next), a != b {
-          return base + ends[1]
+      // Offsets just after three record ends: the record between the first two, then the next.
+      guard let second = nextEnd(), var third = nextEnd() else { return nil }
+      var previous = (base + first)..<(base + second)
+      for _ in 0..<Self.maxTries {
+        let next = previous.upperBound..<(base + third)
+        // A record that cannot be read here (bad bytes, a limit) is no place to cut: the range
+        // that holds it reports it, with its true line.
+        if let a = try? idOfOnlyRecord(in: previous), let b = try? idOfOnlyRecord(in: next), a != b {
+          return next.lowerBound
         }
         guard let following = nextEnd() else { return nil }
-        ends = [ends[1], ends[2], following]
+        previous = next
+        third = following
       }
       return nil
     }
-    return result
   }
 
   /// Walks `bytes` (file offset `base`, a record start outside quotes) to the target, then

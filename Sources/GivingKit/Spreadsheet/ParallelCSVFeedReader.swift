@@ -93,14 +93,13 @@ struct ParallelCSVFeedReader: Sendable {
     var validator = UTF8StreamValidator()
     var first = true
     while try input.refill() {
-      var bytes = UnsafeRawBufferPointer(start: input.buffer.baseAddress, count: input.end)
+      let bytes = UnsafeRawBufferPointer(start: input.buffer.baseAddress, count: input.end)
       if first {
         first = false
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { return (.utf8WithBOM, true) }
       }
       validator.feed(bytes)
       if !validator.isValid { return nil }
-      bytes = UnsafeRawBufferPointer(start: nil, count: 0)
       input.position = input.end
     }
     validator.finish()

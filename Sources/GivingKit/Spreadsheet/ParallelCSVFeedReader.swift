@@ -58,7 +58,10 @@ struct ParallelCSVFeedReader: Sendable {
         header = record.row
         throw HeaderRead()
       }
-    } catch is HeaderRead {}
+    } catch is HeaderRead {
+    } catch {
+      return nil  // a record that cannot be read: the sequential reader reports it
+    }
     guard let header, header.number == 1, header.cells.first != .text("#") else { return nil }
 
     // Only headings that map one-to-one onto paths that do not nest in one another, so that
@@ -212,7 +215,7 @@ struct ParallelCSVFeedReader: Sendable {
         output = done
       case .failure:
         // Read the range again here, with its true line and row numbers, so that the error
-        // (and the grants before it) are exactly those of a sequential read.
+        // is exactly that of a sequential read.
         output = try readChunk(
           task, firstLine: 1 + linesBefore, firstRecord: delivered == 0 ? 1 : 2 + recordsBefore,
           cancelled: { false }

@@ -210,6 +210,8 @@ public struct Aggregator: Sendable {
   public mutating func aggregate(_ feed: GrantFeed, progress: ((Int) -> Void)? = nil) throws {
     let fileIndex = files.count
     files.append(feed.files.map(\.path).joined(separator: ", "))
+    var feed = feed
+    if readsOnlyNeededMembers { feed.neededMembers = neededMembers }
     var this = self
     let report = try feed.read { grant in
       this.add(grant, file: fileIndex)
@@ -225,6 +227,19 @@ public struct Aggregator: Sendable {
     }
     pendingExcluded = []
     pendingDuplicates = []
+  }
+
+  /// Whether spreadsheets are read for ``neededMembers`` only (tests compare both ways).
+  var readsOnlyNeededMembers = true
+
+  /// The grant members aggregation reads: keys, measures, filters and places.
+  var neededMembers: Set<String> {
+    var members: Set<String> = [
+      "id", "currency", "amountAwarded", "awardDate", "fundingOrganization", "recipientOrganization",
+      "recipientIndividual", "grantProgramme", "beneficiaryLocation",
+    ]
+    if options.filter.search != nil { members.formUnion(["title", "description"]) }
+    return members
   }
 
   /// Adds one grant read from the `file`-th feed.

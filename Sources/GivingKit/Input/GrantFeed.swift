@@ -76,6 +76,11 @@ public struct GrantFeed: Sendable {
   /// The grant schema whose titles spreadsheet headings are read with; `nil` for the bundled
   /// 1.4.3 schema. Set it to an extended schema (DEI) to read the extension's columns.
   public var grantSchema: JSONValue?
+  /// When set, the top-level grant members a consumer reads (`aggregate` reads a few fields of
+  /// many grants): spreadsheet readers then skip the other columns, and grants hold only these
+  /// members. JSON and XML readers keep every member. A row is never dropped for holding
+  /// only members that were skipped.
+  public var neededMembers: Set<String>?
 
   /// A feed of `files`, in the format their extension names (all must agree).
   /// - Throws: ``FeedError/fileNotFound(file:)``, ``FeedError/unknownFormat(file:)``.
@@ -115,13 +120,17 @@ public struct GrantFeed: Sendable {
     case .xml: try XMLPackageReader(url: files[0]).read(body)
     case .csv:
       if files.count == 1, let plan = try ParallelCSVFeedReader.plan(for: files[0], titles: titles) {
-        try ParallelCSVFeedReader(plan: plan, titles: titles).read(body)
+        try ParallelCSVFeedReader(plan: plan, titles: titles, neededMembers: neededMembers).read(body)
       } else {
-        try SpreadsheetFeedReader(workbook: CSVWorkbook(files: files), titles: titles).read(body)
+        try spreadsheetReader(CSVWorkbook(files: files)).read(body)
       }
-    case .xlsx: try SpreadsheetFeedReader(workbook: XLSXWorkbook(url: files[0]), titles: titles).read(body)
-    case .ods: try SpreadsheetFeedReader(workbook: ODSWorkbook(url: files[0]), titles: titles).read(body)
+    case .xlsx: try spreadsheetReader(XLSXWorkbook(url: files[0])).read(body)
+    case .ods: try spreadsheetReader(ODSWorkbook(url: files[0])).read(body)
     }
+  }
+
+  private func spreadsheetReader(_ workbook: any Workbook) -> SpreadsheetFeedReader {
+    SpreadsheetFeedReader(workbook: workbook, titles: titles, neededMembers: neededMembers)
   }
 
   var titles: SchemaTitles {

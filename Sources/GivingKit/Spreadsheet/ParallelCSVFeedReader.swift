@@ -31,14 +31,16 @@ struct ParallelCSVFeedReader: Sendable {
 
   let plan: Plan
   let titles: SchemaTitles
+  let neededMembers: Set<String>?
   var chunkSize = 1 << 20
   var workerCount = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
   /// Ranges parsed or waiting at once.
   var inFlight: Int { workerCount + 1 }
 
-  init(plan: Plan, titles: SchemaTitles) {
+  init(plan: Plan, titles: SchemaTitles, neededMembers: Set<String>? = nil) {
     self.plan = plan
     self.titles = titles
+    self.neededMembers = neededMembers
   }
 
   // MARK: - Deciding
@@ -243,7 +245,8 @@ struct ParallelCSVFeedReader: Sendable {
     let workbook = CSVChunkWorkbook(
       url: plan.url, encoding: plan.encoding, header: isFirst ? nil : plan.header, range: task.range,
       firstLine: firstLine, firstRecord: firstRecord ?? (isFirst ? 1 : 2), cancelled: cancelled)
-    let report = try SpreadsheetFeedReader(workbook: workbook, titles: titles).read(deliver)
+    let report = try SpreadsheetFeedReader(workbook: workbook, titles: titles, neededMembers: neededMembers)
+      .read(deliver)
     return ChunkOutput(
       grants: [], report: report, records: workbook.recordsRead - (isFirst ? 1 : 0), lines: workbook.linesRead)
   }

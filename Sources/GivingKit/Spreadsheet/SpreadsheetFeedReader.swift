@@ -22,10 +22,16 @@ final class SpreadsheetFeedReader {
   /// ways).
   var usesRowTemplates = true
 
-  /// - Parameter titles: the grant titles to map headings with (the extended schema's, when a
-  ///   package declares an extension).
-  init(workbook: any Workbook, titles: SchemaTitles = .grant) {
+  /// The top-level grant members to read (``GrantFeed/neededMembers``); `nil` for all.
+  let neededMembers: Set<String>?
+
+  /// - Parameters:
+  ///   - titles: the grant titles to map headings with (the extended schema's, when a package
+  ///     declares an extension).
+  ///   - neededMembers: read only the columns of these top-level members (`nil`: all).
+  init(workbook: any Workbook, titles: SchemaTitles = .grant, neededMembers: Set<String>? = nil) {
     self.workbook = workbook
+    self.neededMembers = neededMembers
     self.mapper = HeadingMapper(titles: titles)
     self.packageMapper = HeadingMapper(titles: .package)
   }
@@ -213,6 +219,8 @@ final class SpreadsheetFeedReader {
     var sawFirstRow = false
     var headerRead = false
     var plans: [ColumnPlan?] = []
+    /// Columns left unread because their member is not needed.
+    var unneeded: [Bool] = []
     var template: RowTemplate?
     var headings: [String?] = []
     var warnedColumns = Set<Int>()
@@ -253,6 +261,14 @@ final class SpreadsheetFeedReader {
           if columnsByHeading[heading] == nil { headingOrder.append(heading) }
           columnsByHeading[heading, default: []].append(column)
         }
+        unneeded = Array(repeating: false, count: plans.count)
+        if let neededMembers {
+          for (column, plan) in plans.enumerated() {
+            guard case .key(let member)? = plan?.steps.first, !neededMembers.contains(member) else { continue }
+            plans[column] = nil
+            unneeded[column] = true
+          }
+        }
         template = usesRowTemplates ? RowTemplate(plans: plans) : nil
         for heading in headingOrder {
           guard let columns = columnsByHeading[heading], columns.count > 1 else { continue }
@@ -280,10 +296,14 @@ final class SpreadsheetFeedReader {
       let tree = template == nil ? RowTree() : nil
       var values: [JSONValue?] = template == nil ? [] : Array(repeating: nil, count: plans.count)
       var filled = false
+      // A row whose only values are in unneeded columns is still a grant (with none of the
+      // needed members), never dropped.
+      var filledUnneeded = false
       let count = min(row.cells.count, plans.count)
       var column = 0
       while column < count {
         defer { column += 1 }
+        if unneeded[column], let cell = row.cells[column], cell != .text("") { filledUnneeded = true }
         guard let plan = plans[column], let cell = row.cells[column] else { continue }
         if case .text(let s) = cell, s.isEmpty { continue }
         var (value, nonNumeric) = CellTyping.value(of: cell, kind: plan.kind)
@@ -325,9 +345,9 @@ final class SpreadsheetFeedReader {
         }
       }
       if let tree {
-        if tree.isEmpty { return }
+        if tree.isEmpty && !filledUnneeded { return }
         try body(GrantRow(content: .tree(tree), plans: plans, reader: self), row.number)
-      } else if filled, let template {
+      } else if filled || filledUnneeded, let template {
         try body(GrantRow(content: .values(values, template), plans: plans, reader: self), row.number)
       }
     }

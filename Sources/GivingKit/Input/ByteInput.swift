@@ -94,19 +94,21 @@ final class ByteInput {
     bufferOffset += position
     position = 0
     end = unread
-    let data: Data?
-    do {
-      data = try handle.read(upToCount: min(buffer.count - unread, remaining))
-    } catch {
-      throw FeedError.unreadable(file: path, reason: FeedError.describe(error))
+    // Straight into the buffer with read(2): `FileHandle.read` returns a `Data` that would be
+    // copied again.
+    var count: Int
+    repeat {
+      count = read(handle.fileDescriptor, buffer.baseAddress! + unread, min(buffer.count - unread, remaining))
+    } while count < 0 && errno == EINTR
+    if count < 0 {
+      throw FeedError.unreadable(file: path, reason: String(cString: strerror(errno)))
     }
-    guard let data, !data.isEmpty else {
+    guard count > 0 else {
       isExhausted = true
       return end > 0
     }
-    _ = data.copyBytes(to: UnsafeMutableBufferPointer(rebasing: buffer[unread...]))
-    end = unread + data.count
-    remaining -= data.count
+    end = unread + count
+    remaining -= count
     return true
   }
 }

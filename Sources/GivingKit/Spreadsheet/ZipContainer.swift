@@ -399,9 +399,9 @@ extension ZipContainer {
   /// thread into a small bounded queue, for an ``XMLStreamReader`` on this one: inflating and
   /// parsing then share two cores, and nothing is written to disk.
   ///
-  /// Written because inflating a sheet to a temporary file before parsing it took a third of
-  /// the time of reading a large workbook (perf, 100k rows). The container must not be used
-  /// for anything else until the stream is closed.
+  /// Written because inflating a sheet to a temporary file before parsing it took more than a
+  /// quarter of the time of reading a large workbook (perf, 100k rows). The container must not
+  /// be used for anything else until the stream is closed.
   /// - Throws: ``FeedError`` if the entry is missing; errors met while inflating (a limit, a
   ///   damaged stream, a failed checksum) are thrown by the reader, in place of its own.
   func stream(_ path: String, limit: Int64? = nil) throws -> ZipEntryStream {

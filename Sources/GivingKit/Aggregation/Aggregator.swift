@@ -71,37 +71,9 @@ public struct Aggregator: Sendable {
     var splitTotal = 0.0
     var splitCompensation = 0.0
     var splitParts: [Double] = []
-    var recipients = Set<String>()
-    var funders = Set<String>()
+    var recipients = Set<IDDigest>()
+    var funders = Set<IDDigest>()
     var split: Bool { !splitParts.isEmpty }
-  }
-
-  /// The members of a grant the aggregation reads, found in one pass (the last of duplicate
-  /// keys wins, as everywhere in giving).
-  struct Fields {
-    var id: String?
-    var currency: String?
-    var amount: JSONValue?
-    var awardDate: String?
-    var funders: JSONValue?
-    var recipients: JSONValue?
-    var individual: JSONValue?
-
-    init(_ json: JSONValue) {
-      guard case .object(let object) = json else { return }
-      for member in object.members {
-        switch member.key {
-        case "id": id = member.value.stringValue
-        case "currency": currency = member.value.stringValue
-        case "amountAwarded": amount = member.value
-        case "awardDate": awardDate = member.value.stringValue
-        case "fundingOrganization": funders = member.value
-        case "recipientOrganization": recipients = member.value
-        case "recipientIndividual": individual = member.value
-        default: break
-        }
-      }
-    }
   }
 
   /// An amount as read: scaled by 10⁴ into an `Int64` when it fits exactly, else a `Decimal`.
@@ -174,9 +146,9 @@ public struct Aggregator: Sendable {
   var grantsCounted = 0
   var files: [String] = []
 
-  // Grants whose locations are resolved once their feed's sources are known.
-  var pendingExcluded: [(Int, Grant)] = []
-  var pendingDuplicates: [(Int, Grant)] = []
+  // Places resolved into locations once their feed's sources are known.
+  var pendingExcluded: [(Int, SourcePlace)] = []
+  var pendingDuplicates: [(Int, SourcePlace)] = []
 
   /// A fresh aggregator. Loads the bundled geography when the keys or the area filter need it.
   /// - Throws: ``FeedError`` when the geography or the currency codelist cannot be read.
@@ -206,28 +178,35 @@ public struct Aggregator: Sendable {
 
   /// Reads every grant of `feed` into the totals. `progress` is called now and then with the
   /// number of grants read so far.
+  ///
+  /// What each grant contributes (``GrantFacts``) is worked out on the threads that read the
+  /// feed; this thread only finds duplicates and groups and adds up.
   /// - Throws: ``FeedError`` when the feed cannot be read.
   public mutating func aggregate(_ feed: GrantFeed, progress: ((Int) -> Void)? = nil) throws {
     let fileIndex = files.count
     files.append(feed.files.map(\.path).joined(separator: ", "))
     var feed = feed
     if readsOnlyNeededMembers { feed.neededMembers = neededMembers }
+    let finder = factFinder
     var this = self
-    let report = try feed.read { grant in
-      this.add(grant, file: fileIndex)
+    let report = try feed.read(preparing: { finder.facts(of: $0) }) { facts in
+      this.add(facts, file: fileIndex)
       if let progress, this.grantsRead & 0xFFFF == 0 { progress(this.grantsRead) }
     }
     self = this
-    for (i, grant) in pendingExcluded {
-      excluded[i].location = report.sources.location(of: "amountAwarded", in: grant)
-        ?? report.sources.location(of: "", in: grant)
-    }
-    for (i, grant) in pendingDuplicates {
-      if let loc = report.sources.location(of: "id", in: grant) { duplicates[i].locations.append(loc) }
+    resolvePlaces(report.sources)
+  }
+
+  private mutating func resolvePlaces(_ sources: FeedSources) {
+    for (i, place) in pendingExcluded { excluded[i].location = sources.resolve(place) }
+    for (i, place) in pendingDuplicates {
+      if let loc = sources.resolve(place) { duplicates[i].locations.append(loc) }
     }
     pendingExcluded = []
     pendingDuplicates = []
   }
+
+  var factFinder: FactFinder { FactFinder(options: options, currencies: currencies) }
 
   /// Whether spreadsheets are read for ``neededMembers`` only (tests compare both ways).
   var readsOnlyNeededMembers = true
@@ -242,27 +221,18 @@ public struct Aggregator: Sendable {
     return members
   }
 
-  /// Adds one grant read from the `file`-th feed.
-  public mutating func add(_ grant: Grant, file: Int = 0) {
+  /// Adds one grant read from the `file`-th feed, located in `sources` (the feed's, for a
+  /// grant read from a file).
+  public mutating func add(_ grant: Grant, file: Int = 0, sources: FeedSources = FeedSources()) {
+    add(factFinder.facts(of: grant), file: file)
+    resolvePlaces(sources)
+  }
+
+  /// Adds what one grant of the `file`-th feed contributes.
+  mutating func add(_ facts: GrantFacts, file: Int) {
     grantsRead += 1
-    let fields = Fields(grant.json)
-    let id = fields.id
-    // Bad input first: such a grant is reported, never counted.
-    let amountValue = fields.amount
-    var amount: Amount?
-    var reason: String?
-    if amountValue == nil || amountValue?.isNull == true {
-      reason = "no amount"
-    } else if let n = amountValue?.numberValue, let scaled = Amount.scale(n.text) {
-      amount = Amount(scaled: scaled, other: 0, approx: Double(scaled) / 10_000)
-    } else if let n = amountValue?.numberValue, let a = n.decimal {
-      amount = Amount(scaled: nil, other: a, approx: Double(n.text) ?? 0)
-    } else {
-      reason = "non-numeric amount"
-    }
-    // Duplicates: the first copy counts.
-    if let id {
-      let digest = IDDigest(id)
+    // Duplicates first: the first copy counts, whatever is wrong with the others.
+    if let digest = facts.idDigest, let id = facts.id {
       if let first = seen[digest] {
         var index = duplicateIndex[id]
         if index == nil {
@@ -275,66 +245,30 @@ public struct Aggregator: Sendable {
         }
         let i = index!
         duplicates[i].copies += 1
-        // Amounts that do not fit the scaled form compare by their Double value.
-        let key = amount.map { $0.scaled ?? Int64(truncatingIfNeeded: $0.approx.bitPattern) } ?? Int64.min
-        if first.amount != key { duplicates[i].conflictingAmounts = true }
+        if first.amount != facts.amountKey { duplicates[i].conflictingAmounts = true }
         if duplicates[i].locations.count + pendingDuplicates.count(where: { $0.0 == i }) < 10
           && pendingDuplicates.count < 1000
         {
-          pendingDuplicates.append((i, grant))
+          pendingDuplicates.append((i, facts.idPlace))
         }
         return
       }
-      seen[digest] = (
-        amount.map { $0.scaled ?? Int64(truncatingIfNeeded: $0.approx.bitPattern) } ?? Int64.min,
-        Int32(truncatingIfNeeded: file)
-      )
+      seen[digest] = (facts.amountKey, Int32(truncatingIfNeeded: file))
     }
-    let currency = fields.currency ?? ""
-    if reason == nil && !currencies.contains(currency) {
-      reason = currency.isEmpty ? "no currency" : "unknown currency '\(currency)'"
-    }
-    let date = fields.awardDate.flatMap(Self.parseDate)
-    if reason == nil && date == nil {
-      reason = fields.awardDate.map { "unparseable award date '\($0)'" } ?? "no award date"
-    }
-    if let reason {
+    // Bad input next: such a grant is reported, never counted.
+    if let reason = facts.problem {
       excludedCounts[reason, default: 0] += 1
       if excluded.count < AggregationResult.excludedListLimit {
-        pendingExcluded.append((excluded.count, grant))
-        excluded.append(ExcludedGrant(reason: reason, id: id, location: nil))
+        pendingExcluded.append((excluded.count, facts.problemPlace))
+        excluded.append(ExcludedGrant(reason: reason, id: facts.id, location: nil))
       }
       return
     }
-    guard let amount, let date, let awardDate = fields.awardDate else { return }
-    let dateText = awardDate.prefix(10)
-    let filter = options.filter
-    let funder = fields.funders?.arrayValue?.first?["id"]?.stringValue ?? ""
-    let recipient =
-      fields.recipients?.arrayValue?.first?["id"]?.stringValue
-      ?? fields.individual?["id"]?.stringValue ?? ""
-    if !filter.funders.isEmpty && !filter.funders.contains(funder) { return }
-    if !filter.recipients.isEmpty && !filter.recipients.contains(recipient) { return }
-    if !filter.programmes.isEmpty
-      && !grant.grantProgramme.contains(where: { p in
-        p.title.map(filter.programmes.contains) == true || p.code.map(filter.programmes.contains) == true
-      })
-    { return }
-    if let from = filter.from, dateText < from { return }
-    if let to = filter.to, dateText > to { return }
-    if let min = filter.minimum, amount.decimal < min { return }
-    if let max = filter.maximum, amount.decimal > max { return }
-    if !filter.currencies.isEmpty && !filter.currencies.contains(currency) { return }
-    if let search = filter.search, !search.isEmpty {
-      let hit =
-        (grant.title?.range(of: search, options: .caseInsensitive) != nil)
-        || (grant.description?.range(of: search, options: .caseInsensitive) != nil)
-      if !hit { return }
-    }
+    guard facts.passesFilters, let amount = facts.amount else { return }
+    let currency = facts.currency
     var place: GrantPlace?
-    if options.needsGeography {
-      let p = GrantPlace.of(grant, postcodes: options.postcodes)
-      if let area = filter.area, !matches(place: p, area: area) { return }
+    if options.needsGeography, let p = facts.place {
+      if let area = options.filter.area, !matches(place: p, area: area) { return }
       place = p
       placeSources[p.source, default: 0] += 1
     }
@@ -344,11 +278,11 @@ public struct Aggregator: Sendable {
     var fixed: [KeyValue] = []
     fixed.reserveCapacity(options.keys.count)
     for key in options.keys where !key.isPlace {
-      fixed.append(.text(value(of: key, grant: grant, funder: funder, recipient: recipient, amount: amount, date: date)))
+      fixed.append(.text(value(of: key, facts: facts, amount: amount)))
     }
     let placeKeys = options.keys.filter(\.isPlace)
     if placeKeys.isEmpty {
-      accumulate(fixed, currency, amount, weight: nil, funder: funder, recipient: recipient)
+      accumulate(fixed, currency, amount, weight: nil, facts: facts)
       return
     }
     guard let place, !place.codes.isEmpty else {
@@ -366,7 +300,7 @@ public struct Aggregator: Sendable {
         for (values, _, approxWeight) in parts {
           accumulate(
             merge(fixed, values), currency, amount, weight: split ? approxWeight / Double(place.codes.count) : nil,
-            funder: funder, recipient: recipient)
+            facts: facts)
         }
       }
     }
@@ -390,7 +324,7 @@ public struct Aggregator: Sendable {
   }
 
   private mutating func accumulate(
-    _ key: [KeyValue], _ currency: String, _ amount: Amount, weight: Double?, funder: String, recipient: String
+    _ key: [KeyValue], _ currency: String, _ amount: Amount, weight: Double?, facts: GrantFacts
   ) {
     let id = GroupID(key: key, currency: currency)
     let i: Int
@@ -421,12 +355,9 @@ public struct Aggregator: Sendable {
         accumulators[i].otherAmounts.append((amount.approx, amount.other))
       }
     }
-    // Kept as fresh copies: strings made on a reading thread, kept here and freed here, cost
-    // glibc a lock each (with the id digests, 16% less CPU time on 1M grants).
-    if !funder.isEmpty && !accumulators[i].funders.contains(funder) { accumulators[i].funders.insert(funder.ownCopy) }
-    if !recipient.isEmpty && !accumulators[i].recipients.contains(recipient) {
-      accumulators[i].recipients.insert(recipient.ownCopy)
-    }
+    // Distinct funders and recipients are counted by 128-bit digests of their ids.
+    if let funder = facts.funderDigest { accumulators[i].funders.insert(funder) }
+    if let recipient = facts.recipientDigest { accumulators[i].recipients.insert(recipient) }
   }
 
   private mutating func recordNotAttributable(_ currency: String, _ reason: String, _ amount: Decimal, weight: Decimal) {
@@ -509,15 +440,13 @@ public struct Aggregator: Sendable {
     return result
   }
 
-  private func value(
-    of key: AggregationKey, grant: Grant, funder: String, recipient: String, amount: Amount,
-    date: (year: Int, month: Int, day: Int)
-  ) -> String {
+  private func value(of key: AggregationKey, facts: GrantFacts, amount: Amount) -> String {
+    let date = facts.date
     switch key {
-    case .funder: return funder
-    case .recipient: return recipient
-    case .programme: return grant.grantProgramme.first.flatMap { $0.title ?? $0.code } ?? ""
-    case .currency: return grant.json["currency"]?.stringValue ?? ""
+    case .funder: return facts.funder
+    case .recipient: return facts.recipient
+    case .programme: return facts.programme
+    case .currency: return facts.currency
     case .year: return String(date.year)
     case .month: return String(format: "%04d-%02d", date.year, date.month)
     case .financialYear:
@@ -531,7 +460,7 @@ public struct Aggregator: Sendable {
         return Self.amountBands[bounds.firstIndex { s < $0 } ?? 4]
       }
       return Self.band(of: amount.other)
-    case .recipientType: return grant.isToIndividual ? "individual" : "organisation"
+    case .recipientType: return facts.isToIndividual ? "individual" : "organisation"
     default: return ""
     }
   }
@@ -707,16 +636,5 @@ struct IDDigest: Hashable {
     b.combine(id)
     low = a.finalize()
     high = b.finalize()
-  }
-}
-
-extension String {
-  /// The same text in storage of its own, allocated by the calling thread.
-  var ownCopy: String {
-    let count = utf8.count
-    return String(unsafeUninitializedCapacity: count) { buffer in
-      _ = buffer.initialize(from: utf8)
-      return count
-    }
   }
 }

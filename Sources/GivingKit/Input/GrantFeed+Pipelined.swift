@@ -58,6 +58,57 @@ extension GrantFeed {
   }
 }
 
+extension GrantFeed {
+  /// Reads every grant and turns each into an `Item` with `prepare` on the thread that read
+  /// it, so that only the items cross to `body` (on this thread, in feed order) and each grant
+  /// is freed where it was made. A large CSV file is read on every core
+  /// (``ParallelCSVFeedReader``) and `prepare` runs on its workers; other feeds are read on a
+  /// second thread, as ``readPipelined(batchSize:depth:_:)`` does.
+  ///
+  /// - Throws: ``FeedError`` when the input cannot be read; errors thrown by `body`.
+  @discardableResult
+  func read<Item: ParallelReadItem>(
+    preparing prepare: @escaping @Sendable (Grant) -> Item, _ body: (Item) throws -> Void
+  ) throws -> FeedReport {
+    if format == .csv, files.count == 1, let plan = try ParallelCSVFeedReader.plan(for: files[0], titles: titles) {
+      return try ParallelCSVFeedReader(plan: plan, titles: titles, neededMembers: neededMembers)
+        .read(preparing: prepare, body)
+    }
+    let batchSize = 256
+    let queue = GrantBatchQueue<Item>(capacity: 8)
+    let feed = self
+    let reader = Thread {
+      var batch: [Item] = []
+      batch.reserveCapacity(batchSize)
+      do {
+        let report = try feed.read { grant in
+          batch.append(prepare(grant))
+          if batch.count == batchSize {
+            guard queue.push(batch) else { throw CancellationError() }
+            batch.removeAll(keepingCapacity: true)
+          }
+        }
+        if !batch.isEmpty { _ = queue.push(batch) }
+        queue.finish(.success(report))
+      } catch {
+        queue.finish(.failure(error))
+      }
+    }
+    reader.stackSize = 16 << 20
+    reader.start()
+    do {
+      while let batch = queue.pop() {
+        for item in batch { try body(item) }
+      }
+    } catch {
+      queue.cancel()
+      queue.waitUntilFinished()
+      throw error
+    }
+    return try queue.result().get()
+  }
+}
+
 /// A bounded queue of grant batches between one reading thread and one consuming thread.
 private final class GrantBatchQueue<Item>: @unchecked Sendable {
   private let condition = NSCondition()

@@ -113,9 +113,10 @@ struct ParallelCSVFeedReader: Sendable {
 
   // MARK: - Reading
 
-  /// One range's grants, with row numbers as if the range followed the header directly.
-  fileprivate struct ChunkOutput: Sendable {
-    var grants: [Grant]
+  /// One range's grants (or what was made of each), with row numbers as if the range
+  /// followed the header directly.
+  fileprivate struct ChunkOutput<Item: ParallelReadItem>: Sendable {
+    var items: [Item]
     var report: FeedReport
     /// Data records and line breaks in the range.
     var records: Int
@@ -129,11 +130,20 @@ struct ParallelCSVFeedReader: Sendable {
     var range: Range<Int>
   }
 
+  /// Reads every grant, handing each to `body` on the calling thread, in file order.
   func read(_ body: (Grant) throws -> Void) throws -> FeedReport {
+    try read(preparing: { $0 }, body)
+  }
+
+  /// Reads every grant; each is turned into an `Item` by `prepare` on the worker that read it
+  /// (and freed there), and the items reach `body` on the calling thread, in file order.
+  func read<Item: ParallelReadItem>(
+    preparing prepare: @escaping @Sendable (Grant) -> Item, _ body: (Item) throws -> Void
+  ) throws -> FeedReport {
     let planner = try CSVChunkPlanner(
       url: plan.url, fileSize: plan.fileSize, start: plan.firstRecordOffset, targetSize: chunkSize,
       idColumn: plan.idColumn, encoding: plan.encoding)
-    let queue = ChunkQueue()
+    let queue = ChunkQueue<Item>()
     var threads = 0
     defer {
       queue.cancel()
@@ -144,9 +154,11 @@ struct ParallelCSVFeedReader: Sendable {
       let thread = Thread {
         while let task = queue.nextTask(worker: worker) {
           let result = Result {
-            var grants: [Grant] = []
-            var output = try reader.readChunk(task, cancelled: { queue.isCancelled }) { grants.append($0) }
-            output.grants = grants
+            var items: [Item] = []
+            var output: ChunkOutput<Item> = try reader.readChunk(task, cancelled: { queue.isCancelled }) {
+              items.append(prepare($0))
+            }
+            output.items = items
             output.worker = worker
             return output
           }
@@ -167,17 +179,14 @@ struct ParallelCSVFeedReader: Sendable {
     var earlierIDs = Set<Int>()
     var seenHere = Set<Int>()
 
-    /// Hands on one grant of the range being delivered, numbered as in a sequential read.
-    func deliver(_ grant: Grant, rowShift: Int) throws {
-      var grant = grant
-      grant.index = report.grantCount
-      if rowShift != 0 { grant.source = Self.shifted(grant.source, by: Int32(rowShift)) }
-      if let id = grant.id {
+    /// Hands on one item of the range being delivered, numbered as in a sequential read.
+    func deliver(_ item: Item, rowShift: Int) throws {
+      var item = item
+      item.renumber(index: report.grantCount, rowsDown: Int32(rowShift))
+      if let id = item.grantID {
         let hash = id.hashValue
         // A repeat within the range was warned about by its reader; one of an earlier range's.
-        if seenHere.insert(hash).inserted, earlierIDs.contains(hash), case .cells(let rows, _) = grant.source,
-          let first = rows.first
-        {
+        if seenHere.insert(hash).inserted, earlierIDs.contains(hash), let first = item.firstRow {
           let sheet = report.sources.sheets[Int(first.sheet)]
           report.warnings.append(
             SpreadsheetFeedReader.separatedRowsWarning(
@@ -185,7 +194,7 @@ struct ParallelCSVFeedReader: Sendable {
         }
       }
       report.grantCount += 1
-      try body(grant)
+      try body(item)
     }
 
     var planned = 0
@@ -205,15 +214,15 @@ struct ParallelCSVFeedReader: Sendable {
       }
       if plannerDone && delivered == planned { break }
       let task = Task(index: delivered, range: ranges.removeValue(forKey: delivered)!)
-      let output: ChunkOutput
+      let output: ChunkOutput<Item>
       switch queue.take(delivered) {
       case .success(var done):
         if delivered == 0 { report.sources = done.report.sources }
-        for grant in done.grants { try deliver(grant, rowShift: delivered == 0 ? 0 : recordsBefore) }
-        // The worker that made these grants frees them: freeing memory another thread
+        for item in done.items { try deliver(item, rowShift: delivered == 0 ? 0 : recordsBefore) }
+        // The worker that made these items frees them: freeing memory another thread
         // allocated costs glibc a lock per block (measured: +45% CPU).
-        queue.dispose(done.grants, worker: done.worker)
-        done.grants = []
+        queue.dispose(done.items, worker: done.worker)
+        done.items = []
         output = done
       case .failure:
         // Read the range again here, with its true line and row numbers, so that the error
@@ -221,7 +230,7 @@ struct ParallelCSVFeedReader: Sendable {
         output = try readChunk(
           task, firstLine: 1 + linesBefore, firstRecord: delivered == 0 ? 1 : 2 + recordsBefore,
           cancelled: { false }
-        ) { try deliver($0, rowShift: 0) }
+        ) { try deliver(prepare($0), rowShift: 0) }
       }
       earlierIDs.formUnion(seenHere)
       seenHere.removeAll(keepingCapacity: true)
@@ -237,10 +246,10 @@ struct ParallelCSVFeedReader: Sendable {
 
   /// Reads one range, handing its grants to `deliver`. Workers number the range on its own
   /// (header row 1, first record row 2, first line 1); the calling thread passes true numbers.
-  private func readChunk(
+  private func readChunk<Item>(
     _ task: Task, firstLine: Int = 1, firstRecord: Int? = nil, cancelled: @escaping () -> Bool,
     _ deliver: (Grant) throws -> Void
-  ) throws -> ChunkOutput {
+  ) throws -> ChunkOutput<Item> {
     let isFirst = task.index == 0
     let workbook = CSVChunkWorkbook(
       url: plan.url, encoding: plan.encoding, header: isFirst ? nil : plan.header, range: task.range,
@@ -248,7 +257,7 @@ struct ParallelCSVFeedReader: Sendable {
     let report = try SpreadsheetFeedReader(workbook: workbook, titles: titles, neededMembers: neededMembers)
       .read(deliver)
     return ChunkOutput(
-      grants: [], report: report, records: workbook.recordsRead - (isFirst ? 1 : 0), lines: workbook.linesRead)
+      items: [], report: report, records: workbook.recordsRead - (isFirst ? 1 : 0), lines: workbook.linesRead)
   }
 
   static func shifted(_ source: GrantSource, by rows: Int32) -> GrantSource {
@@ -270,15 +279,15 @@ struct ParallelCSVFeedReader: Sendable {
 
 extension ParallelCSVFeedReader {
   /// The ranges waiting for a worker and the results waiting for the calling thread.
-  fileprivate final class ChunkQueue: @unchecked Sendable {
+  fileprivate final class ChunkQueue<Item: ParallelReadItem>: @unchecked Sendable {
     private let condition = NSCondition()
     private var tasks: [Task] = []
-    private var results: [Int: Result<ChunkOutput, any Error>] = [:]
+    private var results: [Int: Result<ChunkOutput<Item>, any Error>] = [:]
     private var noMoreTasks = false
     private var cancelled = false
     private var workersDone = 0
-    /// Grants handed on, to be freed by the worker that allocated them.
-    private var leftovers: [Int: [[Grant]]] = [:]
+    /// Items handed on, to be freed by the worker that allocated them.
+    private var leftovers: [Int: [[Item]]] = [:]
 
     var isCancelled: Bool {
       condition.lock()
@@ -294,7 +303,7 @@ extension ParallelCSVFeedReader {
     }
 
     /// The next range for `worker` to read, or `nil` when there are no more or the read was
-    /// cancelled. Frees the grants of `worker`'s earlier ranges on the way.
+    /// cancelled. Frees the items of `worker`'s earlier ranges on the way.
     func nextTask(worker: Int) -> Task? {
       condition.lock()
       var garbage = leftovers.removeValue(forKey: worker) ?? []
@@ -311,14 +320,14 @@ extension ParallelCSVFeedReader {
       return task
     }
 
-    func dispose(_ grants: [Grant], worker: Int) {
+    func dispose(_ items: [Item], worker: Int) {
       condition.lock()
-      leftovers[worker, default: []].append(grants)
+      leftovers[worker, default: []].append(items)
       condition.broadcast()
       condition.unlock()
     }
 
-    func put(_ index: Int, _ result: Result<ChunkOutput, any Error>) {
+    func put(_ index: Int, _ result: Result<ChunkOutput<Item>, any Error>) {
       condition.lock()
       results[index] = result
       condition.broadcast()
@@ -326,7 +335,7 @@ extension ParallelCSVFeedReader {
     }
 
     /// Waits for the result of range `index`.
-    func take(_ index: Int) -> Result<ChunkOutput, any Error> {
+    func take(_ index: Int) -> Result<ChunkOutput<Item>, any Error> {
       condition.lock()
       defer { condition.unlock() }
       while results[index] == nil { condition.wait() }
@@ -359,6 +368,32 @@ extension ParallelCSVFeedReader {
       while workersDone < count { condition.wait() }
       condition.unlock()
     }
+  }
+}
+
+/// What ``ParallelCSVFeedReader`` hands on for each grant: the grant itself, or what a
+/// consumer makes of it on the worker that read it (``GrantFeed/read(preparing:_:)``).
+protocol ParallelReadItem: Sendable {
+  /// The grant's `id`.
+  var grantID: String? { get }
+  /// The grant's first row, for the warning about an id whose rows are apart.
+  var firstRow: RowReference? { get }
+  /// Makes the item that of the `index`-th grant of the feed, with rows `rowsDown` further
+  /// down than the worker that read them counted.
+  mutating func renumber(index: Int, rowsDown: Int32)
+}
+
+extension Grant: ParallelReadItem {
+  var grantID: String? { id }
+
+  var firstRow: RowReference? {
+    guard case .cells(let rows, _) = source else { return nil }
+    return rows.first
+  }
+
+  mutating func renumber(index: Int, rowsDown: Int32) {
+    self.index = index
+    if rowsDown != 0 { source = ParallelCSVFeedReader.shifted(source, by: rowsDown) }
   }
 }
 

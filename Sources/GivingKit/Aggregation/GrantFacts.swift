@@ -1,0 +1,174 @@
+internal import Foundation
+
+/// What aggregation needs of one grant, worked out from the grant alone: on the thread that
+/// read it (a worker, for a large CSV file), so that the aggregating thread only looks up,
+/// counts and adds.
+///
+/// Everything here depends on the grant and the run's options, never on grants before it:
+/// duplicates, areas and groups are the ``Aggregator``'s business.
+struct GrantFacts: Sendable {
+  var id: String?
+  var idDigest: IDDigest?
+  var amount: Aggregator.Amount?
+  /// Why the grant cannot be counted (no amount, an unknown currency, …), if it cannot.
+  /// A duplicate is reported as such first.
+  var problem: String?
+  var currency = ""
+  var date = (year: 0, month: 0, day: 0)
+  /// Whether the grant passes every filter but `--area` (which needs the geography's caches).
+  var passesFilters = false
+  var funder = ""
+  var recipient = ""
+  var funderDigest: IDDigest?
+  var recipientDigest: IDDigest?
+  /// The first programme's title, else its code (read only when grouping by programme).
+  var programme = ""
+  var isToIndividual = false
+  var place: GrantPlace?
+  /// Where the grant's id is, and where to point when it cannot be counted (its amount, else
+  /// the grant).
+  var idPlace = SourcePlace.unknown
+  var problemPlace = SourcePlace.unknown
+  var firstRow: RowReference?
+
+  /// The amount as the key duplicates compare: scaled, else the `Double`'s bits; `Int64.min`
+  /// for none.
+  var amountKey: Int64 {
+    amount.map { $0.scaled ?? Int64(truncatingIfNeeded: $0.approx.bitPattern) } ?? Int64.min
+  }
+}
+
+extension GrantFacts: ParallelReadItem {
+  var grantID: String? { id }
+
+  mutating func renumber(index: Int, rowsDown rows: Int32) {
+    guard rows != 0 else { return }
+    idPlace = idPlace.movedDown(by: rows)
+    problemPlace = problemPlace.movedDown(by: rows)
+    firstRow?.row += rows
+  }
+}
+
+extension SourcePlace {
+  /// The same place with its row `rows` further down (spreadsheets only).
+  func movedDown(by rows: Int32) -> SourcePlace {
+    switch self {
+    case .cell(let sheet, let row, let column): .cell(sheet: sheet, row: row + rows, column: column)
+    case .row(let sheet, let row): .row(sheet: sheet, row: row + rows)
+    case .text, .unknown: self
+    }
+  }
+}
+
+extension Aggregator {
+  /// Works out ``GrantFacts`` for the grants of one run; safe to use from any thread.
+  struct FactFinder: Sendable {
+    let options: AggregationOptions
+    let currencies: Set<String>
+
+    /// The members of a grant the aggregation reads, found in one pass (the last of
+    /// duplicate keys wins, as everywhere in giving).
+    private struct Members {
+      var id: String?
+      var currency: String?
+      var amount: JSONValue?
+      var awardDate: String?
+      var funders: JSONValue?
+      var recipients: JSONValue?
+      var individual: JSONValue?
+
+      init(_ json: JSONValue) {
+        guard case .object(let object) = json else { return }
+        for member in object.members {
+          switch member.key {
+          case "id": id = member.value.stringValue
+          case "currency": currency = member.value.stringValue
+          case "amountAwarded": amount = member.value
+          case "awardDate": awardDate = member.value.stringValue
+          case "fundingOrganization": funders = member.value
+          case "recipientOrganization": recipients = member.value
+          case "recipientIndividual": individual = member.value
+          default: break
+          }
+        }
+      }
+    }
+
+    func facts(of grant: Grant) -> GrantFacts {
+      let members = Members(grant.json)
+      var facts = GrantFacts()
+      facts.id = members.id
+      facts.idDigest = members.id.map(IDDigest.init)
+      if members.id != nil { facts.idPlace = grant.source.place(of: "id", in: grant.json) }
+      if case .cells(let rows, _) = grant.source { facts.firstRow = rows.first }
+
+      let amountValue = members.amount
+      if amountValue == nil || amountValue?.isNull == true {
+        facts.problem = "no amount"
+      } else if let n = amountValue?.numberValue, let scaled = Aggregator.Amount.scale(n.text) {
+        facts.amount = Aggregator.Amount(scaled: scaled, other: 0, approx: Double(scaled) / 10_000)
+      } else if let n = amountValue?.numberValue, let a = n.decimal {
+        facts.amount = Aggregator.Amount(scaled: nil, other: a, approx: Double(n.text) ?? 0)
+      } else {
+        facts.problem = "non-numeric amount"
+      }
+      let currency = members.currency ?? ""
+      facts.currency = currency
+      if facts.problem == nil && !currencies.contains(currency) {
+        facts.problem = currency.isEmpty ? "no currency" : "unknown currency '\(currency)'"
+      }
+      let date = members.awardDate.flatMap(Aggregator.parseDate)
+      if facts.problem == nil && date == nil {
+        facts.problem = members.awardDate.map { "unparseable award date '\($0)'" } ?? "no award date"
+      }
+      if facts.problem != nil {
+        facts.problemPlace = grant.source.place(of: "amountAwarded", in: grant.json)
+        return facts
+      }
+      guard let amount = facts.amount, let date, let awardDate = members.awardDate else { return facts }
+      facts.date = date
+      facts.funder = members.funders?.arrayValue?.first?["id"]?.stringValue ?? ""
+      facts.recipient =
+        members.recipients?.arrayValue?.first?["id"]?.stringValue
+        ?? members.individual?["id"]?.stringValue ?? ""
+      if !facts.funder.isEmpty { facts.funderDigest = IDDigest(facts.funder) }
+      if !facts.recipient.isEmpty { facts.recipientDigest = IDDigest(facts.recipient) }
+      facts.isToIndividual = members.individual != nil
+      if options.keys.contains(.programme) {
+        facts.programme = grant.grantProgramme.first.flatMap { $0.title ?? $0.code } ?? ""
+      }
+      facts.passesFilters = passes(grant, funder: facts.funder, recipient: facts.recipient, currency: currency,
+        amount: amount, dateText: awardDate.prefix(10))
+      if facts.passesFilters && options.needsGeography {
+        facts.place = GrantPlace.of(grant, postcodes: options.postcodes)
+      }
+      return facts
+    }
+
+    private func passes(
+      _ grant: Grant, funder: String, recipient: String, currency: String, amount: Aggregator.Amount,
+      dateText: Substring
+    ) -> Bool {
+      let filter = options.filter
+      if !filter.funders.isEmpty && !filter.funders.contains(funder) { return false }
+      if !filter.recipients.isEmpty && !filter.recipients.contains(recipient) { return false }
+      if !filter.programmes.isEmpty
+        && !grant.grantProgramme.contains(where: { p in
+          p.title.map(filter.programmes.contains) == true || p.code.map(filter.programmes.contains) == true
+        })
+      { return false }
+      if let from = filter.from, dateText < from { return false }
+      if let to = filter.to, dateText > to { return false }
+      if let min = filter.minimum, amount.decimal < min { return false }
+      if let max = filter.maximum, amount.decimal > max { return false }
+      if !filter.currencies.isEmpty && !filter.currencies.contains(currency) { return false }
+      if let search = filter.search, !search.isEmpty {
+        let hit =
+          (grant.title?.range(of: search, options: .caseInsensitive) != nil)
+          || (grant.description?.range(of: search, options: .caseInsensitive) != nil)
+        if !hit { return false }
+      }
+      return true
+    }
+  }
+}

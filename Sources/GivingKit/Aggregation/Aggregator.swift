@@ -29,11 +29,15 @@ public struct GrantPlace: Sendable, Hashable {
   private static func codes(_ list: JSONValue?) -> [String] {
     var out: [String] = []
     for location in list?.arrayValue ?? [] {
-      if let code = location["geoCode"]?.stringValue?.trimmingCharacters(in: .whitespaces), !code.isEmpty {
-        out.append(code)
-      }
+      if let code = location["geoCode"]?.stringValue.flatMap(areaCode) { out.append(code) }
     }
     return out
+  }
+
+  /// A `geoCode` as an area code: trimmed, and `nil` when nothing is left.
+  static func areaCode(_ geoCode: String) -> String? {
+    let code = geoCode.trimmingCharacters(in: .whitespaces)
+    return code.isEmpty ? nil : code
   }
 }
 
@@ -188,8 +192,18 @@ public struct Aggregator: Sendable {
     var feed = feed
     if readsOnlyNeededMembers { feed.neededMembers = neededMembers }
     let finder = factFinder
+    let needed = neededMembers
+    let direct: ((SheetRow, URL, SchemaTitles) -> DirectRows<GrantFacts>?)? =
+      readsRowsDirectly
+      ? { header, file, titles in finder.directRows(header: header, file: file, titles: titles, neededMembers: needed) }
+      : nil
+    // Room for every id of a large file at once (about one per 600 bytes of CSV or JSON):
+    // growing the table as it fills rehashes every id each time.
+    if let size = try? feed.files.reduce(0, { $0 + ((try FileManager.default.attributesOfItem(atPath: $1.path)[.size] as? Int) ?? 0) }) {
+      seen.reserveCapacity(seen.count + min(size / 600, 50_000_000))
+    }
     var this = self
-    let report = try feed.read(preparing: { finder.facts(of: $0) }) { facts in
+    let report = try feed.read(preparing: { finder.facts(of: $0) }, direct: direct) { facts in
       this.add(facts, file: fileIndex)
       if let progress, this.grantsRead & 0xFFFF == 0 { progress(this.grantsRead) }
     }
@@ -210,6 +224,9 @@ public struct Aggregator: Sendable {
 
   /// Whether spreadsheets are read for ``neededMembers`` only (tests compare both ways).
   var readsOnlyNeededMembers = true
+  /// Whether a large CSV file's rows are read straight into facts, without grants, where they
+  /// can be (``FactFinder/directRows(header:file:titles:neededMembers:)``; tests compare both ways).
+  var readsRowsDirectly = true
 
   /// The grant members aggregation reads: keys, measures, filters and places.
   var neededMembers: Set<String> {

@@ -96,64 +96,85 @@ extension Aggregator {
 
     func facts(of grant: Grant) -> GrantFacts {
       let members = Members(grant.json)
-      var facts = GrantFacts()
-      facts.id = members.id
-      facts.idDigest = members.id.map(IDDigest.init)
+      var facts = start(id: members.id, amount: members.amount, currency: members.currency, awardDate: members.awardDate)
       if members.id != nil { facts.idPlace = grant.source.place(of: "id", in: grant.json) }
       if case .cells(let rows, _) = grant.source { facts.firstRow = rows.first }
-
-      let amountValue = members.amount
-      if amountValue == nil || amountValue?.isNull == true {
-        facts.problem = "no amount"
-      } else if let n = amountValue?.numberValue, let scaled = Aggregator.Amount.scale(n.text) {
-        facts.amount = Aggregator.Amount(scaled: scaled, other: 0, approx: Double(scaled) / 10_000)
-      } else if let n = amountValue?.numberValue, let a = n.decimal {
-        facts.amount = Aggregator.Amount(scaled: nil, other: a, approx: Double(n.text) ?? 0)
-      } else {
-        facts.problem = "non-numeric amount"
-      }
-      let currency = members.currency ?? ""
-      facts.currency = currency
-      if facts.problem == nil && !currencies.contains(currency) {
-        facts.problem = currency.isEmpty ? "no currency" : "unknown currency '\(currency)'"
-      }
-      let date = members.awardDate.flatMap(Aggregator.parseDate)
-      if facts.problem == nil && date == nil {
-        facts.problem = members.awardDate.map { "unparseable award date '\($0)'" } ?? "no award date"
-      }
       if facts.problem != nil {
         facts.problemPlace = grant.source.place(of: "amountAwarded", in: grant.json)
         return facts
       }
-      guard let amount = facts.amount, let date, let awardDate = members.awardDate else { return facts }
-      facts.date = date
-      facts.funder = members.funders?.arrayValue?.first?["id"]?.stringValue ?? ""
-      facts.recipient =
-        members.recipients?.arrayValue?.first?["id"]?.stringValue
-        ?? members.individual?["id"]?.stringValue ?? ""
-      if !facts.funder.isEmpty { facts.funderDigest = IDDigest(facts.funder) }
-      if !facts.recipient.isEmpty { facts.recipientDigest = IDDigest(facts.recipient) }
-      facts.isToIndividual = members.individual != nil
-      if options.keys.contains(.programme) {
-        facts.programme = grant.grantProgramme.first.flatMap { $0.title ?? $0.code } ?? ""
+      finish(
+        &facts, awardDate: members.awardDate ?? "",
+        funder: members.funders?.arrayValue?.first?["id"]?.stringValue,
+        recipient: members.recipients?.arrayValue?.first?["id"]?.stringValue ?? members.individual?["id"]?.stringValue,
+        isToIndividual: members.individual != nil,
+        programmes: { grant.grantProgramme.map { ($0.title, $0.code) } },
+        title: { grant.title }, description: { grant.description },
+        place: { GrantPlace.of(grant, postcodes: options.postcodes) })
+      return facts
+    }
+
+    /// The facts that decide whether a grant can be counted at all: amount, currency, date.
+    func start(id: String?, amount: JSONValue?, currency: String?, awardDate: String?) -> GrantFacts {
+      var facts = GrantFacts()
+      facts.id = id
+      facts.idDigest = id.map(IDDigest.init)
+      if amount == nil || amount?.isNull == true {
+        facts.problem = "no amount"
+      } else if let n = amount?.numberValue, let scaled = Aggregator.Amount.scale(n.text) {
+        facts.amount = Aggregator.Amount(scaled: scaled, other: 0, approx: Double(scaled) / 10_000)
+      } else if let n = amount?.numberValue, let a = n.decimal {
+        facts.amount = Aggregator.Amount(scaled: nil, other: a, approx: Double(n.text) ?? 0)
+      } else {
+        facts.problem = "non-numeric amount"
       }
-      facts.passesFilters = passes(grant, funder: facts.funder, recipient: facts.recipient, currency: currency,
-        amount: amount, dateText: awardDate.prefix(10))
-      if facts.passesFilters && options.needsGeography {
-        facts.place = GrantPlace.of(grant, postcodes: options.postcodes)
+      let currency = currency ?? ""
+      facts.currency = currency
+      if facts.problem == nil && !currencies.contains(currency) {
+        facts.problem = currency.isEmpty ? "no currency" : "unknown currency '\(currency)'"
+      }
+      let date = awardDate.flatMap(Aggregator.parseDate)
+      if facts.problem == nil {
+        if let date {
+          facts.date = date
+        } else {
+          facts.problem = awardDate.map { "unparseable award date '\($0)'" } ?? "no award date"
+        }
       }
       return facts
     }
 
+    /// The rest, for a grant that can be counted: who, what for, and whether it passes the
+    /// filters. The closures are called only when the run needs what they give.
+    func finish(
+      _ facts: inout GrantFacts, awardDate: String, funder: String?, recipient: String?, isToIndividual: Bool,
+      programmes: () -> [(title: String?, code: String?)], title: () -> String?, description: () -> String?,
+      place: () -> GrantPlace
+    ) {
+      guard let amount = facts.amount else { return }
+      facts.funder = funder ?? ""
+      facts.recipient = recipient ?? ""
+      if !facts.funder.isEmpty { facts.funderDigest = IDDigest(facts.funder) }
+      if !facts.recipient.isEmpty { facts.recipientDigest = IDDigest(facts.recipient) }
+      facts.isToIndividual = isToIndividual
+      if options.keys.contains(.programme) {
+        facts.programme = programmes().first.flatMap { $0.title ?? $0.code } ?? ""
+      }
+      facts.passesFilters = passes(
+        funder: facts.funder, recipient: facts.recipient, currency: facts.currency, amount: amount,
+        dateText: awardDate.prefix(10), programmes: programmes, title: title, description: description)
+      if facts.passesFilters && options.needsGeography { facts.place = place() }
+    }
+
     private func passes(
-      _ grant: Grant, funder: String, recipient: String, currency: String, amount: Aggregator.Amount,
-      dateText: Substring
+      funder: String, recipient: String, currency: String, amount: Aggregator.Amount, dateText: Substring,
+      programmes: () -> [(title: String?, code: String?)], title: () -> String?, description: () -> String?
     ) -> Bool {
       let filter = options.filter
       if !filter.funders.isEmpty && !filter.funders.contains(funder) { return false }
       if !filter.recipients.isEmpty && !filter.recipients.contains(recipient) { return false }
       if !filter.programmes.isEmpty
-        && !grant.grantProgramme.contains(where: { p in
+        && !programmes().contains(where: { p in
           p.title.map(filter.programmes.contains) == true || p.code.map(filter.programmes.contains) == true
         })
       { return false }
@@ -164,8 +185,8 @@ extension Aggregator {
       if !filter.currencies.isEmpty && !filter.currencies.contains(currency) { return false }
       if let search = filter.search, !search.isEmpty {
         let hit =
-          (grant.title?.range(of: search, options: .caseInsensitive) != nil)
-          || (grant.description?.range(of: search, options: .caseInsensitive) != nil)
+          (title()?.range(of: search, options: .caseInsensitive) != nil)
+          || (description()?.range(of: search, options: .caseInsensitive) != nil)
         if !hit { return false }
       }
       return true

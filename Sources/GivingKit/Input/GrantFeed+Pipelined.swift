@@ -67,12 +67,20 @@ extension GrantFeed {
   ///
   /// - Throws: ``FeedError`` when the input cannot be read; errors thrown by `body`.
   @discardableResult
+  ///
+  /// `direct`, when given, may make a large CSV file's items straight from its rows, without
+  /// grants (``DirectRows``), from the file's header row; `nil` from it means no.
   func read<Item: ParallelReadItem>(
-    preparing prepare: @escaping @Sendable (Grant) -> Item, _ body: (Item) throws -> Void
+    preparing prepare: @escaping @Sendable (Grant) -> Item,
+    direct: ((_ header: SheetRow, _ file: URL, _ titles: SchemaTitles) -> DirectRows<Item>?)? = nil,
+    _ body: (Item) throws -> Void
   ) throws -> FeedReport {
-    if format == .csv, files.count == 1, let plan = try ParallelCSVFeedReader.plan(for: files[0], titles: titles) {
-      return try ParallelCSVFeedReader(plan: plan, titles: titles, neededMembers: neededMembers)
-        .read(preparing: prepare, body)
+    if format == .csv, files.count == 1,
+      let plan = try ParallelCSVFeedReader.plan(for: files[0], titles: titles, minimumSize: parallelMinimumSize)
+    {
+      var reader = ParallelCSVFeedReader(plan: plan, titles: titles, neededMembers: neededMembers)
+      if let parallelChunkSize { reader.chunkSize = parallelChunkSize }
+      return try reader.read(preparing: prepare, direct: direct?(plan.header, plan.url, titles), body)
     }
     let batchSize = 256
     let queue = GrantBatchQueue<Item>(capacity: 8)

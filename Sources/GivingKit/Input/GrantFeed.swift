@@ -81,6 +81,11 @@ public struct GrantFeed: Sendable {
   /// members. JSON and XML readers keep every member. A row is never dropped for holding
   /// only members that were skipped.
   public var neededMembers: Set<String>?
+  /// The smallest CSV file read on every core (tests lower it).
+  var parallelMinimumSize = ParallelCSVFeedReader.minimumFileSize
+  /// The size of the ranges a CSV file read on every core is cut into (`nil`: the default;
+  /// tests make it small).
+  var parallelChunkSize: Int?
 
   /// A feed of `files`, in the format their extension names (all must agree).
   /// - Throws: ``FeedError/fileNotFound(file:)``, ``FeedError/unknownFormat(file:)``.
@@ -119,7 +124,9 @@ public struct GrantFeed: Sendable {
     case .json: try JSONPackageReader(url: files[0]).read(body)
     case .xml: try XMLPackageReader(url: files[0]).read(body)
     case .csv:
-      if files.count == 1, let plan = try ParallelCSVFeedReader.plan(for: files[0], titles: titles) {
+      if files.count == 1,
+        let plan = try ParallelCSVFeedReader.plan(for: files[0], titles: titles, minimumSize: parallelMinimumSize)
+      {
         try ParallelCSVFeedReader(plan: plan, titles: titles, neededMembers: neededMembers).read(body)
       } else {
         try spreadsheetReader(CSVWorkbook(files: files)).read(body)

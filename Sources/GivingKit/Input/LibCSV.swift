@@ -57,6 +57,11 @@ final class CSVRecordReader {
   private var newlineScratch: [UInt8] = []
   /// Whether CRLF and lone CR inside fields become LF (see ``CSVWorkbook/translatesNewlines``).
   let translatesNewlines: Bool
+  /// Columns whose text is not wanted, only whether they are empty: a non-empty one becomes
+  /// ``unreadCell`` without being decoded (a file read in parallel was checked as UTF-8 first).
+  var skippedColumns: [Bool] = []
+  /// What a non-empty cell of a skipped column holds.
+  static let unreadCell = CellValue.text("\u{1}")
 
   static let chunkSize = 1 << 20
   /// How much of a chunk libcsv gets at once; records are handed on after each slice.
@@ -210,7 +215,10 @@ final class CSVRecordReader {
       return
     }
     var value: CellValue?
-    if !raw.isEmpty {
+    let column = joinNextField ? cells.count - 1 : cells.count
+    if column >= 0, column < skippedColumns.count, skippedColumns[column] {
+      if !raw.isEmpty { value = Self.unreadCell }
+    } else if !raw.isEmpty {
       let text: String?
       if translatesNewlines, breaks > 0, raw.contains(0x0D) {
         Self.translateNewlines(raw, into: &newlineScratch)

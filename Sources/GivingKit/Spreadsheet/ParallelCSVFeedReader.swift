@@ -34,8 +34,10 @@ struct ParallelCSVFeedReader: Sendable {
   let neededMembers: Set<String>?
   var chunkSize = 1 << 20
   var workerCount = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
-  /// Ranges parsed or waiting at once.
-  var inFlight: Int { workerCount + 1 }
+  /// Ranges parsed or waiting at once: one more than the workers when they hand on grants;
+  /// more when they hand on small items straight from rows, so that no worker waits while
+  /// the calling thread is busy with the items of a range.
+  func inFlight(direct: Bool) -> Int { direct ? workerCount * 4 : workerCount + 1 }
 
   init(plan: Plan, titles: SchemaTitles, neededMembers: Set<String>? = nil) {
     self.plan = plan
@@ -137,8 +139,12 @@ struct ParallelCSVFeedReader: Sendable {
 
   /// Reads every grant; each is turned into an `Item` by `prepare` on the worker that read it
   /// (and freed there), and the items reach `body` on the calling thread, in file order.
+  ///
+  /// With `direct`, workers make items straight from the rows, without grants, wherever
+  /// `direct` can (see ``DirectRows``); ranges it cannot read go the ordinary way.
   func read<Item: ParallelReadItem>(
-    preparing prepare: @escaping @Sendable (Grant) -> Item, _ body: (Item) throws -> Void
+    preparing prepare: @escaping @Sendable (Grant) -> Item, direct: DirectRows<Item>? = nil,
+    _ body: (Item) throws -> Void
   ) throws -> FeedReport {
     let planner = try CSVChunkPlanner(
       url: plan.url, fileSize: plan.fileSize, start: plan.firstRecordOffset, targetSize: chunkSize,
@@ -154,6 +160,11 @@ struct ParallelCSVFeedReader: Sendable {
       let thread = Thread {
         while let task = queue.nextTask(worker: worker) {
           let result = Result {
+            if let direct, let output = try? reader.readChunk(task, direct: direct, cancelled: { queue.isCancelled }) {
+              var output = output
+              output.worker = worker
+              return output
+            }
             var items: [Item] = []
             var output: ChunkOutput<Item> = try reader.readChunk(task, cancelled: { queue.isCancelled }) {
               items.append(prepare($0))
@@ -202,7 +213,7 @@ struct ParallelCSVFeedReader: Sendable {
     var plannerDone = false
     var ranges: [Int: Range<Int>] = [:]
     while true {
-      while !plannerDone && planned - delivered < inFlight {
+      while !plannerDone && planned - delivered < inFlight(direct: direct != nil) {
         guard let range = try planner.next() else {
           plannerDone = true
           queue.finishTasks()
@@ -258,6 +269,40 @@ struct ParallelCSVFeedReader: Sendable {
       .read(deliver)
     return ChunkOutput(
       items: [], report: report, records: workbook.recordsRead - (isFirst ? 1 : 0), lines: workbook.linesRead)
+  }
+
+  /// Reads one range straight into items with `direct`, numbered as a worker numbers it;
+  /// `nil` when `direct` cannot (then the range is read the ordinary way).
+  private func readChunk<Item>(
+    _ task: Task, direct: DirectRows<Item>, cancelled: @escaping () -> Bool
+  ) throws -> ChunkOutput<Item>? {
+    let isFirst = task.index == 0
+    let firstRecord = isFirst ? 1 : 2
+    let reader = try CSVRecordReader(
+      url: plan.url, encoding: plan.encoding, range: task.range, firstLine: 1, firstRecord: firstRecord)
+    reader.skippedColumns = direct.skippedColumns
+    var items: [Item] = []
+    var state = DirectRows<Item>.State()
+    var count = 0
+    var unreadable = false
+    try reader.read { record in
+      count += 1
+      if count & 255 == 0, cancelled() { throw CancellationError() }
+      if isFirst && record.row.number == 1 { return }  // the header
+      guard !unreadable else { return }
+      switch direct.item(record.row, &state) {
+      case .item(let item): items.append(item)
+      case .noGrant: break
+      case .needsOrdinaryRead: unreadable = true
+      }
+    }
+    if unreadable { return nil }
+    var report = FeedReport(format: .csv, sources: direct.sources)
+    report.grantCount = items.count
+    report.rowsRead = items.count
+    return ChunkOutput(
+      items: items, report: report, records: reader.recordNumber - (firstRecord - 1) - (isFirst ? 1 : 0),
+      lines: reader.line - 1)
   }
 
   static func shifted(_ source: GrantSource, by rows: Int32) -> GrantSource {
@@ -395,6 +440,34 @@ extension Grant: ParallelReadItem {
     self.index = index
     if rowsDown != 0 { source = ParallelCSVFeedReader.shifted(source, by: rowsDown) }
   }
+}
+
+/// Makes items straight from the data rows of a CSV file read in parallel, without building
+/// grants, for a consumer that needs a few columns of many grants (``Aggregator``). It must
+/// make exactly the item `prepare` would make of the grant the row reads as; where it cannot
+/// be sure (rows that merge, say), it says so and the whole range is read the ordinary way.
+/// Conversion warnings are not gathered on this path.
+struct DirectRows<Item: ParallelReadItem>: Sendable {
+  /// What the reader remembers from row to row of a range.
+  struct State {
+    /// The id of the previous row that was a grant (`nil` for none).
+    var previousID: String?
+  }
+
+  enum Outcome {
+    case item(Item)
+    /// An empty row.
+    case noGrant
+    /// The row needs the ordinary reader (it merges with the one before, say).
+    case needsOrdinaryRead
+  }
+
+  /// The sources of the file, as the ordinary reader records them.
+  var sources: FeedSources
+  /// Columns whose text the items never need, only whether they are empty.
+  var skippedColumns: [Bool]
+  /// The item of one data row (rows are numbered as the worker numbers them).
+  var item: @Sendable (SheetRow, inout State) -> Outcome
 }
 
 /// One range of a CSV file as a one-sheet workbook: the header row (for ranges after the

@@ -75,8 +75,8 @@ public struct Aggregator: Sendable {
     var splitTotal = 0.0
     var splitCompensation = 0.0
     var splitParts: [Double] = []
-    var recipients = Set<IDDigest>()
-    var funders = Set<IDDigest>()
+    var recipients = DistinctDigests()
+    var funders = DistinctDigests()
     var split: Bool { !splitParts.isEmpty }
   }
 
@@ -139,7 +139,8 @@ public struct Aggregator: Sendable {
   var excludedCounts: [String: Int] = [:]
   var notAttributable: [String: [String: (grants: Decimal, total: Decimal)]] = [:]
   var unknownAreas: [String: Int] = [:]
-  var placeSources: [PlaceSource: Int] = [:]
+  /// Grants located from each ``PlaceSource``, in `allCases` order.
+  var placeSourceCounts = [Int](repeating: 0, count: PlaceSource.allCases.count)
   var distributionCache: [String: Distribution] = [:]
   var areaMatchCache: [String: Bool] = [:]
   var areaMembers: Set<Int32>?
@@ -287,7 +288,7 @@ public struct Aggregator: Sendable {
     if options.needsGeography, let p = facts.place {
       if let area = options.filter.area, !matches(place: p, area: area) { return }
       place = p
-      placeSources[p.source, default: 0] += 1
+      placeSourceCounts[PlaceSource.allCases.firstIndex(of: p.source)!] += 1
     }
     grantsCounted += 1
 
@@ -544,7 +545,7 @@ public struct Aggregator: Sendable {
         key: id.key, currency: id.currency, grants: grants, total: total,
         mean: grants.isZero ? 0 : total / grants, median: median,
         minimum: minimum, maximum: maximum,
-        recipients: acc.recipients.count, funders: acc.funders.count,
+        recipients: acc.recipients.distinctCount, funders: acc.funders.distinctCount,
         share: sum.isZero ? 0 : total / sum, split: acc.split)
       if let geography {
         for v in id.key {
@@ -580,6 +581,10 @@ public struct Aggregator: Sendable {
       return NotAttributable(
         currency: currency, grants: reasons.reduce(0) { $0 + $1.grants }, total: reasons.reduce(0) { $0 + $1.total },
         reasons: reasons)
+    }
+    var placeSources: [PlaceSource: Int] = [:]
+    if options.needsGeography {
+      for (source, count) in zip(PlaceSource.allCases, placeSourceCounts) where count > 0 { placeSources[source] = count }
     }
     return AggregationResult(
       keys: keys, groups: out, excluded: excluded, excludedCounts: excludedCounts, duplicates: duplicates,
@@ -640,7 +645,9 @@ public struct Aggregator: Sendable {
 }
 
 /// A 128-bit digest of a grant identifier: two 64-bit hashes of it with different tags.
-struct IDDigest: Hashable {
+struct IDDigest: Hashable, Comparable {
+  static func < (a: IDDigest, b: IDDigest) -> Bool { (a.high, a.low) < (b.high, b.low) }
+
   let low: Int
   let high: Int
 
@@ -653,5 +660,42 @@ struct IDDigest: Hashable {
     b.combine(id)
     low = a.finalize()
     high = b.finalize()
+  }
+}
+
+/// Counts distinct digests by gathering them and sorting, not by a hash set: appending is
+/// sequential, where inserting into a set of a million touches a random cache line each time
+/// (measured: a fifth of the aggregating thread's time with a `Set`). The list is sorted and
+/// cleared of repeats whenever it has doubled since the last time, so it never holds more than
+/// twice the distinct digests (plus a little).
+struct DistinctDigests {
+  private var digests: [IDDigest] = []
+  /// The count at which to sort and drop repeats next.
+  private var nextCompaction = 4096
+
+  mutating func insert(_ digest: IDDigest) {
+    digests.append(digest)
+    if digests.count >= nextCompaction {
+      compact()
+      nextCompaction = max(4096, digests.count * 2)
+    }
+  }
+
+  /// How many distinct digests were inserted.
+  var distinctCount: Int {
+    var copy = self
+    copy.compact()
+    return copy.digests.count
+  }
+
+  private mutating func compact() {
+    guard digests.count > 1 else { return }
+    digests.sort()
+    var kept = 1
+    for i in 1..<digests.count where digests[i] != digests[kept - 1] {
+      digests[kept] = digests[i]
+      kept += 1
+    }
+    digests.removeLast(digests.count - kept)
   }
 }

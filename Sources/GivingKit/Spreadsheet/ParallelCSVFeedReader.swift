@@ -194,7 +194,8 @@ struct ParallelCSVFeedReader: Sendable {
     func deliver(_ item: Item, rowShift: Int) throws {
       var item = item
       item.renumber(index: report.grantCount, rowsDown: Int32(rowShift))
-      if let id = item.grantID {
+      // Warnings are not gathered on the direct path.
+      if direct == nil, let id = item.grantID {
         let hash = id.hashValue
         // A repeat within the range was warned about by its reader; one of an earlier range's.
         if seenHere.insert(hash).inserted, earlierIDs.contains(hash), let first = item.firstRow {

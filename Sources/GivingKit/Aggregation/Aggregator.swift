@@ -36,6 +36,11 @@ public struct GrantPlace: Sendable, Hashable {
 
   /// A `geoCode` as an area code: trimmed, and `nil` when nothing is left.
   static func areaCode(_ geoCode: String) -> String? {
+    let utf8 = geoCode.utf8
+    // The usual code (ASCII, nothing to trim) without Foundation, which is slow at this.
+    if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
+      return geoCode
+    }
     let code = geoCode.trimmingCharacters(in: .whitespaces)
     return code.isEmpty ? nil : code
   }

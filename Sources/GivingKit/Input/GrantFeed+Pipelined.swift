@@ -19,24 +19,50 @@ extension GrantFeed {
   /// Like ``readPipelined(batchSize:depth:_:)``, with `prepare` run on the reading thread for
   /// each grant before it is handed on, so that work that depends on one grant alone (schema
   /// validation, say) leaves the consuming thread.
+  ///
+  /// A large CSV file is read on every core, and `prepare` then runs on the workers, before
+  /// the grant is numbered in the feed: what it works out must not depend on the grant's
+  /// `index` or row numbers.
   @discardableResult
   public func readPipelined<Prepared: Sendable>(
     batchSize: Int = 256, depth: Int = 8, preparing prepare: @escaping @Sendable (Grant) -> Prepared,
     _ body: (Grant, Prepared) throws -> Void
   ) throws -> FeedReport {
+    try readPipelined(
+      batchSize: batchSize, depth: depth, preparingNumbered: { Unnumbered(value: prepare($0)) }
+    ) { grant, prepared in try body(grant, prepared.value) }
+  }
+
+  /// Like ``readPipelined(batchSize:depth:preparing:_:)``, for what is worked out from a
+  /// grant before it is numbered and can be numbered afterwards (``GrantDerived``).
+  @discardableResult
+  func readPipelined<Prepared: GrantDerived>(
+    batchSize: Int = 256, depth: Int = 8, preparingNumbered prepare: @escaping @Sendable (Grant) -> Prepared,
+    _ body: (Grant, Prepared) throws -> Void
+  ) throws -> FeedReport {
     let queue = GrantBatchQueue<(Grant, Prepared)>(capacity: depth)
     let feed = self
+    // A large CSV file is read on every core: `prepare` then runs on its workers.
+    let parallel = try parallelReader()
     let reader = Thread {
       var batch: [(Grant, Prepared)] = []
       batch.reserveCapacity(batchSize)
       do {
-        let report = try feed.read { grant in
-          batch.append((grant, prepare(grant)))
+        func add(_ grant: Grant, _ prepared: Prepared) throws {
+          batch.append((grant, prepared))
           if batch.count == batchSize {
             guard queue.push(batch) else { throw CancellationError() }
             batch.removeAll(keepingCapacity: true)
           }
         }
+        let report =
+          if let parallel {
+            try parallel.read(preparing: { PreparedGrant(grant: $0, prepared: prepare($0)) }) {
+              try add($0.grant, $0.prepared)
+            }
+          } else {
+            try feed.read { try add($0, prepare($0)) }
+          }
         if !batch.isEmpty { _ = queue.push(batch) }
         queue.finish(.success(report))
       } catch {
@@ -75,12 +101,8 @@ extension GrantFeed {
     direct: ((_ header: SheetRow, _ file: URL, _ titles: SchemaTitles) -> DirectRows<Item>?)? = nil,
     _ body: (Item) throws -> Void
   ) throws -> FeedReport {
-    if format == .csv, files.count == 1,
-      let plan = try ParallelCSVFeedReader.plan(for: files[0], titles: titles, minimumSize: parallelMinimumSize)
-    {
-      var reader = ParallelCSVFeedReader(plan: plan, titles: titles, neededMembers: neededMembers)
-      if let parallelChunkSize { reader.chunkSize = parallelChunkSize }
-      return try reader.read(preparing: prepare, direct: direct?(plan.header, plan.url, titles), body)
+    if let reader = try parallelReader() {
+      return try reader.read(preparing: prepare, direct: direct?(reader.plan.header, reader.plan.url, titles), body)
     }
     let batchSize = 256
     let queue = GrantBatchQueue<Item>(capacity: 8)
@@ -114,6 +136,33 @@ extension GrantFeed {
       throw error
     }
     return try queue.result().get()
+  }
+}
+
+/// Something worked out from one grant on the thread that read it, before the grant was
+/// numbered in its feed (a worker of a parallel read numbers its range on its own).
+protocol GrantDerived: Sendable {
+  /// Makes the value that of the `index`-th grant of the feed, with rows `rowsDown` further
+  /// down than the worker counted.
+  mutating func renumber(index: Int, rowsDown: Int32)
+}
+
+/// A value that does not depend on where its grant is.
+private struct Unnumbered<Value: Sendable>: GrantDerived {
+  var value: Value
+  mutating func renumber(index: Int, rowsDown: Int32) {}
+}
+
+/// A grant and what was worked out from it on the thread that read it.
+private struct PreparedGrant<Prepared: GrantDerived>: ParallelReadItem {
+  var grant: Grant
+  var prepared: Prepared
+
+  var grantID: String? { grant.id }
+  var firstRow: RowReference? { grant.firstRow }
+  mutating func renumber(index: Int, rowsDown: Int32) {
+    grant.renumber(index: index, rowsDown: rowsDown)
+    prepared.renumber(index: index, rowsDown: rowsDown)
   }
 }
 
@@ -180,5 +229,17 @@ private final class GrantBatchQueue<Item>: @unchecked Sendable {
     condition.lock()
     defer { condition.unlock() }
     return outcome ?? .failure(CancellationError())
+  }
+}
+
+extension GrantFeed {
+  /// The reader of a CSV file large enough to read on every core, or `nil`.
+  func parallelReader() throws -> ParallelCSVFeedReader? {
+    guard format == .csv, files.count == 1,
+      let plan = try ParallelCSVFeedReader.plan(for: files[0], titles: titles, minimumSize: parallelMinimumSize)
+    else { return nil }
+    var reader = ParallelCSVFeedReader(plan: plan, titles: titles, neededMembers: neededMembers)
+    if let parallelChunkSize { reader.chunkSize = parallelChunkSize }
+    return reader
   }
 }

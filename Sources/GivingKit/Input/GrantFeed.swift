@@ -25,6 +25,20 @@ public struct ConversionWarning: Sendable, Hashable, Codable, CustomStringConver
   public var description: String {
     locations.isEmpty ? message : "\(locations.map(\.description).joined(separator: ", ")): \(message)"
   }
+
+  /// `warnings` in the order of their sheets (as `sheets` lists them) and, within a sheet,
+  /// of their first row; warnings with no row keep their place before the rest. Stable, so a
+  /// read in parallel ranges reports in the same order as a read from top to bottom.
+  static func inRowOrder(_ warnings: [ConversionWarning], sheets: [String] = []) -> [ConversionWarning] {
+    func key(_ warning: ConversionWarning) -> (Int, Int) {
+      guard let first = warning.locations.first, let row = first.row else { return (-1, 0) }
+      return (first.sheet.flatMap { sheets.firstIndex(of: $0) } ?? 0, row)
+    }
+    return warnings.enumerated().sorted { a, b in
+      let (x, y) = (key(a.element), key(b.element))
+      return x != y ? x < y : a.offset < b.offset
+    }.map(\.element)
+  }
 }
 
 /// What reading a feed found besides its grants.
@@ -124,10 +138,8 @@ public struct GrantFeed: Sendable {
     case .json: try JSONPackageReader(url: files[0]).read(body)
     case .xml: try XMLPackageReader(url: files[0]).read(body)
     case .csv:
-      if files.count == 1,
-        let plan = try ParallelCSVFeedReader.plan(for: files[0], titles: titles, minimumSize: parallelMinimumSize)
-      {
-        try ParallelCSVFeedReader(plan: plan, titles: titles, neededMembers: neededMembers).read(body)
+      if let parallel = try parallelReader() {
+        try parallel.read(body)
       } else {
         try spreadsheetReader(CSVWorkbook(files: files)).read(body)
       }

@@ -253,6 +253,7 @@ struct ParallelCSVFeedReader: Sendable {
       linesBefore += output.lines
       delivered += 1
     }
+    report.warnings = ConversionWarning.inRowOrder(report.warnings)
     return report
   }
 

@@ -197,7 +197,7 @@ final class SpreadsheetFeedReader {
 
     report.sources = sources
     report.encoding = workbook.encoding
-    report.warnings = workbook.warnings + warnings
+    report.warnings = workbook.warnings + ConversionWarning.inRowOrder(warnings, sheets: sources.sheets.map(\.name))
     // flatten-tool always produces a `grants` array from a workbook, empty when no row holds a
     // grant (the official tool then reports `[] is too short`, not a missing `grants`).
     report.hasGrantsMember = true

@@ -110,20 +110,16 @@ public final class FeedValidator {
     }
 
     // Schema validation and the whole-grant hash depend on the grant alone: they run on the
-    // reading thread.
-    let feedReport = try feed.readPipelined(preparing: { grant in
-      let findings = validator.validate(grant: grant.json, index: grant.index).map { error in
-        let prefix = "grants/\(grant.index)"
-        let relative = error.path == prefix ? "" : String(error.path.dropFirst(prefix.count + 1))
-        return ValidationReport.SchemaFinding(
-          error: error, grantIndex: grant.index, place: grant.source.place(of: relative, in: grant.json))
-      }
-      return (findings, DuplicateIDTracker.wholeHash(of: grant.json))
-    }) { grant, prepared in
-      schemaFindings += prepared.0
-      duplicates.add(grant: grant.json, index: grant.index, wholeHash: prepared.1)
-      codelists.check(grant: grant.json)
-      additional.add(grant: grant.json)
+    // thread that read it (a worker, for a large CSV file).
+    let codelistFinder = codelists
+    let fieldFinder = additional
+    let feedReport = try feed.readPipelined(preparingNumbered: { grant in
+      SchemaCheckup(grant: grant, validator: validator, codelists: codelistFinder, additionalFields: fieldFinder)
+    }) { grant, checkup in
+      schemaFindings += checkup.findings
+      codelists.record(checkup.unlisted)
+      additional.record(checkup.unknownFields)
+      duplicates.add(grant: grant.json, index: grant.index, wholeHash: checkup.wholeHash)
       runner.process(grant)
     }
 
@@ -195,5 +191,53 @@ public final class FeedValidator {
     }
     let extensions = (feedReport.package["extensions"]?.arrayValue ?? []).compactMap(\.stringValue)
     return (report, extensions)
+  }
+}
+
+/// What is worked out from one grant on the thread that read it: its schema findings, its
+/// whole-grant hash, its values missing from codelists and its fields unknown to the schema.
+/// Findings are made for the grant where the reader found it and renumbered once its place in
+/// the feed is known.
+struct SchemaCheckup: GrantDerived {
+  var findings: [ValidationReport.SchemaFinding]
+  var wholeHash: UInt64
+  var unlisted: [(field: Int, value: String)]
+  var unknownFields: [(parent: String, field: String)]
+  /// The index the findings were made for.
+  private var index: Int
+
+  init(grant: Grant, validator: SchemaValidator, codelists: CodelistChecker, additionalFields: AdditionalFieldsCollector) {
+    index = grant.index
+    wholeHash = DuplicateIDTracker.wholeHash(of: grant.json)
+    unlisted = codelists.unlisted(in: grant.json)
+    unknownFields = additionalFields.unknownFields(in: grant.json)
+    findings = validator.validate(grant: grant.json, index: grant.index).map { error in
+      let prefix = "grants/\(grant.index)"
+      let relative = error.path == prefix ? "" : String(error.path.dropFirst(prefix.count + 1))
+      return ValidationReport.SchemaFinding(
+        error: error, grantIndex: grant.index, place: grant.source.place(of: relative, in: grant.json))
+    }
+  }
+
+  mutating func renumber(index newIndex: Int, rowsDown rows: Int32) {
+    guard !findings.isEmpty else { return }
+    let oldPrefix = "grants/\(index)"
+    let newPrefix = "grants/\(newIndex)"
+    for i in findings.indices {
+      if newIndex != index {
+        var error = findings[i].error
+        if error.path == oldPrefix {
+          error.path = newPrefix
+          // At the grant itself, the heading is the grant's index.
+          if error.field == String(index) { error.field = String(newIndex) }
+        } else if error.path.hasPrefix(oldPrefix + "/") {
+          error.path = newPrefix + error.path.dropFirst(oldPrefix.count)
+        }
+        findings[i].error = error
+        findings[i].grantIndex = newIndex
+      }
+      if rows != 0 { findings[i].place = findings[i].place.movedDown(by: rows) }
+    }
+    index = newIndex
   }
 }

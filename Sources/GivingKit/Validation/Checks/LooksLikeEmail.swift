@@ -36,7 +36,11 @@ public final class LooksLikeEmail: CheckState, GrantCheck {
   /// Whether any string value contains '@' (no allocation): most grants skip the full walk.
   private static func mayHoldEmail(_ value: JSONValue) -> Bool {
     switch value {
-    case .string(let text): return text.utf8.contains(UInt8(ascii: "@"))
+    case .string(let text):
+      // memchr: a byte-by-byte search here was a twentieth of a whole validation's time.
+      return text.utf8.withContiguousStorageIfAvailable { bytes in
+        bytes.isEmpty ? false : memchr(bytes.baseAddress!, Int32(UInt8(ascii: "@")), bytes.count) != nil
+      } ?? text.utf8.contains(UInt8(ascii: "@"))
     case .object(let object):
       for member in object.members where mayHoldEmail(member.value) { return true }
       return false

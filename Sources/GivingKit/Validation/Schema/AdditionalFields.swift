@@ -60,21 +60,36 @@ public struct AdditionalFieldsCollector: Sendable {
 
   /// Records the fields of one grant.
   public mutating func add(grant: JSONValue) {
-    walk(grant, grantTree)
+    record(unknownFields(in: grant))
+  }
+
+  /// The fields of one grant the schema does not know, as (parent path, field): what
+  /// ``add(grant:)`` records, worked out without changing the collector (so on any thread).
+  func unknownFields(in grant: JSONValue) -> [(parent: String, field: String)] {
+    var out: [(parent: String, field: String)] = []
+    walk(grant, grantTree, into: &out)
+    return out
+  }
+
+  /// Records fields ``unknownFields(in:)`` found.
+  mutating func record(_ fields: [(parent: String, field: String)]) {
+    for (parent, field) in fields { counts[parent, default: [:]][field, default: 0] += 1 }
   }
 
   /// Records the package's own members (not `grants`).
   public mutating func add(package: JSONObject) {
     var rest = package
     rest["grants"] = nil
-    walk(.object(rest), packageTree)
+    var out: [(parent: String, field: String)] = []
+    walk(.object(rest), packageTree, into: &out)
+    record(out)
   }
 
-  private mutating func walk(_ v: JSONValue, _ tree: FieldTree) {
+  private func walk(_ v: JSONValue, _ tree: FieldTree, into out: inout [(parent: String, field: String)]) {
     switch v {
     case .array(let a):
       var i = 0
-      while i < a.count { walk(a[i], tree); i += 1 }
+      while i < a.count { walk(a[i], tree, into: &out); i += 1 }
     case .object(let o):
       let members = o.members
       var i = 0
@@ -84,13 +99,13 @@ public struct AdditionalFieldsCollector: Sendable {
         if let child = tree.children[member.key] {
           if child.children.isEmpty {
             // A leaf of the schema: anything below it is unknown.
-            if case .object(let inner) = member.value, !inner.isEmpty { walk(member.value, child) }
-            if case .array(let inner) = member.value, !inner.isEmpty { walk(member.value, child) }
+            if case .object(let inner) = member.value, !inner.isEmpty { walk(member.value, child, into: &out) }
+            if case .array(let inner) = member.value, !inner.isEmpty { walk(member.value, child, into: &out) }
           } else {
-            walk(member.value, child)
+            walk(member.value, child, into: &out)
           }
         } else {
-          counts[tree.path, default: [:]][member.key, default: 0] += 1
+          out.append((tree.path, member.key))
         }
       }
     default:

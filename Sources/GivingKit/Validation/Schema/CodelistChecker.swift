@@ -180,26 +180,39 @@ public struct CodelistChecker: Sendable {
 
   /// Records the codelist values of one grant.
   public mutating func check(grant: JSONValue) {
-    collect(grant, trie)
+    record(unlisted(in: grant))
   }
 
-  private mutating func collect(_ v: JSONValue, _ node: Trie) {
+  /// The values of one grant that are not in their codelists, by field: what ``check(grant:)``
+  /// records, worked out without changing the checker (so on any thread).
+  func unlisted(in grant: JSONValue) -> [(field: Int, value: String)] {
+    var out: [(field: Int, value: String)] = []
+    collect(grant, trie, into: &out)
+    return out
+  }
+
+  /// Records values ``unlisted(in:)`` found.
+  mutating func record(_ unlisted: [(field: Int, value: String)]) {
+    for (field, value) in unlisted { found[field].insert(value) }
+  }
+
+  private func collect(_ v: JSONValue, _ node: Trie, into out: inout [(field: Int, value: String)]) {
     switch v {
     case .array(let a):
       var i = 0
-      while i < a.count { collect(a[i], node); i += 1 }
+      while i < a.count { collect(a[i], node, into: &out); i += 1 }
     case .object(let o):
       let children = node.children
       guard !children.isEmpty else { return }
       let members = o.members
       var i = 0
       while i < members.count {
-        if let child = children[members[i].key] { collect(members[i].value, child) }
+        if let child = children[members[i].key] { collect(members[i].value, child, into: &out) }
         i += 1
       }
     case .string(let s):
       let i = node.field
-      if i >= 0 && !fields[i].codes.contains(s) { found[i].insert(s) }
+      if i >= 0 && !fields[i].codes.contains(s) { out.append((i, s)) }
     default:
       return
     }

@@ -64,8 +64,16 @@ public final class SchemaValidator: Sendable {
 
   /// The schema errors of one grant, with paths `grants/<index>/…`.
   public func validate(grant: JSONValue, index: Int) -> [SchemaError] {
-    if grantSchema.isValid(grant) { return [] }
-    return grantSchema.issues(grant, at: [.key("grants"), .index(index)]).map { error(from: $0, in: grantSchema) }
+    if isValid(grant: grant) { return [] }
+    return errors(inInvalid: grant, index: index)
+  }
+
+  /// Whether `grant` has no schema error (the quick check: no messages are made).
+  public func isValid(grant: JSONValue) -> Bool { grantSchema.isValid(grant) }
+
+  /// The schema errors of a grant ``isValid(grant:)`` refused, as the `index`-th grant.
+  public func errors(inInvalid grant: JSONValue, index: Int) -> [SchemaError] {
+    grantSchema.issues(grant, at: [.key("grants"), .index(index)]).map { error(from: $0, in: grantSchema) }
   }
 
   /// The schema errors of the package around the grants: `grants` missing, empty or not an

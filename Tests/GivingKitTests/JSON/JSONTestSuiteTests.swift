@@ -84,4 +84,26 @@ import Testing
     #expect(try JSONValue(parsing: Array(written.utf8)) == value)
     #expect(written.contains("-0.50"))
   }
+
+  /// Strings are scanned eight bytes at a time: every character that needs escaping is
+  /// escaped wherever it falls in a word, and everything else is written as it is.
+  @Test func writerEscapesEveryCharacterAtEveryOffset() throws {
+    let specials: [Character] = ["\"", "\\", "\n", "\r", "\t", "\u{0}", "\u{1}", "\u{1F}", " ", "é", "\u{7F}", "😀", "!", "#", "[", "]"]
+    for special in specials {
+      for offset in 0..<17 {
+        let text = String(repeating: "a", count: offset) + String(special) + String(repeating: "b", count: 16 - offset)
+        let written = JSONWriter().string(.string(text))
+        #expect(try JSONValue(parsing: Array(written.utf8)) == .string(text), "\(special.unicodeScalars.first!.value) at \(offset)")
+        #expect(!written.utf8.dropFirst().dropLast().contains { $0 < 0x20 }, "a raw control character")
+        // Escapes add one byte (`\"`, `\n`) or five (`\u001f`); nothing else grows.
+        let extra: Int
+        switch special {
+        case "\"", "\\", "\n", "\r", "\t": extra = 1
+        case _ where special.asciiValue.map { $0 < 0x20 } == true: extra = 5
+        default: extra = 0
+        }
+        #expect(written.utf8.count == text.utf8.count + 2 + extra)
+      }
+    }
+  }
 }

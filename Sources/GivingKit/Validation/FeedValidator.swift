@@ -119,7 +119,7 @@ public final class FeedValidator {
       schemaFindings += checkup.findings
       codelists.record(checkup.unlisted)
       additional.record(checkup.unknownFields)
-      duplicates.add(grant: grant.json, index: grant.index, wholeHash: checkup.wholeHash)
+      duplicates.add(grant: grant.json, index: grant.index, wholeHash: checkup.wholeHash, idDigest: checkup.idDigest)
       runner.process(grant)
     }
 
@@ -201,6 +201,7 @@ public final class FeedValidator {
 struct SchemaCheckup: GrantDerived {
   var findings: [ValidationReport.SchemaFinding]
   var wholeHash: UInt64
+  var idDigest: IDDigest?
   var unlisted: [(field: Int, value: String)]
   var unknownFields: [(parent: String, field: String)]
   /// The index the findings were made for.
@@ -209,6 +210,7 @@ struct SchemaCheckup: GrantDerived {
   init(grant: Grant, validator: SchemaValidator, codelists: CodelistChecker, additionalFields: AdditionalFieldsCollector) {
     index = grant.index
     wholeHash = DuplicateIDTracker.wholeHash(of: grant.json)
+    idDigest = DuplicateIDTracker.idDigest(of: grant.json)
     unlisted = codelists.unlisted(in: grant.json)
     unknownFields = additionalFields.unknownFields(in: grant.json)
     findings = validator.validate(grant: grant.json, index: grant.index).map { error in

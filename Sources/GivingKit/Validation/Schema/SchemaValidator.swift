@@ -251,6 +251,8 @@ enum JSONMergePatch {
 ///
 /// Memory: one entry per distinct id, plus one hash per grant (64 bits).
 public struct DuplicateIDTracker: Sendable {
+  /// String ids (nearly all) by digest, to keep a million of them small; other ids as they are.
+  private var stringIDs = Set<IDDigest>()
   private var ids = Set<ExactJSON>()
   private var duplicates = Set<ExactJSON>()
   private var wholeHashes = Set<UInt64>()
@@ -271,7 +273,21 @@ public struct DuplicateIDTracker: Sendable {
 
   /// Records one grant whose ``wholeHash(of:)`` is known.
   public mutating func add(grant: JSONValue, index: Int, wholeHash: UInt64) {
-    if let id = UniqueIDs.id(of: grant) {
+    add(grant: grant, index: index, wholeHash: wholeHash, idDigest: Self.idDigest(of: grant))
+  }
+
+  /// The digest ``add(grant:index:wholeHash:idDigest:)`` needs of a grant with a string id:
+  /// it depends on the grant alone, so it can be computed on another thread.
+  static func idDigest(of grant: JSONValue) -> IDDigest? {
+    guard case .string(let id)? = UniqueIDs.id(of: grant) else { return nil }
+    return IDDigest(id)
+  }
+
+  /// Records one grant whose ``wholeHash(of:)`` and ``idDigest(of:)`` are known.
+  mutating func add(grant: JSONValue, index: Int, wholeHash: UInt64, idDigest: IDDigest?) {
+    if let idDigest {
+      if !stringIDs.insert(idDigest).inserted, let id = UniqueIDs.id(of: grant) { duplicates.insert(ExactJSON(value: id)) }
+    } else if let id = UniqueIDs.id(of: grant) {
       let key = ExactJSON(value: id)
       if !ids.insert(key).inserted { duplicates.insert(key) }
     } else {

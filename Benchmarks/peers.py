@@ -3,6 +3,7 @@
 
     peers.py jsonschema-rs PACKAGE_SCHEMA GRANT_SCHEMA FILE.json
     peers.py duckdb FILE.csv
+    peers.py duckdb-full FILE.csv
     peers.py pandas FILE.csv
     peers.py polars FILE.csv
     peers.py openpyxl FILE.xlsx
@@ -21,6 +22,7 @@ import time
 FUNDER = "Funding Org:Identifier"
 CURRENCY = "Currency"
 AMOUNT = "Amount Awarded"
+RECIPIENT = "Recipient Org:Identifier"
 
 
 PHASES = []
@@ -80,6 +82,30 @@ def duckdb_job(path):
     ).fetchall()
     phase("query", t)
     summary(f"{len(rows)} groups, {sum(r[3] for r in rows)} grants")
+
+
+def duckdb_full_job(path):
+    """Every measure giving aggregate reports per funder and currency, with read_csv and GROUP BY:
+    grants, total, mean, median, min, max, distinct recipients and funders, share of the total.
+    (giving also counts each grant id once and reports duplicates and excluded grants.)"""
+    import duckdb
+
+    t = time.perf_counter()
+    literal = "'" + path.replace("'", "''") + "'"
+    rows = duckdb.sql(
+        f"""
+        SELECT "{FUNDER}" AS funder, "{CURRENCY}" AS currency,
+               count(*) AS grants, sum(amount) AS total, avg(amount) AS mean,
+               median(amount) AS median, min(amount) AS min, max(amount) AS max,
+               count(DISTINCT "{RECIPIENT}") AS recipients, count(DISTINCT "{FUNDER}") AS funders,
+               sum(amount) / sum(sum(amount)) OVER (PARTITION BY "{CURRENCY}") AS share
+        FROM (SELECT *, "{AMOUNT}" AS amount
+              FROM read_csv({literal}, header = true, types = {{'{AMOUNT}': 'DECIMAL(18,2)'}}))
+        GROUP BY 1, 2 ORDER BY total DESC
+        """
+    ).fetchall()
+    phase("query", t)
+    summary(f"{len(rows)} groups, {sum(r[2] for r in rows)} grants")
 
 
 def pandas_job(path):
@@ -143,6 +169,7 @@ def openpyxl_write_job(path, out):
 JOBS = {
     "jsonschema-rs": jsonschema_rs_job,
     "duckdb": duckdb_job,
+    "duckdb-full": duckdb_full_job,
     "pandas": pandas_job,
     "polars": polars_job,
     "openpyxl": openpyxl_job,

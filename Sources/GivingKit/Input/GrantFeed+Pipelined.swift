@@ -243,6 +243,7 @@ extension GrantFeed {
       let plan = try ParallelCSVFeedReader.plan(for: files[0], titles: titles, minimumSize: parallelMinimumSize)
     else { return nil }
     var reader = ParallelCSVFeedReader(plan: plan, titles: titles, neededMembers: neededMembers)
+    reader.recordsCells = recordsCells
     if let parallelChunkSize { reader.chunkSize = parallelChunkSize }
     return reader
   }

@@ -95,6 +95,10 @@ public struct GrantFeed: Sendable {
   /// members. JSON and XML readers keep every member. A row is never dropped for holding
   /// only members that were skipped.
   public var neededMembers: Set<String>?
+  /// Whether spreadsheet readers record the cell of every value of a grant that comes from a
+  /// single row (``Grant/source``). A consumer that never asks where a value came from
+  /// (`convert`) turns it off: a grant's rows, and the cells of merged rows, are still recorded.
+  var recordsCells = true
   /// The smallest CSV file read on every core (tests lower it).
   var parallelMinimumSize = ParallelCSVFeedReader.minimumFileSize
   /// The size of the ranges a CSV file read on every core is cut into (`nil`: the default;
@@ -149,7 +153,9 @@ public struct GrantFeed: Sendable {
   }
 
   private func spreadsheetReader(_ workbook: any Workbook) -> SpreadsheetFeedReader {
-    SpreadsheetFeedReader(workbook: workbook, titles: titles, neededMembers: neededMembers)
+    let reader = SpreadsheetFeedReader(workbook: workbook, titles: titles, neededMembers: neededMembers)
+    reader.recordsCells = recordsCells
+    return reader
   }
 
   var titles: SchemaTitles {

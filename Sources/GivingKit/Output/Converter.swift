@@ -10,6 +10,9 @@ public enum Converter {
   @discardableResult
   public static func convert(_ feed: GrantFeed, to format: FeedFormat, path: String) throws -> FeedReport {
     let output = try OutputFile(path: path)
+    // The writers never ask where a value came from.
+    var feed = feed
+    feed.recordsCells = false
     do {
       let report: FeedReport
       switch format {

@@ -32,6 +32,8 @@ struct ParallelCSVFeedReader: Sendable {
   let plan: Plan
   let titles: SchemaTitles
   let neededMembers: Set<String>?
+  /// Whether the cell of every value is recorded (``GrantFeed/recordsCells``).
+  var recordsCells = true
   var chunkSize = 1 << 20
   var workerCount = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
   /// Ranges parsed or waiting at once: one more than the workers when they hand on grants;
@@ -267,8 +269,9 @@ struct ParallelCSVFeedReader: Sendable {
     let workbook = CSVChunkWorkbook(
       url: plan.url, encoding: plan.encoding, header: isFirst ? nil : plan.header, range: task.range,
       firstLine: firstLine, firstRecord: firstRecord ?? (isFirst ? 1 : 2), cancelled: cancelled)
-    let report = try SpreadsheetFeedReader(workbook: workbook, titles: titles, neededMembers: neededMembers)
-      .read(deliver)
+    let reader = SpreadsheetFeedReader(workbook: workbook, titles: titles, neededMembers: neededMembers)
+    reader.recordsCells = recordsCells
+    let report = try reader.read(deliver)
     return ChunkOutput(
       items: [], report: report, records: workbook.recordsRead - (isFirst ? 1 : 0), lines: workbook.linesRead)
   }

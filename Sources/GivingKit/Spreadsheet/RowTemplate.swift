@@ -107,11 +107,13 @@ final class RowTemplate {
   }
 
   /// The grant object a row with `values` (by column, `nil` = empty) makes in an empty
-  /// grant, and its cells; `nil` when two items of one array share an `id`.
+  /// grant, and its cells (unless `recordsCells` is off); `nil` when two items of one array
+  /// share an `id`.
   func object(
-    values: [JSONValue?], sheet: Int, row: Int, cells: inout [CellReference]
+    values: [JSONValue?], sheet: Int, row: Int, cells: inout [CellReference], recordsCells: Bool = true
   ) -> JSONObject? {
     var builder = Builder(values: values, sheet: sheet, row: row)
+    builder.recordsCells = recordsCells
     guard let object = builder.build(root, canonical: true) else { return nil }
     cells += builder.cells
     return object
@@ -122,6 +124,7 @@ final class RowTemplate {
     let sheet: Int
     let row: Int
     var cells: [CellReference] = []
+    var recordsCells = true
     /// The path being built, as UTF-8 (turned into a string only off the canonical path).
     var path: [UInt8] = []
 
@@ -161,8 +164,10 @@ final class RowTemplate {
         switch node.children[i] {
         case .leaf(let column, let columnPath):
           object.members.append(JSONObject.Member(key: key, value: values[column]!))
-          let cellPath = canonical ? columnPath : String(decoding: path, as: UTF8.self)
-          cells.append(CellReference(path: cellPath, sheet: sheet, column: column, row: row))
+          if recordsCells {
+            let cellPath = canonical ? columnPath : String(decoding: path, as: UTF8.self)
+            cells.append(CellReference(path: cellPath, sheet: sheet, column: column, row: row))
+          }
         case .object(let sub):
           path.append(UInt8(ascii: "/"))
           guard let child = build(sub, canonical: canonical) else { return nil }

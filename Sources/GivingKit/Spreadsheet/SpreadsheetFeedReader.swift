@@ -24,6 +24,8 @@ final class SpreadsheetFeedReader {
 
   /// The top-level grant members to read (``GrantFeed/neededMembers``); `nil` for all.
   let neededMembers: Set<String>?
+  /// Whether the cell of every value is recorded (``GrantFeed/recordsCells``).
+  var recordsCells = true
 
   /// - Parameters:
   ///   - titles: the grant titles to map headings with (the extended schema's, when a package
@@ -163,7 +165,8 @@ final class SpreadsheetFeedReader {
         var assembly = GrantAssembly()
         assembly.id = id
         if case .values(let values, let template) = row.content,
-          let object = template.object(values: values, sheet: source, row: rowNumber, cells: &assembly.cells)
+          let object = template.object(
+            values: values, sheet: source, row: rowNumber, cells: &assembly.cells, recordsCells: recordsCells)
         {
           assembly.object = object
           assembly.rows.append(RowReference(sheet: source, row: rowNumber))

@@ -74,4 +74,27 @@ import Testing
     #expect(grants[2].object.members.map(\.key).first == "title")
     #expect(grants[1].object.members.map(\.key).first == "id")
   }
+
+  /// `convert` reads without recording the cell of every value; the grants must not change.
+  @Test func readingWithoutCellsGivesTheSameGrants() throws {
+    for file in ["sample/grants.csv", "sample/dirty.csv"] {
+      func read(cells: Bool) throws -> [Grant] {
+        let reader = SpreadsheetFeedReader(workbook: try CSVWorkbook(files: [FixturePaths.url(file)]))
+        reader.recordsCells = cells
+        var grants: [Grant] = []
+        _ = try reader.read { grants.append($0) }
+        return grants
+      }
+      let with = try read(cells: true)
+      let without = try read(cells: false)
+      #expect(with.map(\.json) == without.map(\.json), "\(file)")
+      #expect(with.map(\.firstRow) == without.map(\.firstRow), "\(file)")
+      let recorded = without.reduce(0) { n, grant in
+        guard case .cells(_, let cells) = grant.source else { return n }
+        return n + cells.count
+      }
+      // Only rows that merge record their cells.
+      #expect(recorded < with.count, "\(file)")
+    }
+  }
 }

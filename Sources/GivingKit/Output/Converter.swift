@@ -18,7 +18,16 @@ public enum Converter {
       switch format {
       case .json:
         let writer = try JSONPackageWriter(output: output)
-        report = try feed.read { try writer.write($0) }
+        if let parallel = try feed.parallelReader() {
+          // A large CSV file: workers write each grant's JSON text, straight from its row
+          // where it has one row, and this thread only copies the texts out in order.
+          report = try parallel.read(
+            preparing: { GrantText(json: JSONWriter().string(bytesOf: $0.json), id: $0.id, row: $0.firstRow) },
+            json: { GrantText(json: $0, id: $1, row: $2) }
+          ) { try writer.write(json: $0.json) }
+        } else {
+          report = try feed.read { try writer.write($0) }
+        }
         try writer.finish(package: report.package)
       case .csv:
         report = try CSVFeedWriter.write(feed, to: output)
@@ -36,4 +45,19 @@ public enum Converter {
       throw error
     }
   }
+}
+
+/// One grant as JSON text, made by a worker of a parallel read.
+private struct GrantText: ParallelReadItem {
+  var json: [UInt8]
+  var grantID: String?
+  var firstRow: RowReference?
+
+  init(json: [UInt8], id: String?, row: RowReference?) {
+    self.json = json
+    grantID = id
+    firstRow = row
+  }
+
+  mutating func renumber(index: Int, rowsDown: Int32) { firstRow?.row += rowsDown }
 }

@@ -8,6 +8,13 @@ public struct JSONWriter: Sendable {
 
   public init(indent: Int? = nil) { self.indent = indent }
 
+  /// `value` as UTF-8 JSON text.
+  func string(bytesOf value: JSONValue) -> [UInt8] {
+    var out: [UInt8] = []
+    write(value, into: &out, level: 0)
+    return out
+  }
+
   public func string(_ value: JSONValue) -> String {
     var out: [UInt8] = []
     write(value, into: &out, level: 0)
@@ -129,6 +136,14 @@ public final class JSONPackageWriter {
   public func write(_ grant: Grant) throws {
     buffer.append(contentsOf: count == 0 ? "\n".utf8 : ",\n".utf8)
     writer.write(grant.json, into: &buffer)
+    count += 1
+    if buffer.count >= 1 << 20 { try flush() }
+  }
+
+  /// Writes a grant already written as JSON text (on one line, as ``JSONWriter`` writes it).
+  func write(json: [UInt8]) throws {
+    buffer.append(contentsOf: count == 0 ? "\n".utf8 : ",\n".utf8)
+    buffer.append(contentsOf: json)
     count += 1
     if buffer.count >= 1 << 20 { try flush() }
   }

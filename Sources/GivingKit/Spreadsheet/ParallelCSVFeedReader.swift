@@ -144,8 +144,12 @@ struct ParallelCSVFeedReader: Sendable {
   ///
   /// With `direct`, workers make items straight from the rows, without grants, wherever
   /// `direct` can (see ``DirectRows``); ranges it cannot read go the ordinary way.
+  ///
+  /// With `json`, a grant of one row is written as JSON text straight from the row
+  /// (``SpreadsheetFeedReader/jsonSink``) and `json` makes its item of that text, its id and row.
   func read<Item: ParallelReadItem>(
     preparing prepare: @escaping @Sendable (Grant) -> Item, direct: DirectRows<Item>? = nil,
+    json: (@Sendable (_ json: [UInt8], _ id: String?, _ row: RowReference) -> Item)? = nil,
     _ body: (Item) throws -> Void
   ) throws -> FeedReport {
     let planner = try CSVChunkPlanner(
@@ -168,7 +172,10 @@ struct ParallelCSVFeedReader: Sendable {
               return output
             }
             var items: [Item] = []
-            var output: ChunkOutput<Item> = try reader.readChunk(task, cancelled: { queue.isCancelled }) {
+            var output: ChunkOutput<Item> = try reader.readChunk(
+              task, cancelled: { queue.isCancelled },
+              json: json.map { make in { items.append(make($0, $1, $2)) } }
+            ) {
               items.append(prepare($0))
             }
             output.items = items
@@ -241,10 +248,23 @@ struct ParallelCSVFeedReader: Sendable {
       case .failure:
         // Read the range again here, with its true line and row numbers, so that the error
         // is exactly that of a sequential read.
-        output = try readChunk(
-          task, firstLine: 1 + linesBefore, firstRecord: delivered == 0 ? 1 : 2 + recordsBefore,
-          cancelled: { false }
-        ) { try deliver(prepare($0), rowShift: 0) }
+        // Items written as JSON text wait until the range is read (a stored sink cannot reach
+        // `body`); those before an error are still handed on before it is thrown.
+        var written: [Item] = []
+        do {
+          output = try readChunk(
+            task, firstLine: 1 + linesBefore, firstRecord: delivered == 0 ? 1 : 2 + recordsBefore,
+            cancelled: { false }, json: json.map { make in { written.append(make($0, $1, $2)) } }
+          ) { grant in
+            for item in written { try deliver(item, rowShift: 0) }
+            written.removeAll()
+            try deliver(prepare(grant), rowShift: 0)
+          }
+        } catch {
+          for item in written { try deliver(item, rowShift: 0) }
+          throw error
+        }
+        for item in written { try deliver(item, rowShift: 0) }
       }
       earlierIDs.formUnion(seenHere)
       seenHere.removeAll(keepingCapacity: true)
@@ -263,6 +283,7 @@ struct ParallelCSVFeedReader: Sendable {
   /// (header row 1, first record row 2, first line 1); the calling thread passes true numbers.
   private func readChunk<Item>(
     _ task: Task, firstLine: Int = 1, firstRecord: Int? = nil, cancelled: @escaping () -> Bool,
+    json: ((_ json: [UInt8], _ id: String?, _ row: RowReference) throws -> Void)? = nil,
     _ deliver: (Grant) throws -> Void
   ) throws -> ChunkOutput<Item> {
     let isFirst = task.index == 0
@@ -271,6 +292,7 @@ struct ParallelCSVFeedReader: Sendable {
       firstLine: firstLine, firstRecord: firstRecord ?? (isFirst ? 1 : 2), cancelled: cancelled)
     let reader = SpreadsheetFeedReader(workbook: workbook, titles: titles, neededMembers: neededMembers)
     reader.recordsCells = recordsCells
+    reader.jsonSink = json
     let report = try reader.read(deliver)
     return ChunkOutput(
       items: [], report: report, records: workbook.recordsRead - (isFirst ? 1 : 0), lines: workbook.linesRead)

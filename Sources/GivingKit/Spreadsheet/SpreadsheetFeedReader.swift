@@ -26,6 +26,10 @@ final class SpreadsheetFeedReader {
   let neededMembers: Set<String>?
   /// Whether the cell of every value is recorded (``GrantFeed/recordsCells``).
   var recordsCells = true
+  /// When set, a grant of the main sheet made from one row (none merged into it) is handed
+  /// here as its JSON text, written straight from the row's values, instead of to `body` as
+  /// a tree (`convert` to JSON): its text, its `id`, and its row.
+  var jsonSink: ((_ json: [UInt8], _ id: String?, _ row: RowReference) throws -> Void)?
 
   /// - Parameters:
   ///   - titles: the grant titles to map headings with (the extended schema's, when a package
@@ -130,12 +134,19 @@ final class SpreadsheetFeedReader {
     func emit(_ assembly: GrantAssembly) throws {
       var assembly = assembly
       if let id = assembly.id, let extra = attached.removeValue(forKey: id) {
+        assembly.materialize()
         for pending in extra {
           assembly.merge(pending.tree, sheet: pending.sheet, rowNumber: pending.row, sources: sources, warnings: &warnings)
         }
       }
       if let id = assembly.id { emittedIDs.insert(id.hashValue) }
       rowsMerged += assembly.rows.count
+      if let written = assembly.written, let jsonSink, let row = assembly.rows.first {
+        grantCount += 1
+        try jsonSink(written.json, assembly.id, row)
+        return
+      }
+      assembly.materialize()
       let grant = Grant(
         json: .object(assembly.object), index: grantCount,
         source: .cells(rows: assembly.rows, cells: assembly.cells))
@@ -149,6 +160,7 @@ final class SpreadsheetFeedReader {
         let id = row.id
         if let id, current?.id == id, var assembly = current {
           current = nil
+          assembly.materialize()
           assembly.merge(row.tree, sheet: source, rowNumber: rowNumber, sources: sources, warnings: &warnings)
           current = assembly
           return
@@ -164,6 +176,16 @@ final class SpreadsheetFeedReader {
         }
         var assembly = GrantAssembly()
         assembly.id = id
+        if jsonSink != nil, case .values(let values, let template) = row.content {
+          var json: [UInt8] = []
+          json.reserveCapacity(1024)
+          if template.writeJSON(values: values, into: &json) {
+            assembly.written = (json, values, template, source, rowNumber, recordsCells)
+            assembly.rows.append(RowReference(sheet: source, row: rowNumber))
+            current = assembly
+            return
+          }
+        }
         if case .values(let values, let template) = row.content,
           let object = template.object(
             values: values, sheet: source, row: rowNumber, cells: &assembly.cells, recordsCells: recordsCells)

@@ -40,33 +40,46 @@ extension GrantFeed {
     batchSize: Int = 256, depth: Int = 8, preparingNumbered prepare: @escaping @Sendable (Grant) -> Prepared,
     _ body: (Grant, Prepared) throws -> Void
   ) throws -> FeedReport {
-    let queue = GrantBatchQueue<(Grant, Prepared?)>(capacity: depth)
-    let feed = self
     // A large CSV file is read on every core: `prepare` then runs on its workers. A workbook's
     // reading thread is the busier of the two (XML, shared strings, rows to grants: measured
     // two thirds of all the work on 100k rows), so `prepare` runs on this one; a JSON or XML
     // reading thread has time to spare, so it runs there.
     let parallel = try parallelReader()
     let preparesHere = parallel == nil && (format == .xlsx || format == .ods)
+    let feed = self
+    return try Self.pipeline(
+      batchSize: batchSize, depth: depth,
+      produce: { (add: ((Grant, Prepared?)) throws -> Void) in
+        if let parallel {
+          return try parallel.read(preparing: { PreparedGrant(grant: $0, prepared: prepare($0)) }) {
+            try add(($0.grant, $0.prepared))
+          }
+        }
+        return try feed.read { try add(($0, preparesHere ? nil : prepare($0))) }
+      },
+      consume: { grant, prepared in try body(grant, prepared ?? prepare(grant)) })
+  }
+
+  /// Runs `produce` on a second thread, which hands items on through its argument; they reach
+  /// `consume` on this thread in order, in batches of `batchSize`, with at most `depth` batches
+  /// waiting, so memory stays bounded. An error on either side stops both and is rethrown.
+  private static func pipeline<Item>(
+    batchSize: Int, depth: Int,
+    produce: @escaping @Sendable (_ add: (Item) throws -> Void) throws -> FeedReport,
+    consume: (Item) throws -> Void
+  ) throws -> FeedReport {
+    let queue = GrantBatchQueue<Item>(capacity: depth)
     let reader = Thread {
-      var batch: [(Grant, Prepared?)] = []
+      var batch: [Item] = []
       batch.reserveCapacity(batchSize)
       do {
-        func add(_ grant: Grant, _ prepared: Prepared?) throws {
-          batch.append((grant, prepared))
+        let report = try produce { item in
+          batch.append(item)
           if batch.count == batchSize {
             guard queue.push(batch) else { throw CancellationError() }
             batch.removeAll(keepingCapacity: true)
           }
         }
-        let report =
-          if let parallel {
-            try parallel.read(preparing: { PreparedGrant(grant: $0, prepared: prepare($0)) }) {
-              try add($0.grant, $0.prepared)
-            }
-          } else {
-            try feed.read { try add($0, preparesHere ? nil : prepare($0)) }
-          }
         if !batch.isEmpty { _ = queue.push(batch) }
         queue.finish(.success(report))
       } catch {
@@ -77,7 +90,7 @@ extension GrantFeed {
     reader.start()
     do {
       while let batch = queue.pop() {
-        for (grant, prepared) in batch { try body(grant, prepared ?? prepare(grant)) }
+        for item in batch { try consume(item) }
       }
     } catch {
       queue.cancel()
@@ -95,11 +108,11 @@ extension GrantFeed {
   /// (``ParallelCSVFeedReader``) and `prepare` runs on its workers; other feeds are read on a
   /// second thread, as ``readPipelined(batchSize:depth:_:)`` does.
   ///
-  /// - Throws: ``FeedError`` when the input cannot be read; errors thrown by `body`.
-  @discardableResult
-  ///
   /// `direct`, when given, may make a large CSV file's items straight from its rows, without
   /// grants (``DirectRows``), from the file's header row; `nil` from it means no.
+  ///
+  /// - Throws: ``FeedError`` when the input cannot be read; errors thrown by `body`.
+  @discardableResult
   func read<Item: ParallelReadItem>(
     preparing prepare: @escaping @Sendable (Grant) -> Item,
     direct: ((_ header: SheetRow, _ file: URL, _ titles: SchemaTitles) -> DirectRows<Item>?)? = nil,
@@ -108,38 +121,9 @@ extension GrantFeed {
     if let reader = try parallelReader() {
       return try reader.read(preparing: prepare, direct: direct?(reader.plan.header, reader.plan.url, titles), body)
     }
-    let batchSize = 256
-    let queue = GrantBatchQueue<Item>(capacity: 8)
     let feed = self
-    let reader = Thread {
-      var batch: [Item] = []
-      batch.reserveCapacity(batchSize)
-      do {
-        let report = try feed.read { grant in
-          batch.append(prepare(grant))
-          if batch.count == batchSize {
-            guard queue.push(batch) else { throw CancellationError() }
-            batch.removeAll(keepingCapacity: true)
-          }
-        }
-        if !batch.isEmpty { _ = queue.push(batch) }
-        queue.finish(.success(report))
-      } catch {
-        queue.finish(.failure(error))
-      }
-    }
-    reader.stackSize = 16 << 20
-    reader.start()
-    do {
-      while let batch = queue.pop() {
-        for item in batch { try body(item) }
-      }
-    } catch {
-      queue.cancel()
-      queue.waitUntilFinished()
-      throw error
-    }
-    return try queue.result().get()
+    return try Self.pipeline(
+      batchSize: 256, depth: 8, produce: { add in try feed.read { try add(prepare($0)) } }, consume: body)
   }
 }
 

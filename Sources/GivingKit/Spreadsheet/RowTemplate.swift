@@ -22,6 +22,31 @@ final class RowTemplate {
     var children: [Child] = []
     /// Every column below this node, ascending.
     var columns: [Int] = []
+
+    /// The first column below this node with a value, if any.
+    func firstFilled(_ values: [JSONValue?]) -> Int? {
+      columns.first { values[$0] != nil }
+    }
+
+    /// The children with a value below them, in the order of their first filled column: the
+    /// order of the members of the object a row makes.
+    func filledChildren(_ values: [JSONValue?]) -> [(first: Int, child: Int)] {
+      var order: [(first: Int, child: Int)] = []
+      order.reserveCapacity(children.count)
+      for (i, child) in children.enumerated() {
+        let first: Int?
+        switch child {
+        case .leaf(let column, _): first = values[column] == nil ? nil : column
+        case .object(let sub): first = sub.firstFilled(values)
+        case .array(let items): first = items.compactMap { $0.node.firstFilled(values) }.min()
+        }
+        if let first { order.append((first, i)) }
+      }
+      if !zip(order, order.dropFirst()).allSatisfy({ $0.first < $1.first }) {
+        order.sort { $0.first < $1.first }
+      }
+      return order
+    }
   }
 
   private let root = Node()
@@ -140,25 +165,8 @@ final class RowTemplate {
     let values: [JSONValue?]
     let json = JSONWriter()
 
-    func firstFilled(_ node: Node) -> Int? {
-      node.columns.first { values[$0] != nil }
-    }
-
     mutating func write(_ node: Node, into out: inout [UInt8]) -> Bool {
-      var order: [(first: Int, child: Int)] = []
-      order.reserveCapacity(node.children.count)
-      for (i, child) in node.children.enumerated() {
-        let first: Int?
-        switch child {
-        case .leaf(let column, _): first = values[column] == nil ? nil : column
-        case .object(let sub): first = firstFilled(sub)
-        case .array(let items): first = items.compactMap { firstFilled($0.node) }.min()
-        }
-        if let first { order.append((first, i)) }
-      }
-      if !zip(order, order.dropFirst()).allSatisfy({ $0.first < $1.first }) {
-        order.sort { $0.first < $1.first }
-      }
+      let order = node.filledChildren(values)
       if order.isEmpty {
         out.append(contentsOf: "{}".utf8)
         return true
@@ -174,7 +182,7 @@ final class RowTemplate {
         case .object(let sub):
           guard write(sub, into: &out) else { return false }
         case .array(let items):
-          let filled = items.filter { firstFilled($0.node) != nil }
+          let filled = items.filter { $0.node.firstFilled(values) != nil }
           if filled.count > 1 {
             let ids = filled.compactMap { Builder.itemID($0.node, values) }
             if Set(ids).count != ids.count { return false }  // items that would merge
@@ -211,26 +219,9 @@ final class RowTemplate {
       self.row = row
     }
 
-    func firstFilled(_ node: Node) -> Int? {
-      node.columns.first { values[$0] != nil }
-    }
-
     /// `node` as an object, members in the order of their first filled column.
     mutating func build(_ node: Node, canonical: Bool) -> JSONObject? {
-      var order: [(first: Int, child: Int)] = []
-      order.reserveCapacity(node.children.count)
-      for (i, child) in node.children.enumerated() {
-        let first: Int?
-        switch child {
-        case .leaf(let column, _): first = values[column] == nil ? nil : column
-        case .object(let sub): first = firstFilled(sub)
-        case .array(let items): first = items.compactMap { firstFilled($0.node) }.min()
-        }
-        if let first { order.append((first, i)) }
-      }
-      if !zip(order, order.dropFirst()).allSatisfy({ $0.first < $1.first }) {
-        order.sort { $0.first < $1.first }
-      }
+      let order = node.filledChildren(values)
       var object = JSONObject()
       object.members.reserveCapacity(order.count)
       for (_, i) in order {
@@ -250,7 +241,7 @@ final class RowTemplate {
           guard let child = build(sub, canonical: canonical) else { return nil }
           object.members.append(JSONObject.Member(key: key, value: .object(child)))
         case .array(let items):
-          let filled = items.filter { firstFilled($0.node) != nil }
+          let filled = items.filter { $0.node.firstFilled(values) != nil }
           if filled.count > 1 {
             let ids = filled.compactMap { itemID($0.node) }
             if Set(ids).count != ids.count { return nil }  // items that would merge

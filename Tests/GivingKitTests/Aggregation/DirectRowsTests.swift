@@ -68,15 +68,9 @@ import Testing
     let (name, baseOptions) = Self.optionSets[set]
     var options = baseOptions
     options.postcodes = try PostcodeTable(contentsOf: FixturePaths.url("geo/postcodes_nspl_nov2021_sample.csv"))
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("giving-direct-\(UUID())")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let awkward = folder.appendingPathComponent("awkward.csv")
-    try Data(Self.awkward.utf8).write(to: awkward)
-    let urls = [FixturePaths.url("sample/grants.csv"), FixturePaths.url("sample/dirty.csv"), awkward]
-      + FixturePaths.files(in: "real/dataquality", extensions: ["csv"]).filter {
-        (try? GrantFeed(files: [$0]).read { _ in }) != nil
-      }
+    let files = try Self.csvFiles()
+    defer { files.remove() }
+    let urls = files.urls.filter { (try? GrantFeed(files: [$0]).read { _ in }) != nil }
     let reference = try aggregate(urls, options: options, mode: .sequential)
     #expect(!reference.groups.isEmpty, "\(name)")
     #expect(!reference.excluded.isEmpty && !reference.duplicates.isEmpty, "\(name)")
@@ -108,5 +102,17 @@ import Testing
     ] {
       #expect(finder.directRows(header: header(line), file: url, titles: .grant, neededMembers: needed) == nil, "\(line)")
     }
+  }
+
+  /// The CSV files the parallel readers are compared on: the samples, the real Data Quality
+  /// Tool files, and ``awkward`` written to a folder of its own (`remove()` deletes it).
+  static func csvFiles() throws -> (urls: [URL], remove: () -> Void) {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("giving-parallel-\(UUID())")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let awkward = folder.appendingPathComponent("awkward.csv")
+    try Data(Self.awkward.utf8).write(to: awkward)
+    let urls = [FixturePaths.url("sample/grants.csv"), FixturePaths.url("sample/dirty.csv"), awkward]
+      + FixturePaths.files(in: "real/dataquality", extensions: ["csv"])
+    return (urls, { try? FileManager.default.removeItem(at: folder) })
   }
 }

@@ -20,15 +20,10 @@ import Testing
   }
 
   @Test func parallelAndSequentialValidationAgree() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("giving-pvalid-\(UUID())")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let awkward = folder.appendingPathComponent("awkward.csv")
-    try Data(DirectRowsTests.awkward.utf8).write(to: awkward)
-    let urls = [FixturePaths.url("sample/grants.csv"), FixturePaths.url("sample/dirty.csv"), awkward]
-      + FixturePaths.files(in: "real/dataquality", extensions: ["csv"])
+    let files = try DirectRowsTests.csvFiles()
+    defer { files.remove() }
     var withFindings = 0
-    for url in urls where try ParallelCSVFeedReader.plan(for: url, titles: .grant, minimumSize: 0) != nil {
+    for url in files.urls where try ParallelCSVFeedReader.plan(for: url, titles: .grant, minimumSize: 0) != nil {
       let sequential = try report(url, parallel: false)
       #expect(try report(url, parallel: true) == sequential, "\(url.lastPathComponent)")
       if sequential.contains("\"schemaErrors\":[{") { withFindings += 1 }

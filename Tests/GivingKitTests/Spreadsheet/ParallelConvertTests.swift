@@ -18,15 +18,13 @@ import Testing
   }
 
   @Test func parallelAndSequentialConversionAgree() throws {
+    let files = try DirectRowsTests.csvFiles()
+    defer { files.remove() }
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("giving-pconvert-\(UUID())")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
-    let awkward = folder.appendingPathComponent("awkward.csv")
-    try Data(DirectRowsTests.awkward.utf8).write(to: awkward)
-    let urls = [FixturePaths.url("sample/grants.csv"), FixturePaths.url("sample/dirty.csv"), awkward]
-      + FixturePaths.files(in: "real/dataquality", extensions: ["csv"])
     var compared = 0
-    for url in urls where try ParallelCSVFeedReader.plan(for: url, titles: .grant, minimumSize: 0) != nil {
+    for url in files.urls where try ParallelCSVFeedReader.plan(for: url, titles: .grant, minimumSize: 0) != nil {
       let sequential = try convert(url, parallel: false, into: folder)
       let parallel = try convert(url, parallel: true, into: folder)
       #expect(parallel.json == sequential.json, "\(url.lastPathComponent)")

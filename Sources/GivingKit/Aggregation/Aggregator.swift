@@ -205,9 +205,10 @@ public struct Aggregator: Sendable {
       : nil
     // Room for every id of a large file at once (about one per 600 bytes of CSV or JSON):
     // growing the table as it fills rehashes every id each time.
-    if let size = try? feed.files.reduce(0, { $0 + ((try FileManager.default.attributesOfItem(atPath: $1.path)[.size] as? Int) ?? 0) }) {
-      seen.reserveCapacity(seen.count + min(size / 600, 50_000_000))
+    let bytes = feed.files.reduce(0) { total, file in
+      total + ((try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0)
     }
+    seen.reserveCapacity(seen.count + min(bytes / 600, 50_000_000))
     var this = self
     let report = try feed.read(preparing: { finder.facts(of: $0) }, direct: direct) { facts in
       this.add(facts, file: fileIndex)

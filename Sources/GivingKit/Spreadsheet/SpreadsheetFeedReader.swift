@@ -134,7 +134,7 @@ final class SpreadsheetFeedReader {
     func emit(_ assembly: GrantAssembly) throws {
       var assembly = assembly
       if let id = assembly.id, let extra = attached.removeValue(forKey: id) {
-        assembly.materialize()
+        assembly.materialize(recordsCells: recordsCells)
         for pending in extra {
           assembly.merge(pending.tree, sheet: pending.sheet, rowNumber: pending.row, sources: sources, warnings: &warnings)
         }
@@ -146,7 +146,7 @@ final class SpreadsheetFeedReader {
         try jsonSink(written.json, assembly.id, row)
         return
       }
-      assembly.materialize()
+      assembly.materialize(recordsCells: recordsCells)
       let grant = Grant(
         json: .object(assembly.object), index: grantCount,
         source: .cells(rows: assembly.rows, cells: assembly.cells))
@@ -160,7 +160,7 @@ final class SpreadsheetFeedReader {
         let id = row.id
         if let id, current?.id == id, var assembly = current {
           current = nil
-          assembly.materialize()
+          assembly.materialize(recordsCells: recordsCells)
           assembly.merge(row.tree, sheet: source, rowNumber: rowNumber, sources: sources, warnings: &warnings)
           current = assembly
           return
@@ -180,7 +180,7 @@ final class SpreadsheetFeedReader {
           var json: [UInt8] = []
           json.reserveCapacity(1024)
           if template.writeJSON(values: values, into: &json) {
-            assembly.written = (json, values, template, source, rowNumber, recordsCells)
+            assembly.written = (json, values, template, source, rowNumber)
             assembly.rows.append(RowReference(sheet: source, row: rowNumber))
             current = assembly
             return

@@ -211,16 +211,17 @@ struct GrantAssembly {
   var cells: [CellReference] = []
   /// A grant of one row so far, kept as its JSON text (``SpreadsheetFeedReader/jsonSink``) and
   /// the row's values, from which its tree is made if another row merges into it.
-  var written: (json: [UInt8], values: [JSONValue?], template: RowTemplate, sheet: Int, row: Int, recordsCells: Bool)?
+  var written: (json: [UInt8], values: [JSONValue?], template: RowTemplate, sheet: Int, row: Int)?
 
   /// Makes the tree of a grant kept as text, so that rows can merge into it.
-  mutating func materialize() {
+  mutating func materialize(recordsCells: Bool) {
     guard let written else { return }
     self.written = nil
+    // Never `nil`: the text was written, and writing fails exactly where building does.
     object =
       written.template.object(
         values: written.values, sheet: written.sheet, row: written.row, cells: &cells,
-        recordsCells: written.recordsCells) ?? JSONObject()
+        recordsCells: recordsCells) ?? JSONObject()
   }
 
   static func display(_ value: JSONValue) -> String {

@@ -153,10 +153,12 @@ final class RowTemplate {
       if Set(ids).count != ids.count { return false }  // items that would merge
     }
     let json = JSONWriter()
-    for step in program.steps {
-      switch step {
-      case .text(let text): out.append(contentsOf: text)
-      case .value(let column): json.write(values[column]!, into: &out)
+    program.text.withUnsafeBufferPointer { text in
+      program.steps.withUnsafeBufferPointer { steps in
+        for step in steps {
+          out.append(contentsOf: UnsafeBufferPointer(rebasing: text[Int(step.textStart)..<Int(step.textEnd)]))
+          if step.column >= 0 { json.write(values[Int(step.column)]!, into: &out) }
+        }
       }
     }
     return true
@@ -165,10 +167,13 @@ final class RowTemplate {
   /// What writing a row comes to once it is known which of its cells are filled: the
   /// members, their order and the punctuation depend on nothing else.
   private struct WriteProgram {
-    enum Step {
-      case text([UInt8])
-      case value(column: Int)
+    /// Some text (a range of ``text``), then the value of a column (none when negative).
+    struct Step {
+      var textStart: Int32
+      var textEnd: Int32
+      var column: Int32
     }
+    var text: [UInt8] = []
     var steps: [Step] = []
     /// For each array with several filled items: the `id` columns of those items, whose
     /// values must differ (items that share an `id` would merge).
@@ -205,11 +210,19 @@ final class RowTemplate {
   private struct Compiler {
     let values: [JSONValue?]
     var program = WriteProgram()
-    var text: [UInt8] = []
+    /// Where the text not yet in a step starts.
+    var textStart = 0
 
-    mutating func endText() {
-      if !text.isEmpty { program.steps.append(.text(text)) }
-      text = []
+    var text: [UInt8] {
+      get { program.text }
+      _modify { yield &program.text }
+    }
+
+    /// Ends a step with the text so far and then `column`'s value (or none).
+    mutating func endText(column: Int = -1) {
+      program.steps.append(
+        WriteProgram.Step(textStart: Int32(textStart), textEnd: Int32(text.count), column: Int32(column)))
+      textStart = text.count
     }
 
     mutating func compile(_ node: Node) {
@@ -225,8 +238,7 @@ final class RowTemplate {
         text.append(UInt8(ascii: ":"))
         switch node.children[i] {
         case .leaf(let column, _):
-          endText()
-          program.steps.append(.value(column: column))
+          endText(column: column)
         case .object(let sub):
           compile(sub)
         case .array(let items):

@@ -30,6 +30,7 @@ final class SpreadsheetFeedReader {
   /// here as its JSON text, written straight from the row's values, instead of to `body` as
   /// a tree (`convert` to JSON): its text, its `id`, and its row.
   var jsonSink: ((_ json: [UInt8], _ id: String?, _ row: RowReference) throws -> Void)?
+  private var jsonScratch: [UInt8] = []
 
   /// - Parameters:
   ///   - titles: the grant titles to map headings with (the extended schema's, when a package
@@ -177,10 +178,11 @@ final class SpreadsheetFeedReader {
         var assembly = GrantAssembly()
         assembly.id = id
         if jsonSink != nil, case .values(let values, let template) = row.content {
-          var json: [UInt8] = []
-          json.reserveCapacity(1024)
-          if template.writeJSON(values: values, into: &json) {
-            assembly.written = (json, values, template, source, rowNumber)
+          // Written into one reused buffer, then copied out at its exact size: a grant's text
+          // outgrows any fixed first guess, and growing an array copies it each time.
+          jsonScratch.removeAll(keepingCapacity: true)
+          if template.writeJSON(values: values, into: &jsonScratch) {
+            assembly.written = (Array(jsonScratch), values, template, source, rowNumber)
             assembly.rows.append(RowReference(sheet: source, row: rowNumber))
             current = assembly
             return

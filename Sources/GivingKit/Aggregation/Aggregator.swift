@@ -137,7 +137,7 @@ public struct Aggregator: Sendable {
   var accumulators: [Accumulator] = []
   /// Every identifier counted so far, by a 128-bit digest (a third of the memory of the
   /// strings themselves; two of a million ids share a digest with odds of about 10⁻²⁷).
-  var seen: [IDDigest: (amount: Int64, file: Int32)] = [:]
+  var seen = DigestTable<(amount: Int64, file: Int32)>()
   var duplicates: [DuplicateGrant] = []
   var duplicateIndex: [String: Int] = [:]
   var excluded: [ExcludedGrant] = []
@@ -257,7 +257,7 @@ public struct Aggregator: Sendable {
     grantsRead += 1
     // Duplicates first: the first copy counts, whatever is wrong with the others.
     if let digest = facts.idDigest, let id = facts.id {
-      if let first = seen[digest] {
+      if let first = seen.firstValue(of: digest, keeping: (facts.amountKey, Int32(truncatingIfNeeded: file))) {
         var index = duplicateIndex[id]
         if index == nil {
           index = duplicates.count
@@ -277,7 +277,6 @@ public struct Aggregator: Sendable {
         }
         return
       }
-      seen[digest] = (facts.amountKey, Int32(truncatingIfNeeded: file))
     }
     // Bad input next: such a grant is reported, never counted.
     if let reason = facts.problem {

@@ -10,6 +10,12 @@ struct IDDigest: Hashable, Comparable {
   let low: Int
   let high: Int
 
+  /// A digest given by its two halves (tests).
+  init(low: Int, high: Int) {
+    self.low = low
+    self.high = high
+  }
+
   init(_ id: String) {
     var a = Hasher()
     a.combine(0x5EED_0001 as UInt32)

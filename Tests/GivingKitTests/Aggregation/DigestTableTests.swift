@@ -1,0 +1,51 @@
+@testable import GivingKit
+import Testing
+
+/// ``DigestTable`` must keep exactly what a `Dictionary` keeps: the first value of every
+/// digest, through growth, with digests that collide in their low bits and the all-zero
+/// digest it uses internally to mark empty slots.
+@Suite struct DigestTableTests {
+  @Test func keepsTheFirstValueOfEveryDigestAsADictionaryDoes() {
+    var table = DigestTable<Int>()
+    var dictionary: [IDDigest: Int] = [:]
+    var generator = SystemRandomNumberGenerator()
+    var digests: [IDDigest] = []
+    for i in 0..<20_000 {
+      // Every fourth digest is one seen before; many share their low bits (the slot).
+      let digest: IDDigest
+      if i % 4 == 3, let earlier = digests.randomElement(using: &generator) {
+        digest = earlier
+      } else if i % 4 == 2 {
+        digest = IDDigest(low: Int(i % 64), high: Int.random(in: 1...Int.max, using: &generator))
+      } else {
+        digest = IDDigest("id-\(i)")
+      }
+      digests.append(digest)
+      let expected = dictionary[digest]
+      if expected == nil { dictionary[digest] = i }
+      #expect(table.firstValue(of: digest, keeping: i) == expected)
+    }
+    #expect(table.count == dictionary.count)
+    for (digest, value) in dictionary { #expect(table[digest] == value) }
+    #expect(table[IDDigest("never added")] == nil)
+  }
+
+  @Test func theAllZeroDigestIsAnOrdinaryKey() {
+    var table = DigestTable<String>(capacity: 4)
+    let zero = IDDigest(low: 0, high: 0)
+    #expect(table[zero] == nil)
+    #expect(table.firstValue(of: zero, keeping: "first") == nil)
+    #expect(table.firstValue(of: zero, keeping: "second") == "first")
+    #expect(table.firstValue(of: IDDigest(low: 0, high: 1), keeping: "other") == nil)
+    #expect(table[zero] == "first")
+    #expect(table.count == 2)
+  }
+
+  @Test func reservingRoomKeepsWhatIsThere() {
+    var table = DigestTable<Int>()
+    for i in 0..<100 { _ = table.firstValue(of: IDDigest("id-\(i)"), keeping: i) }
+    table.reserveCapacity(100_000)
+    for i in 0..<100 { #expect(table[IDDigest("id-\(i)")] == i) }
+    #expect(table.count == 100)
+  }
+}

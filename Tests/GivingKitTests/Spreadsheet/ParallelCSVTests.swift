@@ -181,6 +181,30 @@ import Testing
     for chunkSize in [64, 5000] { try expectSame(url, chunkSize: chunkSize) }
   }
 
+  /// The encoding check reads the file in parts at once: characters of several bytes that
+  /// straddle a cut must pass, a bad byte anywhere must not. (The files are large enough that
+  /// the bad bytes lie beyond the first slice, where reading the header would meet them.)
+  @Test func theEncodingIsCheckedAcrossTheCuts() throws {
+    for padding in 0..<4 {
+      var bytes = Array("Identifier,Title\n".utf8) + Array(repeating: UInt8(ascii: "x"), count: padding) + [0x0A]
+      for i in 0..<5000 { bytes += Array("360G-\(i),Café 😀 naïve €\n".utf8) }
+      let url = try csv(String(decoding: bytes, as: UTF8.self))
+      let plan = try #require(try ParallelCSVFeedReader.plan(for: url, titles: .grant, minimumSize: 0))
+      #expect(plan.encoding == .utf8)
+      for bad in [bytes.count / 2, bytes.count * 3 / 4, bytes.count - 2] {
+        var broken = bytes
+        broken[bad] = 0xFF
+        try Data(broken).write(to: url)
+        #expect(try ParallelCSVFeedReader.plan(for: url, titles: .grant, minimumSize: 0) == nil, "0xFF at \(bad)")
+      }
+      // A character cut short just before the middle.
+      var cutShort = bytes
+      cutShort.insert(0xE2, at: bytes.count / 2 - bytes.count / 2 % 64)
+      try Data(cutShort).write(to: url)
+      #expect(try ParallelCSVFeedReader.plan(for: url, titles: .grant, minimumSize: 0) == nil)
+    }
+  }
+
   @Test func filesThatAreNotPlainAreLeftToTheSequentialReader() throws {
     let cp1252 = FixturePaths.url("real/dataquality/fundingproviders-grants_2_grants_cp1252.csv")
     #expect(try ParallelCSVFeedReader.plan(for: cp1252, titles: .grant, minimumSize: 0) == nil)

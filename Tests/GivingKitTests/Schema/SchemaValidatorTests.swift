@@ -148,6 +148,15 @@ import Testing
     var second = DuplicateIDTracker()
     for (i, grant) in [noID, g, noID].enumerated() { second.add(grant: .object(grant), index: i) }
     #expect(second.errors().map(\.message) == ["Array has non-unique elements"])
+    // Grants that differ anywhere are not duplicates, even strings that differ only as
+    // Python tells them apart (code point by code point: "é" is not "e" + U+0301).
+    var composed = noID
+    composed["title"] = .string("Caf\u{E9} grant")
+    var decomposed = noID
+    decomposed["title"] = .string("Cafe\u{301} grant")
+    var third = DuplicateIDTracker()
+    for (i, grant) in [noID, g, other, composed, decomposed].enumerated() { third.add(grant: .object(grant), index: i) }
+    #expect(third.errors().isEmpty)
   }
 
   @Test func collectsClosedCodelistValuesAndAdditionalFields() throws {

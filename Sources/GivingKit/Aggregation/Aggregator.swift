@@ -209,12 +209,21 @@ public struct Aggregator: Sendable {
       total + ((try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0)
     }
     seen.reserveCapacity(seen.count + min(bytes / 600, 50_000_000))
-    var this = self
-    let report = try feed.read(preparing: { finder.facts(of: $0) }, direct: direct) { facts in
-      this.add(facts, file: fileIndex)
-      if let progress, this.grantsRead & 0xFFFF == 0 { progress(this.grantsRead) }
+    // Grants go straight into `self` (no copy of it to add to: copying would share the table of
+    // ids seen, and the first id added would copy all of it). Grants read before an error stay
+    // counted.
+    let report: FeedReport
+    do {
+      report = try feed.read(preparing: { finder.facts(of: $0) }, direct: direct) { facts in
+        add(facts, file: fileIndex)
+        if let progress, grantsRead & 0xFFFF == 0 { progress(grantsRead) }
+      }
+    } catch {
+      // Without the feed's sources, the places of its excluded and duplicate grants stay unknown.
+      pendingExcluded = []
+      pendingDuplicates = []
+      throw error
     }
-    self = this
     resolvePlaces(report.sources)
   }
 

@@ -83,6 +83,8 @@ extension GrantFeed {
         if !batch.isEmpty { _ = queue.push(batch) }
         queue.finish(.success(report))
       } catch {
+        // What was read before the error is still handed on, as a sequential read would.
+        if !batch.isEmpty { _ = queue.push(batch) }
         queue.finish(.failure(error))
       }
     }

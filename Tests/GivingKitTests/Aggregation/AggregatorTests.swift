@@ -160,6 +160,25 @@ extension AggregationResult {
     #expect(result.duplicates.first { $0.id == "conflict" }?.conflictingAmounts == true)
   }
 
+  /// As `giving aggregate` says: a file that breaks off is reported, the grants read before
+  /// the break stay counted, and the files after it are added up as usual.
+  @Test func grantsBeforeAnErrorStayCounted() throws {
+    let whole = try Grants.feed([
+      Grants.grant("a", amount: Grants.money("10")), Grants.grant("b", amount: Grants.money("20")),
+    ], name: "broken")
+    let url = whole.files[0]
+    var text = try String(contentsOf: url, encoding: .utf8)
+    text = String(text[..<text.range(of: "]", options: .backwards)!.lowerBound]) + ",\n{\"id\": "
+    try Data(text.utf8).write(to: url)
+    let after = try Grants.feed([Grants.grant("c", amount: Grants.money("5"))], name: "after")
+    var aggregator = try Aggregator(options: AggregationOptions(keys: [.funder]))
+    #expect(throws: FeedError.self) { try aggregator.aggregate(try GrantFeed(files: [url])) }
+    try aggregator.aggregate(after)
+    let result = aggregator.result()
+    #expect(result.group("GB-CHC-1")?.total == 35)
+    #expect(result.grantsRead == 3)
+  }
+
   @Test func filtersNarrowTheGrantsCounted() throws {
     let grants = [
       Grants.grant("a", amount: Grants.money("10"), date: "2021-06-01", funder: "F1", title: "Youth club", programme: "Main"),

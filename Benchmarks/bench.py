@@ -677,8 +677,10 @@ def main(argv):
     elapsed = (dt.datetime.now(dt.timezone.utc) - started).total_seconds()
     RESULTS.mkdir(parents=True, exist_ok=True)
     report = "\n".join(header + [t.markdown(with_commands=True) for t in tables] + [summary, f"(whole run: {elapsed:.0f} s)", ""])
-    (RESULTS / "latest.md").write_text(report, encoding="utf-8")
-    print(f"(whole run: {elapsed:.0f} s; written to {rel(RESULTS / 'latest.md')})")
+    # A run of some sections keeps the last whole run in latest.md and writes beside it.
+    name = "latest.md" if wanted == list(SECTIONS) else f"latest-{'-'.join(wanted)}.md"
+    (RESULTS / name).write_text(report, encoding="utf-8")
+    print(f"(whole run: {elapsed:.0f} s; written to {rel(RESULTS / name)})")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ let package = Package(
     .systemLibrary(
       name: "CLibXML2", pkgConfig: "libxml-2.0",
       providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
+    .systemLibrary(name: "CZlibChecksum", providers: [.apt(["zlib1g-dev"])]),
 
     // The official 360Giving schemas, codelists and org-id list, bundled.
     .target(
@@ -45,7 +46,7 @@ let package = Package(
     .target(
       name: "GivingKit",
       dependencies: [
-        "CLibCSV", "CLibXML2", "GivingSchemas", "GivingGeography",
+        "CLibCSV", "CLibXML2", "CZlibChecksum", "GivingSchemas", "GivingGeography",
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
       ],
       swiftSettings: sharedSettings),

@@ -1,3 +1,4 @@
+internal import CZlibChecksum
 internal import Foundation
 internal import ZIPFoundation
 
@@ -23,7 +24,8 @@ struct ZipLimits: Sendable {
 ///
 /// The central directory is read here (bounded), and each entry is inflated through
 /// ZIPFoundation's `Data.decompress` with a provider that never reads past the entry's
-/// compressed bytes, so a truncated or hostile stream ends in an error, never a loop.
+/// compressed bytes, so a truncated or hostile stream ends in an error, never a loop. Each
+/// entry's CRC-32 is checked here through zlib (see ``checksum(_:continuing:)``).
 final class ZipContainer {
   /// One central-directory entry: where its data is and how large it says it is.
   struct Entry {
@@ -295,7 +297,7 @@ final class ZipContainer {
       while position < dataOffset + entry.compressedSize {
         let n = Int(min(Int64(chunkSize), dataOffset + entry.compressedSize - position))
         let chunk = try data(at: position, count: n)
-        crc = chunk.crc32(checksum: crc)
+        crc = Self.checksum(chunk, continuing: crc)
         try check(chunk)
         position += Int64(n)
       }
@@ -304,10 +306,10 @@ final class ZipContainer {
       var position = dataOffset
       let end = dataOffset + entry.compressedSize
       var exhausted = false
-      let crc: UInt32
+      var crc: UInt32 = 0
       do {
-        crc = try Data.decompress(
-          size: entry.compressedSize, bufferSize: chunkSize, skipCRC32: false,
+        _ = try Data.decompress(
+          size: entry.compressedSize, bufferSize: chunkSize, skipCRC32: true,
           provider: { _, size in
             // Always hand back `size` bytes (the inflater assumes a full buffer), padding
             // with zeros past the entry's end; asking again after that means the stream is cut.
@@ -322,6 +324,7 @@ final class ZipContainer {
             return chunk
           },
           consumer: { chunk in
+            crc = Self.checksum(chunk, continuing: crc)
             do { try check(chunk) } catch let error as FeedError { throw Stop(error: error) }
           })
       } catch let stop as Stop {
@@ -337,6 +340,18 @@ final class ZipContainer {
     default:
       throw FeedError.malformedSpreadsheet(
         file: file, sheet: nil, reason: "entry '\(name)' uses compression method \(entry.method), which giving does not read")
+    }
+  }
+}
+
+extension ZipContainer {
+  /// The CRC-32 of `bytes` continuing `crc`, through zlib's table-slicing `crc32`: ZIPFoundation
+  /// falls back to a byte-at-a-time Swift table on Linux, measured at 6% of all the work of
+  /// validating a 100k-row workbook.
+  static func checksum(_ bytes: Data, continuing crc: UInt32) -> UInt32 {
+    bytes.withUnsafeBytes { raw in
+      guard let base = raw.bindMemory(to: Bytef.self).baseAddress, !raw.isEmpty else { return crc }
+      return UInt32(truncatingIfNeeded: crc32(uLong(crc), base, uInt(raw.count)))
     }
   }
 }

@@ -284,3 +284,25 @@ import Testing
     #expect(refused > 0)
   }
 }
+
+/// An entry whose inflated bytes do not match the CRC-32 its directory records.
+@Suite struct ChecksumTests {
+  @Test func aSheetFailingItsChecksumIsRefusedAndAnIntactOneIsRead() throws {
+    let url = try TestWorkbooks.xlsx(sheetData: "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>")
+    defer { TestWorkbooks.remove(url) }
+    #expect(try TestWorkbooks.rows(XLSXWorkbook(url: url)).map(\.1.cells) == [[.number("1")]])
+
+    var bytes = [UInt8](try Data(contentsOf: url))
+    func u32(_ i: Int) -> Int { Int(bytes[i]) | Int(bytes[i + 1]) << 8 | Int(bytes[i + 2]) << 16 | Int(bytes[i + 3]) << 24 }
+    let sheet = Array("xl/worksheets/sheet1.xml".utf8)
+    let header = try #require(
+      (0..<(bytes.count - 46 - sheet.count)).first {
+        u32($0) == 0x0201_4B50 && Array(bytes[($0 + 46)..<($0 + 46 + sheet.count)]) == sheet
+      })
+    bytes[header + 16] ^= 0x01  // the CRC-32's lowest byte
+    try Data(bytes).write(to: url)
+    #expect { try TestWorkbooks.rows(XLSXWorkbook(url: url)) } throws: {
+      HostileWorkbookTests.isMalformed($0, "fails its checksum")
+    }
+  }
+}

@@ -3,7 +3,7 @@
 #   make test   installs what is missing, builds, and runs every test
 #   make bench  benchmarks giving against its peers on generated data (see Benchmarks/)
 
-APT_PACKAGES := libcsv-dev libxml2-dev libxml2-utils zlib1g-dev pkg-config
+APT_PACKAGES := libcsv-dev libxml2-dev libxml2-utils zlib1g-dev libjemalloc-dev pkg-config
 # make test also checks that LibreOffice opens the workbooks giving writes.
 TEST_APT_PACKAGES := $(APT_PACKAGES) libreoffice-calc-nogui
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -57,10 +57,18 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: sharedSettings),
+    // jemalloc (Debian libjemalloc-dev) replaces glibc's malloc in the executable: grants are
+    // built on reading threads and freed on another, which glibc serves with locked arenas and
+    // consolidation. Measured: validating 1M grants of JSON 22.6 s → 14.7 s (Benchmarks/).
+    // CJemallocConfig sets how soon it returns freed memory.
+    .target(name: "CJemallocConfig", path: "Sources/CJemallocConfig"),
     .executableTarget(
       name: "giving",
-      dependencies: ["GivingCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-      swiftSettings: sharedSettings),
+      dependencies: [
+        "GivingCLI", "CJemallocConfig", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: sharedSettings,
+      linkerSettings: [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]),
 
     .target(
       name: "GivingTestSupport", path: "Tests/GivingTestSupport", swiftSettings: sharedSettings),

@@ -70,6 +70,15 @@ import Testing
     #expect(throws: FeedError.self) { try JSONValue(parsing: deep) }
   }
 
+  @Test func keysAreTheSameOnlyWithTheSameCodePoints() throws {
+    // As in Python: "café" spelt with a precomposed é and with e + combining acute are two keys.
+    let value = try JSONValue(parsing: Array(#"{"caf\u00e9": 1, "cafe\u0301": 2, "id": 3}"#.utf8))
+    #expect(value["caf\u{E9}"]?.numberValue?.text == "1")
+    #expect(value["cafe\u{301}"]?.numberValue?.text == "2")
+    #expect(value["id"]?.numberValue?.text == "3")
+    #expect(value["i"] == nil && value["idx"] == nil && value[""] == nil)
+  }
+
   @Test func equalityIgnoresMemberOrderAndNumberSpelling() throws {
     let a = try JSONValue(parsing: Array(#"{"x": 1, "y": [2.0]}"#.utf8))
     let b = try JSONValue(parsing: Array(#"{"y": [2], "x": 1.0}"#.utf8))

@@ -367,7 +367,7 @@ extension JSONSchema {
     let members = o.members
     var i = 0
     while i < members.count {
-      if members[i].key == key { return true }
+      if members[i].key.isSameKey(as: key) { return true }
       i += 1
     }
     return false

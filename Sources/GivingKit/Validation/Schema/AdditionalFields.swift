@@ -13,7 +13,7 @@ public struct AdditionalField: Sendable, Hashable, Codable {
 /// (SPEC §3.1: information, not errors).
 public struct AdditionalFieldsCollector: Sendable {
   final class FieldTree: @unchecked Sendable {
-    var children: [String: FieldTree] = [:]
+    var children = KeyTable<FieldTree>()
     /// `/grants/recipientOrganization` (`""` for the package).
     var path = ""
   }

@@ -59,7 +59,7 @@ public struct CodelistChecker: Sendable {
 
   /// The codelist paths as a tree of keys, so one walk of a grant visits each of them.
   final class Trie: @unchecked Sendable {
-    var children: [String: Trie] = [:]
+    var children = KeyTable<Trie>()
     var field = -1
   }
 

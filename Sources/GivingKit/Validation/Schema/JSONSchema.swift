@@ -125,7 +125,7 @@ struct NodeSpec: @unchecked Sendable {
   var maxProperties: Int?
   var minProperties: Int?
   var required: [String] = []
-  var propertyIndex: [String: Int] = [:]
+  var propertyIndex = KeyTable<Int>()
   var propertyList: [(name: String, node: Int)] = []
   var patternProperties: [(matcher: StringMatcher, node: Int)] = []
   var additionalProperties = -1

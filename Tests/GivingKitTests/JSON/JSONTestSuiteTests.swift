@@ -1,5 +1,5 @@
 import Foundation
-import GivingKit
+@testable import GivingKit
 import GivingTestSupport
 import Testing
 
@@ -68,6 +68,25 @@ import Testing
   @Test func refusesDeepNestingWithoutCrashing() {
     let deep = [UInt8](repeating: UInt8(ascii: "["), count: 100_000)
     #expect(throws: FeedError.self) { try JSONValue(parsing: deep) }
+  }
+
+  @Test func theEightByteStringScanStopsAtEveryByteThatEndsOrEscapesAString() {
+    // Every byte value in every position, among bytes that never stop the scan.
+    let special: (UInt8) -> Bool = { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 || $0 >= 0x80 }
+    for position in 0..<8 {
+      for value in 0...255 {
+        var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 8)
+        bytes[position] = UInt8(value)
+        let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+        #expect(JSONParser.mayEndOrEscape(word) == special(UInt8(value)), "byte \(value) at \(position)")
+      }
+    }
+    // A string with a quote or escape at every offset parses to the same text.
+    for offset in 0..<20 {
+      let text = String(repeating: "x", count: offset) + "\\\"é" + String(repeating: "y", count: 20 - offset)
+      let value = try? JSONValue(parsing: Array("[\"\(text)\"]".utf8))
+      #expect(value?.arrayValue?.first?.stringValue == String(repeating: "x", count: offset) + "\"é" + String(repeating: "y", count: 20 - offset))
+    }
   }
 
   @Test func keysAreTheSameOnlyWithTheSameCodePoints() throws {

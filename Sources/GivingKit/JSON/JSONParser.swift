@@ -15,6 +15,8 @@ final class JSONParser {
   /// When set, the position of every value parsed is appended, in preorder.
   var positions: [TextPosition]? = nil
   private var scratch: [UInt8] = []
+  /// How many members the last object parsed at each depth (up to 16) had.
+  private var membersSeen = [Int](repeating: 0, count: 16)
 
   init(input: ByteInput, file: String) {
     self.input = input
@@ -159,6 +161,9 @@ final class JSONParser {
       input.position += 1
       return object
     }
+    // Room for as many members as the last object at this depth had: grants mostly share a
+    // shape, and growing the array one doubling at a time was 6% of validating JSON.
+    if depth < membersSeen.count { object.members.reserveCapacity(membersSeen[depth]) }
     while true {
       let key = try parseKey()
       try consume(UInt8(ascii: ":"), "':'")
@@ -169,6 +174,7 @@ final class JSONParser {
         input.position += 1
       } else if byte == UInt8(ascii: "}") {
         input.position += 1
+        if depth < membersSeen.count { membersSeen[depth] = object.members.count }
         return object
       } else {
         throw unexpected(byte, expecting: "',' or '}'")

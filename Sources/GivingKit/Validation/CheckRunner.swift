@@ -227,7 +227,10 @@ enum PythonRules {
 
   /// `text[7:]` in Python (code points).
   static func dropFirst7(_ text: String) -> String {
-    String(String.UnicodeScalarView(text.unicodeScalars.dropFirst(7)))
+    // Seven ASCII bytes are seven code points: cut the bytes (the scalar view was 2% of checking).
+    let head = text.utf8.prefix(7)
+    if head.count == 7 && head.allSatisfy({ $0 < 0x80 }) { return String(Substring(text.utf8.dropFirst(7))) ?? "" }
+    return String(String.UnicodeScalarView(text.unicodeScalars.dropFirst(7)))
   }
 
   /// Python `int(text)` succeeds (whitespace, sign, digits with single underscores between them).
@@ -269,6 +272,10 @@ enum PythonRules {
 
   /// Python `str.isalpha()` on the first two characters (false for an empty string).
   static func firstTwoAreAlpha(_ text: String) -> Bool {
+    let bytes = text.utf8
+    if let a = bytes.first, let b = bytes.dropFirst().first, a < 0x80 && b < 0x80 {
+      return (a | 0x20) >= 97 && (a | 0x20) <= 122 && (b | 0x20) >= 97 && (b | 0x20) <= 122
+    }
     let head = text.unicodeScalars.prefix(2)
     return !head.isEmpty && head.allSatisfy { $0.properties.isAlphabetic }
   }

@@ -66,7 +66,8 @@ struct KeyTable<Value>: Sequence {
     }
   }
 
-  /// A multiply-mix hash of the key's UTF-8 bytes, read eight at a time.
+  /// A multiply-mix hash of the key's length and its first and last eight UTF-8 bytes: enough
+  /// to tell the schema's keys apart, and two loads whatever the length.
   @inline(__always)
   static func hash(_ key: String) -> Int {
     let hashed = key.utf8.withContiguousStorageIfAvailable(hash(bytes:))
@@ -80,24 +81,20 @@ struct KeyTable<Value>: Sequence {
       let m = (h ^ word) &* 0x9E37_79B9_7F4A_7C15
       return m ^ (m >> 29)
     }
-    var h = UInt64(bytes.count) &* 0xFF51_AFD7_ED55_8CCD
-    guard let base = bytes.baseAddress else { return h }
-    var i = 0
-    while i + 8 <= bytes.count {
-      h = mix(h, UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
-      i += 8
+    let count = bytes.count
+    let h = UInt64(count) &* 0xFF51_AFD7_ED55_8CCD
+    guard let base = bytes.baseAddress.map(UnsafeRawPointer.init) else { return h }
+    if count >= 8 {
+      return mix(mix(h, base.loadUnaligned(as: UInt64.self)), base.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
     }
-    if i < bytes.count {
-      var word: UInt64 = 0
-      var shift: UInt64 = 0
-      while i < bytes.count {
-        word |= UInt64(bytes[i]) << shift
-        shift += 8
-        i += 1
-      }
-      h = mix(h, word)
+    if count >= 4 {
+      let first = UInt64(base.loadUnaligned(as: UInt32.self))
+      let last = UInt64(base.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
+      return mix(h, first | last << 32)
     }
-    return h
+    var word: UInt64 = 0
+    for i in 0..<count { word |= UInt64(bytes[i]) << UInt64(8 * i) }
+    return mix(h, word)
   }
 }
 

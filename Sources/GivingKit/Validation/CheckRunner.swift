@@ -225,6 +225,14 @@ enum PythonRules {
     }
   }
 
+  /// `text.lower().startswith("360g")` in Python. Only `G` lowercases to `g` and digits have
+  /// no case, so the first four bytes decide (lowercasing the whole text was 2% of checking).
+  static func startsWith360G(_ text: String) -> Bool {
+    var bytes = text.utf8.makeIterator()
+    return bytes.next() == UInt8(ascii: "3") && bytes.next() == UInt8(ascii: "6") && bytes.next() == UInt8(ascii: "0")
+      && bytes.next().map { $0 | 0x20 } == UInt8(ascii: "g")
+  }
+
   /// `text[7:]` in Python (code points).
   static func dropFirst7(_ text: String) -> String {
     // Seven ASCII bytes are seven code points: cut the bytes (the scalar view was 2% of checking).

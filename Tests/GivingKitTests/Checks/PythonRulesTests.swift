@@ -20,4 +20,13 @@ import Testing
   func readsTheFirstTwoCharactersAsStrIsalpha(text: String, alpha: Bool) {
     #expect(PythonRules.firstTwoAreAlpha(text) == alpha)
   }
+
+  @Test(arguments: [
+    ("360G-abc", true), ("360g-abc", true), ("360G", true), ("360", false), ("360H-x", false), ("361G", false),
+    ("", false), (" 360G", false), ("360Ǵ", false), ("360G\u{301}", true),
+  ])
+  func startsWith360GAsLowerStartswith(text: String, starts: Bool) {
+    #expect(PythonRules.startsWith360G(text) == starts)
+    #expect(PythonRules.startsWith360G(text) == text.lowercased().unicodeScalars.starts(with: "360g".unicodeScalars))
+  }
 }

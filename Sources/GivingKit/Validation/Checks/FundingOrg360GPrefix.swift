@@ -30,7 +30,7 @@ public final class FundingOrg360GPrefix: CheckState, GrantCheck {
       guard let object = org.objectValue else { throw CheckSkip("'fundingOrganization/\(n)' is not an object") }
       guard let id = object["id"] else { return }  // KeyError: stops here
       guard let text = id.stringValue else { throw CheckSkip("'fundingOrganization/\(n)/id' is not a string") }
-      if text.lowercased().hasPrefix("360g") {
+      if PythonRules.startsWith360G(text) {
         count += 1
         note(grant, "fundingOrganization/\(n)/id")
       }

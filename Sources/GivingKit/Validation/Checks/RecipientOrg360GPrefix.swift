@@ -30,7 +30,7 @@ public final class RecipientOrg360GPrefix: CheckState, GrantCheck {
       guard let object = org.objectValue else { throw CheckSkip("'recipientOrganization/\(n)' is not an object") }
       guard let id = object["id"] else { return }  // KeyError: stops here
       guard let text = id.stringValue else { throw CheckSkip("'recipientOrganization/\(n)/id' is not a string") }
-      if text.lowercased().hasPrefix("360g") {
+      if PythonRules.startsWith360G(text) {
         count += 1
         note(grant, "recipientOrganization/\(n)/id")
       }

@@ -32,3 +32,26 @@ import Testing
     #expect(withFindings >= 3)
   }
 }
+
+/// Whole grants are compared (libcove's `uniqueItems` without ids) only once some grant has no
+/// id, which may be long after the grants that are the same: they are then read again.
+@Suite struct WholeGrantDuplicateTests {
+  func uniqueItemsErrors(_ grants: [String]) throws -> [String] {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("giving-whole-\(UUID().uuidString).json")
+    defer { try? FileManager.default.removeItem(at: url) }
+    try Data(#"{"grants": [\#(grants.joined(separator: ","))]}"#.utf8).write(to: url)
+    let report = try FeedValidator(now: CheckDate(year: 2026, month: 11, day: 25)).validate(GrantFeed(files: [url]))
+    return report.schemaErrors.filter { $0.error.validator == "uniqueItems" }.map(\.error.message)
+  }
+
+  @Test func sameGrantsAreFoundWhenAGrantWithoutIdComesAfterThem() throws {
+    let same = #"{"id": "360G-a", "title": "t", "amountAwarded": 1}"#
+    let other = #"{"id": "360G-b", "title": "t", "amountAwarded": 1}"#
+    let noID = #"{"title": "no id"}"#
+    #expect(try uniqueItemsErrors([same, other, same, noID]) == ["Array has non-unique elements"])
+    // Without a grant lacking its id, the repeated id is what is reported.
+    #expect(try uniqueItemsErrors([same, other, same]) == ["Non-unique id values"])
+    // A grant without id and no two grants the same: nothing.
+    #expect(try uniqueItemsErrors([same, other, noID]).isEmpty)
+  }
+}

@@ -285,6 +285,14 @@ public struct DuplicateIDTracker: Sendable {
 
   /// Records one grant whose ``wholeHash(of:)`` and ``idDigest(of:)`` are known.
   mutating func add(grant: JSONValue, index: Int, wholeHash: UInt64, idDigest: IDDigest?) {
+    add(grant: grant, index: index, idDigest: idDigest)
+    add(wholeHash: wholeHash)
+  }
+
+  /// Records one grant's id only. Whole-grant duplicates matter only once some grant has no
+  /// id (``lacksSomeID``): a caller that skips the hashes while reading adds every grant's
+  /// ``wholeHash(of:)`` afterwards when it does.
+  mutating func add(grant: JSONValue, index: Int, idDigest: IDDigest?) {
     if let idDigest {
       if !stringIDs.insert(idDigest).inserted, let id = UniqueIDs.id(of: grant) { duplicates.insert(ExactJSON(value: id)) }
     } else if let id = UniqueIDs.id(of: grant) {
@@ -293,8 +301,15 @@ public struct DuplicateIDTracker: Sendable {
     } else {
       missingID = true
     }
+  }
+
+  /// Records one grant's ``wholeHash(of:)``.
+  mutating func add(wholeHash: UInt64) {
     if !wholeDuplicate && !wholeHashes.insert(wholeHash).inserted { wholeDuplicate = true }
   }
+
+  /// Whether some grant recorded has no id, so that whole-grant duplicates are reported.
+  var lacksSomeID: Bool { missingID }
 
   /// The `uniqueItems` errors at path `grants`.
   public func errors() -> [SchemaError] {

@@ -41,8 +41,8 @@ extension GrantFeed {
     _ body: (Grant, Prepared) throws -> Void
   ) throws -> FeedReport {
     // A large CSV file is read on every core: `prepare` then runs on its workers. A workbook's
-    // reading thread is the busier of the two (XML, shared strings, rows to grants: measured
-    // two thirds of all the work on 100k rows), so `prepare` runs on this one; a JSON or XML
+    // sheet XML is parsed on a third thread (``PrefetchingWorkbook``), the busiest of all
+    // (half of all the work on 100k rows), so `prepare` runs on this one; a JSON or XML
     // reading thread has time to spare, so it runs there.
     let parallel = try parallelReader()
     let preparesHere = parallel == nil && (format == .xlsx || format == .ods)
@@ -68,7 +68,7 @@ extension GrantFeed {
     produce: @escaping @Sendable (_ add: (Item) throws -> Void) throws -> FeedReport,
     consume: (Item) throws -> Void
   ) throws -> FeedReport {
-    let queue = GrantBatchQueue<Item>(capacity: depth)
+    let queue = BatchQueue<Item, FeedReport>(capacity: depth)
     let reader = Thread {
       var batch: [Item] = []
       batch.reserveCapacity(batchSize)
@@ -156,13 +156,14 @@ private struct PreparedGrant<Prepared: GrantDerived>: ParallelReadItem {
   }
 }
 
-/// A bounded queue of grant batches between one reading thread and one consuming thread.
-private final class GrantBatchQueue<Item>: @unchecked Sendable {
+/// A bounded queue of batches between one producing thread and one consuming thread, ending
+/// with the producer's `Outcome` (or its error).
+final class BatchQueue<Item, Outcome>: @unchecked Sendable {
   private let condition = NSCondition()
   private var batches: [[Item]] = []
   private var head = 0
   private let capacity: Int
-  private var outcome: Result<FeedReport, any Error>?
+  private var outcome: Result<Outcome, any Error>?
   private var isCancelled = false
 
   init(capacity: Int) { self.capacity = max(1, capacity) }
@@ -195,7 +196,7 @@ private final class GrantBatchQueue<Item>: @unchecked Sendable {
     return batch
   }
 
-  func finish(_ result: Result<FeedReport, any Error>) {
+  func finish(_ result: Result<Outcome, any Error>) {
     condition.lock()
     outcome = result
     condition.broadcast()
@@ -215,7 +216,7 @@ private final class GrantBatchQueue<Item>: @unchecked Sendable {
     condition.unlock()
   }
 
-  func result() -> Result<FeedReport, any Error> {
+  func result() -> Result<Outcome, any Error> {
     condition.lock()
     defer { condition.unlock() }
     return outcome ?? .failure(CancellationError())

@@ -147,8 +147,8 @@ public struct GrantFeed: Sendable {
       } else {
         try spreadsheetReader(CSVWorkbook(files: files)).read(body)
       }
-    case .xlsx: try spreadsheetReader(XLSXWorkbook(url: files[0])).read(body)
-    case .ods: try spreadsheetReader(ODSWorkbook(url: files[0])).read(body)
+    case .xlsx: try spreadsheetReader(PrefetchingWorkbook(XLSXWorkbook(url: files[0]))).read(body)
+    case .ods: try spreadsheetReader(PrefetchingWorkbook(ODSWorkbook(url: files[0]))).read(body)
     }
   }
 

@@ -47,7 +47,7 @@ extension GrantFeed {
     let parallel = try parallelReader()
     let preparesHere = parallel == nil && (format == .xlsx || format == .ods)
     let feed = self
-    return try Self.pipeline(
+    return try BatchQueue.pipeline(
       batchSize: batchSize, depth: depth,
       produce: { (add: ((Grant, Prepared?)) throws -> Void) in
         if let parallel {
@@ -58,48 +58,6 @@ extension GrantFeed {
         return try feed.read { try add(($0, preparesHere ? nil : prepare($0))) }
       },
       consume: { grant, prepared in try body(grant, prepared ?? prepare(grant)) })
-  }
-
-  /// Runs `produce` on a second thread, which hands items on through its argument; they reach
-  /// `consume` on this thread in order, in batches of `batchSize`, with at most `depth` batches
-  /// waiting, so memory stays bounded. An error on either side stops both and is rethrown.
-  private static func pipeline<Item>(
-    batchSize: Int, depth: Int,
-    produce: @escaping @Sendable (_ add: (Item) throws -> Void) throws -> FeedReport,
-    consume: (Item) throws -> Void
-  ) throws -> FeedReport {
-    let queue = BatchQueue<Item, FeedReport>(capacity: depth)
-    let reader = Thread {
-      var batch: [Item] = []
-      batch.reserveCapacity(batchSize)
-      do {
-        let report = try produce { item in
-          batch.append(item)
-          if batch.count == batchSize {
-            guard queue.push(batch) else { throw CancellationError() }
-            batch.removeAll(keepingCapacity: true)
-          }
-        }
-        if !batch.isEmpty { _ = queue.push(batch) }
-        queue.finish(.success(report))
-      } catch {
-        // What was read before the error is still handed on, as a sequential read would.
-        if !batch.isEmpty { _ = queue.push(batch) }
-        queue.finish(.failure(error))
-      }
-    }
-    reader.stackSize = 16 << 20
-    reader.start()
-    do {
-      while let batch = queue.pop() {
-        for item in batch { try consume(item) }
-      }
-    } catch {
-      queue.cancel()
-      queue.waitUntilFinished()
-      throw error
-    }
-    return try queue.result().get()
   }
 }
 
@@ -124,7 +82,7 @@ extension GrantFeed {
       return try reader.read(preparing: prepare, direct: direct?(reader.plan.header, reader.plan.url, titles), body)
     }
     let feed = self
-    return try Self.pipeline(
+    return try BatchQueue.pipeline(
       batchSize: 256, depth: 8, produce: { add in try feed.read { try add(prepare($0)) } }, consume: body)
   }
 }
@@ -233,5 +191,49 @@ extension GrantFeed {
     reader.recordsCells = recordsCells
     if let parallelChunkSize { reader.chunkSize = parallelChunkSize }
     return reader
+  }
+}
+
+extension BatchQueue {
+  /// Runs `produce` on a second thread, which hands items on through its argument; they reach
+  /// `consume` on this thread in order, in batches of `batchSize`, with at most `depth` batches
+  /// waiting, so memory stays bounded. An error on either side stops both and is rethrown.
+  static func pipeline(
+    batchSize: Int, depth: Int,
+    produce: @escaping @Sendable (_ add: (Item) throws -> Void) throws -> Outcome,
+    consume: (Item) throws -> Void
+  ) throws -> Outcome {
+    let queue = BatchQueue(capacity: depth)
+    let reader = Thread {
+      var batch: [Item] = []
+      batch.reserveCapacity(batchSize)
+      do {
+        let outcome = try produce { item in
+          batch.append(item)
+          if batch.count == batchSize {
+            guard queue.push(batch) else { throw CancellationError() }
+            batch.removeAll(keepingCapacity: true)
+          }
+        }
+        if !batch.isEmpty { _ = queue.push(batch) }
+        queue.finish(.success(outcome))
+      } catch {
+        // What was read before the error is still handed on, as a sequential read would.
+        if !batch.isEmpty { _ = queue.push(batch) }
+        queue.finish(.failure(error))
+      }
+    }
+    reader.stackSize = 16 << 20
+    reader.start()
+    do {
+      while let batch = queue.pop() {
+        for item in batch { try consume(item) }
+      }
+    } catch {
+      queue.cancel()
+      queue.waitUntilFinished()
+      throw error
+    }
+    return try queue.result().get()
   }
 }

@@ -26,40 +26,12 @@ final class PrefetchingWorkbook: Workbook {
   var warnings: [ConversionWarning] { inner.warnings }
 
   func readRows(sheet index: Int, _ body: (SheetRow) throws -> Void) throws {
-    let queue = BatchQueue<SheetRow, Void>(capacity: depth)
+    // Rows before an error still reach `body`, then the error; an error from `body` stops
+    // the parsing thread (see ``BatchQueue/pipeline(batchSize:depth:produce:consume:)``).
     let workbook = UncheckedWorkbook(inner)
-    let batchSize = batchSize
-    let parser = Thread {
-      var batch: [SheetRow] = []
-      batch.reserveCapacity(batchSize)
-      do {
-        try workbook.value.readRows(sheet: index) { row in
-          batch.append(row)
-          if batch.count == batchSize {
-            guard queue.push(batch) else { throw CancellationError() }
-            batch.removeAll(keepingCapacity: true)
-          }
-        }
-        if !batch.isEmpty { _ = queue.push(batch) }
-        queue.finish(.success(()))
-      } catch {
-        // The rows before the error are still handed on, as a direct read would.
-        if !batch.isEmpty { _ = queue.push(batch) }
-        queue.finish(.failure(error))
-      }
-    }
-    parser.stackSize = 16 << 20
-    parser.start()
-    do {
-      while let batch = queue.pop() {
-        for row in batch { try body(row) }
-      }
-    } catch {
-      queue.cancel()
-      queue.waitUntilFinished()
-      throw error
-    }
-    try queue.result().get()
+    try BatchQueue.pipeline(
+      batchSize: batchSize, depth: depth,
+      produce: { add in try workbook.value.readRows(sheet: index, add) }, consume: body)
   }
 }
 

@@ -237,7 +237,7 @@ enum PythonRules {
   static func dropFirst7(_ text: String) -> String {
     // Seven ASCII bytes are seven code points: cut the bytes (the scalar view was 2% of checking).
     let head = text.utf8.prefix(7)
-    if head.count == 7 && head.allSatisfy({ $0 < 0x80 }) { return String(Substring(text.utf8.dropFirst(7))) ?? "" }
+    if head.count == 7 && head.allSatisfy({ $0 < 0x80 }) { return String(Substring(text.utf8.dropFirst(7))) }
     return String(String.UnicodeScalarView(text.unicodeScalars.dropFirst(7)))
   }
 

@@ -47,6 +47,27 @@ import Testing
     #expect(lines == [["11", "54"], ["101", "140"]])
   }
 
+  @Test func everyCopyOfADuplicateIdInASheetIsLocatedAtItsCell() throws {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("giving-dup-\(UUID().uuidString).csv")
+    defer { try? FileManager.default.removeItem(at: url) }
+    try Data(
+      """
+      Amount Awarded,Identifier,Title
+      10,360G-a,one
+      20,360G-b,two
+      30,360G-a,three
+
+      """.utf8
+    ).write(to: url)
+    let (_, files) = try report([url.path])
+    let duplicates = (files.first?["schemaErrors"]?.arrayValue ?? []).filter { $0["validator"] == .string("uniqueItems") }
+    #expect(duplicates.map { $0["value"] } == [.string("360G-a")])
+    let cells = duplicates.first?["locations"]?.arrayValue?.map {
+      "\($0["columnLetter"]?.stringValue ?? "?")\($0["row"]?.numberValue?.text ?? "?")"
+    }
+    #expect(cells == ["B2", "B4"])
+  }
+
   @Test func spreadsheetFindingsNameTheCell() throws {
     let (_, files) = try report([FixturePaths.url("real/dataquality/decimal_amounts.csv").path])
     let errors = files.first?["schemaErrors"]?.arrayValue ?? []

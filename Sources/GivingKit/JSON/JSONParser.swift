@@ -285,7 +285,6 @@ final class JSONParser {
 
   // MARK: Strings
 
-  /// Parses a string starting at its opening quote.
   /// Whether any of the eight bytes of `word` is `"`, `\\` or below 0x20: a byte that ends or
   /// escapes a string, or may not be in one (SWAR: a byte below `n` sets its high bit in
   /// `(w - n·0x01…) & ~w`, exactly when there is one, whatever the other bytes are).
@@ -298,6 +297,7 @@ final class JSONParser {
     return found & (ones &* 0x80) != 0
   }
 
+  /// Parses a string starting at its opening quote.
   func parseString() throws -> String {
     input.position += 1  // opening quote
     // Fast path: the whole string is in the buffer and has no escapes.

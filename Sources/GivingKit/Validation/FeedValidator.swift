@@ -1,5 +1,8 @@
 internal import Foundation
 
+/// Thrown to stop reading a feed once what was wanted of it was read.
+private struct StopReading: Error {}
+
 /// Validates feeds the way the official 360Giving Data Quality Tool does — JSON Schema with
 /// libcove's adjustments, closed codelists, additional fields and the 36 additional checks —
 /// in one streaming pass, recording where every finding is.
@@ -109,17 +112,28 @@ public final class FeedValidator {
           place: grant.source.place(of: path, in: grant.json)))
     }
 
-    // Schema validation and the whole-grant hash depend on the grant alone: they run on the
-    // thread that read it (a worker, for a large CSV file).
+    // Schema validation, the id's place and the whole-grant hash depend on the grant alone:
+    // they run on the thread that read it (a worker, for a large CSV file).
     let codelistFinder = codelists
     let fieldFinder = additional
+    let hashing = WholeGrantHashing()
+    var unhashed: [Range<Int>] = []
     let feedReport = try feed.readPipelined(preparingNumbered: { grant in
-      SchemaCheckup(grant: grant, validator: validator, codelists: codelistFinder, additionalFields: fieldFinder)
+      SchemaCheckup(
+        grant: grant, validator: validator, codelists: codelistFinder, additionalFields: fieldFinder,
+        hashing: hashing)
     }) { grant, checkup in
       schemaFindings += checkup.findings
       codelists.record(checkup.unlisted)
       additional.record(checkup.unknownFields)
-      duplicates.add(grant: grant.json, index: grant.index, idDigest: checkup.idDigest)
+      duplicates.add(grant: grant.json, index: grant.index, idDigest: checkup.idDigest, idPlace: checkup.idPlace)
+      if let hash = checkup.wholeHash {
+        duplicates.add(wholeHash: hash)
+      } else if let last = unhashed.last, last.upperBound == grant.index {
+        unhashed[unhashed.count - 1] = last.lowerBound..<grant.index + 1
+      } else {
+        unhashed.append(grant.index..<grant.index + 1)
+      }
       runner.process(grant)
     }
 
@@ -130,33 +144,24 @@ public final class FeedValidator {
       let place = feedReport.packageSource.place(of: error.path, in: .object(feedReport.package))
       schemaFindings.insert(ValidationReport.SchemaFinding(error: error, grantIndex: nil, place: place), at: 0)
     }
-    if duplicates.lacksSomeID {
-      // Whole grants are compared only when some grant has no id, as libcove does; hashing
-      // every grant while reading cost 6% of validating a file whose grants all have ids.
-      try feed.read { grant in duplicates.add(wholeHash: DuplicateIDTracker.wholeHash(of: grant.json)) }
-    }
-    let duplicateErrors = duplicates.errors()
-    if !duplicateErrors.isEmpty {
-      // Where is each copy? Only known by reading again, which only files with duplicates pay for.
-      let duplicated = Set(duplicateErrors.compactMap { $0.value?.stringValue })
-      var places: [String: [SourcePlace]] = [:]
-      if !duplicated.isEmpty {
-        // Only ids are wanted: spreadsheets skip every other column (reading the whole grants
-        // again made a file with duplicates take twice as long).
-        var idFeed = feed
-        idFeed.neededMembers = ["id"]
-        try idFeed.read { grant in
-          if let id = grant.id, duplicated.contains(id) {
-            places[id, default: []].append(grant.source.place(of: "id", in: grant.json))
+    if duplicates.lacksSomeID && !duplicates.hasWholeDuplicate, let end = unhashed.last?.upperBound {
+      // Grants read before the first grant without an id were not hashed (usually a short
+      // run at the start): hash them now, reading no further than the last of them.
+      var ranges = unhashed[...]
+      do {
+        try feed.read { grant in
+          while let range = ranges.first, range.upperBound <= grant.index { ranges.removeFirst() }
+          if ranges.first?.contains(grant.index) == true {
+            duplicates.add(wholeHash: DuplicateIDTracker.wholeHash(of: grant.json))
           }
+          if grant.index + 1 >= end || duplicates.hasWholeDuplicate { throw StopReading() }
         }
-      }
-      for error in duplicateErrors {
-        let copies = error.value?.stringValue.flatMap { places[$0] } ?? []
-        schemaFindings.append(
-          ValidationReport.SchemaFinding(
-            error: error, grantIndex: nil, place: copies.dropFirst().first ?? .unknown, places: copies))
-      }
+      } catch is StopReading {}
+    }
+    for (error, copies) in duplicates.findings() {
+      schemaFindings.append(
+        ValidationReport.SchemaFinding(
+          error: error, grantIndex: nil, place: copies.dropFirst().first ?? .unknown, places: copies))
     }
     additional.add(package: feedReport.package)
 
@@ -204,20 +209,30 @@ public final class FeedValidator {
 }
 
 /// What is worked out from one grant on the thread that read it: its schema findings, its
-/// id's digest, its values missing from codelists and its fields unknown to the schema.
+/// id's digest and place, its whole-grant hash (when wanted), its values missing from
+/// codelists and its fields unknown to the schema.
 /// Findings are made for the grant where the reader found it and renumbered once its place in
 /// the feed is known.
 struct SchemaCheckup: GrantDerived {
   var findings: [ValidationReport.SchemaFinding]
   var idDigest: IDDigest?
+  /// Where the grant's id is, in case another grant has it too.
+  var idPlace: SourcePlace
+  var wholeHash: UInt64?
   var unlisted: [(field: Int, value: String)]
   var unknownFields: [(parent: String, field: String)]
   /// The index the findings were made for.
   private var index: Int
 
-  init(grant: Grant, validator: SchemaValidator, codelists: CodelistChecker, additionalFields: AdditionalFieldsCollector) {
+  init(
+    grant: Grant, validator: SchemaValidator, codelists: CodelistChecker,
+    additionalFields: AdditionalFieldsCollector, hashing: WholeGrantHashing
+  ) {
     index = grant.index
-    idDigest = DuplicateIDTracker.idDigest(of: grant.json)
+    let hasID = UniqueIDs.id(of: grant.json) != nil
+    idDigest = hasID ? DuplicateIDTracker.idDigest(of: grant.json) : nil
+    idPlace = hasID ? grant.source.place(of: "id", in: grant.json) : .unknown
+    wholeHash = hashing.hash(of: grant.json, hasID: hasID)
     unlisted = codelists.unlisted(in: grant.json)
     unknownFields = additionalFields.unknownFields(in: grant.json)
     findings = validator.validate(grant: grant.json, index: grant.index).map { error in
@@ -229,6 +244,7 @@ struct SchemaCheckup: GrantDerived {
   }
 
   mutating func renumber(index newIndex: Int, rowsDown rows: Int32) {
+    if rows != 0 { idPlace = idPlace.movedDown(by: rows) }
     guard !findings.isEmpty else { return }
     let oldPrefix = "grants/\(index)"
     let newPrefix = "grants/\(newIndex)"

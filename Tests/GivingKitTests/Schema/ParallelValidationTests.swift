@@ -34,7 +34,8 @@ import Testing
 }
 
 /// Whole grants are compared (libcove's `uniqueItems` without ids) only once some grant has no
-/// id, which may be long after the grants that are the same: they are then read again.
+/// id, which may be long after the grants that are the same: grants are hashed while reading
+/// from the first grant without an id on, and the ones before it are read again.
 @Suite struct WholeGrantDuplicateTests {
   func uniqueItemsErrors(_ grants: [String]) throws -> [String] {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("giving-whole-\(UUID().uuidString).json")
@@ -53,5 +54,12 @@ import Testing
     #expect(try uniqueItemsErrors([same, other, same]) == ["Non-unique id values"])
     // A grant without id and no two grants the same: nothing.
     #expect(try uniqueItemsErrors([same, other, noID]).isEmpty)
+    // One copy before the grant without id (read again), one after (hashed while reading).
+    #expect(try uniqueItemsErrors([same, noID, same]) == ["Array has non-unique elements"])
+    // Both after it: found in the first read.
+    #expect(try uniqueItemsErrors([noID, other, same, same]) == ["Array has non-unique elements"])
+    // The same id on grants that differ: the id is reported, whichever side of the grant without id.
+    let sameIDOtherTitle = #"{"id": "360G-a", "title": "u", "amountAwarded": 1}"#
+    #expect(try uniqueItemsErrors([same, noID, sameIDOtherTitle]) == ["Non-unique id values"])
   }
 }

@@ -1,4 +1,5 @@
 internal import Foundation
+import Synchronization
 
 /// Validates 360Giving packages and grants against the official schemas exactly as the Data
 /// Quality Tool does (jsonschema 3.2 draft 4 with libcove's adjustments, SPEC §3.1).
@@ -247,14 +248,18 @@ enum JSONMergePatch {
 }
 
 /// Finds grants with the same `id` (or, when some grant has no id, grants that are entirely
-/// equal), as libcove's `unique_ids` on the package's `grants`, in one pass.
+/// equal), as libcove's `unique_ids` on the package's `grants`, in one pass, and where each
+/// copy of a duplicated id is.
 ///
-/// Memory: one entry per distinct id, plus one hash per grant (64 bits).
+/// Memory: one digest and one place per distinct id (32 bytes a slot), plus one hash per
+/// grant whose whole-grant hash is recorded (64 bits).
 public struct DuplicateIDTracker: Sendable {
-  /// String ids (nearly all) by digest, to keep a million of them small; other ids as they are.
-  private var stringIDs = Set<IDDigest>()
-  private var ids = Set<ExactJSON>()
-  private var duplicates = Set<ExactJSON>()
+  /// String ids (nearly all) by digest, to keep a million of them small, with where each was
+  /// first seen; other ids as they are.
+  private var stringIDs = DigestTable<SourcePlace>()
+  private var otherIDs: [ExactJSON: SourcePlace] = [:]
+  /// Every place of each duplicated id, in feed order.
+  private var duplicates: [ExactJSON: [SourcePlace]] = [:]
   private var wholeHashes = Set<UInt64>()
   private var wholeDuplicate = false
   private var missingID = false
@@ -264,40 +269,36 @@ public struct DuplicateIDTracker: Sendable {
 
   /// Records one grant.
   public mutating func add(grant: JSONValue, index: Int) {
-    add(grant: grant, index: index, wholeHash: Self.wholeHash(of: grant))
+    add(grant: grant, index: index, idDigest: Self.idDigest(of: grant), idPlace: .unknown)
+    add(wholeHash: Self.wholeHash(of: grant))
   }
 
-  /// The hash ``add(grant:index:wholeHash:)`` needs: it depends on the grant alone, so it can
-  /// be computed on another thread.
+  /// The hash ``add(wholeHash:)`` needs: it depends on the grant alone, so it can be computed
+  /// on another thread.
   public static func wholeHash(of grant: JSONValue) -> UInt64 { StructuralHash.of(grant) }
 
-  /// Records one grant whose ``wholeHash(of:)`` is known.
-  public mutating func add(grant: JSONValue, index: Int, wholeHash: UInt64) {
-    add(grant: grant, index: index, wholeHash: wholeHash, idDigest: Self.idDigest(of: grant))
-  }
-
-  /// The digest ``add(grant:index:wholeHash:idDigest:)`` needs of a grant with a string id:
+  /// The digest ``add(grant:index:idDigest:idPlace:)`` needs of a grant with a string id:
   /// it depends on the grant alone, so it can be computed on another thread.
   static func idDigest(of grant: JSONValue) -> IDDigest? {
     guard case .string(let id)? = UniqueIDs.id(of: grant) else { return nil }
     return IDDigest(id)
   }
 
-  /// Records one grant whose ``wholeHash(of:)`` and ``idDigest(of:)`` are known.
-  mutating func add(grant: JSONValue, index: Int, wholeHash: UInt64, idDigest: IDDigest?) {
-    add(grant: grant, index: index, idDigest: idDigest)
-    add(wholeHash: wholeHash)
-  }
-
-  /// Records one grant's id only. Whole-grant duplicates matter only once some grant has no
-  /// id (``lacksSomeID``): a caller that skips the hashes while reading adds every grant's
-  /// ``wholeHash(of:)`` afterwards when it does.
-  mutating func add(grant: JSONValue, index: Int, idDigest: IDDigest?) {
+  /// Records one grant's id, found at `idPlace`. Whole-grant duplicates matter only once some
+  /// grant has no id (``lacksSomeID``): callers add the ``wholeHash(of:)`` of every grant
+  /// then, with ``add(wholeHash:)``.
+  mutating func add(grant: JSONValue, index: Int, idDigest: IDDigest?, idPlace: SourcePlace) {
     if let idDigest {
-      if !stringIDs.insert(idDigest).inserted, let id = UniqueIDs.id(of: grant) { duplicates.insert(ExactJSON(value: id)) }
+      if let first = stringIDs.firstValue(of: idDigest, keeping: idPlace), let id = UniqueIDs.id(of: grant) {
+        duplicates[ExactJSON(value: id), default: [first]].append(idPlace)
+      }
     } else if let id = UniqueIDs.id(of: grant) {
       let key = ExactJSON(value: id)
-      if !ids.insert(key).inserted { duplicates.insert(key) }
+      if let first = otherIDs[key] {
+        duplicates[key, default: [first]].append(idPlace)
+      } else {
+        otherIDs[key] = idPlace
+      }
     } else {
       missingID = true
     }
@@ -311,22 +312,48 @@ public struct DuplicateIDTracker: Sendable {
   /// Whether some grant recorded has no id, so that whole-grant duplicates are reported.
   var lacksSomeID: Bool { missingID }
 
+  /// Whether two of the whole-grant hashes recorded are equal.
+  var hasWholeDuplicate: Bool { wholeDuplicate }
+
   /// The `uniqueItems` errors at path `grants`.
-  public func errors() -> [SchemaError] {
+  public func errors() -> [SchemaError] { findings().map(\.error) }
+
+  /// The `uniqueItems` errors at path `grants`, each with the places of its id's copies in
+  /// feed order (none for the no-ids error, which is about the whole array).
+  func findings() -> [(error: SchemaError, places: [SourcePlace])] {
     if missingID && wholeDuplicate {
-      return [
-        SchemaError(
-          validator: "uniqueItems", errorId: "uniqueItems_no_ids", path: "grants",
-          pathNoNumber: "grants", field: "grants", message: "Array has non-unique elements",
-          messageType: "uniqueItems", value: nil, assumption: nil)
-      ]
+      let error = SchemaError(
+        validator: "uniqueItems", errorId: "uniqueItems_no_ids", path: "grants",
+        pathNoNumber: "grants", field: "grants", message: "Array has non-unique elements",
+        messageType: "uniqueItems", value: nil, assumption: nil)
+      return [(error, [])]
     }
-    return duplicates.map(\.value).sorted(by: PythonRepr.lessThan).map {
-      SchemaError(
+    return duplicates.sorted { PythonRepr.lessThan($0.key.value, $1.key.value) }.map { id, places in
+      let error = SchemaError(
         validator: "uniqueItems", errorId: "uniqueItems_with_id", path: "grants",
         pathNoNumber: "grants", field: "grants", message: "Non-unique id values",
-        messageType: "uniqueItems", value: $0, assumption: nil)
+        messageType: "uniqueItems", value: id.value, assumption: nil)
+      return (error, places)
     }
+  }
+}
+
+/// Decides, across the threads that read a feed, which grants' whole-grant hashes are
+/// worked out while reading: none until some grant is found without an id (the only case in
+/// which libcove compares whole grants; hashing every grant cost 6% of validating a file whose
+/// grants all have ids), every grant from then on.
+final class WholeGrantHashing: Sendable {
+  private let someGrantLacksID = Atomic<Bool>(false)
+
+  /// The hash to record for `grant`, if it is wanted yet; a grant without an id makes every
+  /// later grant's wanted too.
+  func hash(of grant: JSONValue, hasID: Bool) -> UInt64? {
+    if !hasID {
+      someGrantLacksID.store(true, ordering: .relaxed)
+    } else if !someGrantLacksID.load(ordering: .relaxed) {
+      return nil
+    }
+    return StructuralHash.of(grant)
   }
 }
 

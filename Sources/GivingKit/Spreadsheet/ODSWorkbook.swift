@@ -43,8 +43,8 @@ final class ODSWorkbook: Workbook {
   }
 
   /// A reader over `content.xml`, parsed as it is inflated.
-  private func content() throws -> XMLStreamReader {
-    try XMLStreamReader(stream: try container.stream("content.xml"), displayName: "\(url.path) [content.xml]")
+  private func content() throws -> XMLEventReader {
+    try XMLEventReader(stream: try container.stream("content.xml"), displayName: "\(url.path) [content.xml]")
   }
 
   var file: String { url.path }
@@ -58,7 +58,7 @@ final class ODSWorkbook: Workbook {
       file: file, reason: "a cell in sheet '\(sheet)' holds more than \(XLSXWorkbook.maxCellBytes >> 20) MiB of text")
   }
 
-  private func count(_ reader: XMLStreamReader, _ name: String) -> Int {
+  private func count(_ reader: XMLEventReader, _ name: String) -> Int {
     guard let text = reader.attribute(name, namespace: Self.tableNS), let n = Int(text), n > 0 else { return 1 }
     // Far more than any sheet has; keeps the running row and column counts from overflowing.
     return min(n, 1 << 30)
@@ -232,7 +232,7 @@ final class ODSWorkbook: Workbook {
   }
 
   /// The value an ODS cell carries in its attributes, by `office:value-type`.
-  private func attributeValue(_ reader: XMLStreamReader, type: String?) -> CellValue? {
+  private func attributeValue(_ reader: XMLEventReader, type: String?) -> CellValue? {
     switch type {
     case "float", "percentage", "currency":
       return reader.attribute("value", namespace: Self.officeNS).map { .number($0) }

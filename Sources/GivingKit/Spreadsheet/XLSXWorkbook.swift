@@ -173,8 +173,8 @@ final class XLSXWorkbook: Workbook {
   }
 
   /// Parses `part` as it is inflated (on a second thread), however large it is.
-  private func streamPart<T>(_ part: String, _ body: (XMLStreamReader) throws -> T) throws -> T {
-    let reader = try XMLStreamReader(stream: try container.stream(part), displayName: "\(file) [\(part)]")
+  private func streamPart<T>(_ part: String, _ body: (XMLEventReader) throws -> T) throws -> T {
+    let reader = try XMLEventReader(stream: try container.stream(part), displayName: "\(file) [\(part)]")
     return try body(reader)
   }
 

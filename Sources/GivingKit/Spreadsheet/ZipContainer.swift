@@ -411,7 +411,7 @@ final class ZipWriter {
 
 extension ZipContainer {
   /// Inflates entry `path` (at most `limit` bytes, by default `maxEntryBytes`) on a second
-  /// thread into a small bounded queue, for an ``XMLStreamReader`` on this one: inflating and
+  /// thread into a small bounded queue, for an ``XMLEventReader`` on this one: inflating and
   /// parsing then share two cores, and nothing is written to disk.
   ///
   /// Written because inflating a sheet to a temporary file before parsing it took more than a

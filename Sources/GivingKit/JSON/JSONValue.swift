@@ -255,9 +255,12 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
 extension String {
   /// Whether two object keys are the same key, as Python compares `str` keys: the same code
   /// points, so the same UTF-8 bytes (Swift's `==` also equates canonically equivalent
-  /// strings). The byte counts are compared first, which settles most mismatches at once.
+  /// strings). Two strings with the same representation are the same key whatever it is (a
+  /// short key is held inline, so a key met again is usually settled there); otherwise the
+  /// byte counts are compared first, which settles most mismatches at once.
   @inline(__always)
   func isSameKey(as other: String) -> Bool {
+    if hasSameRepresentation(as: other) { return true }
     let count = utf8.count
     guard count == other.utf8.count else { return false }
     let equal = utf8.withContiguousStorageIfAvailable { mine in
@@ -266,6 +269,18 @@ extension String {
       }
     }
     return (equal ?? nil) ?? utf8.elementsEqual(other.utf8)
+  }
+
+  /// Whether the two values are bit for bit the same: the same inline bytes, or the same
+  /// storage with the same count (what String's own `==` tries first).
+  @inline(__always)
+  private func hasSameRepresentation(as other: String) -> Bool {
+    withUnsafeBytes(of: self) { mine in
+      withUnsafeBytes(of: other) { theirs in
+        mine.load(as: UInt64.self) == theirs.load(as: UInt64.self)
+          && mine.load(fromByteOffset: 8, as: UInt64.self) == theirs.load(fromByteOffset: 8, as: UInt64.self)
+      }
+    }
   }
 
   /// `memcmp(a, b, count) == 0` inline, in overlapping words: keys are short, and the call to

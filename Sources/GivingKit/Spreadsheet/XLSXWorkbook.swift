@@ -436,7 +436,8 @@ final class XLSXWorkbook: Workbook {
     switch type {
     case "s":
       guard let value else { return nil }
-      guard let i = Int(value.trimmingCharacters(in: .whitespaces)), let text = sharedStrings[i] else {
+      // Trimmed only when it must be: Foundation's trimming was measured on every string cell.
+      guard let i = Int(value) ?? Int(value.trimmingCharacters(in: .whitespaces)), let text = sharedStrings[i] else {
         throw malformed("cell \(ref ?? "?") refers to shared string '\(value)', which does not exist", sheet: sheet)
       }
       return .text(text)

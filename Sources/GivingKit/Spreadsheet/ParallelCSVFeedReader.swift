@@ -235,9 +235,10 @@ struct ParallelCSVFeedReader: Sendable {
     var earlierIDs = Set<Int>()
     var seenHere = Set<Int>()
 
-    /// Hands on one item of the range being delivered, numbered as in a sequential read.
-    func deliver(_ item: Item, rowShift: Int) throws {
-      var item = item
+    /// Hands on one item of the range being delivered, numbered as in a sequential read. The
+    /// item is numbered where it is: a copy would share its arrays, and numbering the copy
+    /// would copy them all (every cell reference of every grant).
+    func deliver(_ item: inout Item, rowShift: Int) throws {
       item.renumber(index: report.grantCount, rowsDown: Int32(rowShift))
       // Warnings are not gathered on the direct path.
       if direct == nil, let id = item.grantID {
@@ -275,7 +276,7 @@ struct ParallelCSVFeedReader: Sendable {
       switch queue.take(delivered) {
       case .success(var done):
         if delivered == 0 { report.sources = done.report.sources }
-        for item in done.items { try deliver(item, rowShift: delivered == 0 ? 0 : recordsBefore) }
+        for i in done.items.indices { try deliver(&done.items[i], rowShift: delivered == 0 ? 0 : recordsBefore) }
         // The worker that made these items frees them: freeing memory another thread
         // allocated costs glibc a lock per block (measured: +45% CPU).
         queue.dispose(done.items, worker: done.worker)
@@ -292,15 +293,16 @@ struct ParallelCSVFeedReader: Sendable {
             task, firstLine: 1 + linesBefore, firstRecord: delivered == 0 ? 1 : 2 + recordsBefore,
             cancelled: { false }, json: json.map { make in { written.append(make($0, $1, $2)) } }
           ) { grant in
-            for item in written { try deliver(item, rowShift: 0) }
+            for i in written.indices { try deliver(&written[i], rowShift: 0) }
             written.removeAll()
-            try deliver(prepare(grant), rowShift: 0)
+            var item = prepare(grant)
+            try deliver(&item, rowShift: 0)
           }
         } catch {
-          for item in written { try deliver(item, rowShift: 0) }
+          for i in written.indices { try deliver(&written[i], rowShift: 0) }
           throw error
         }
-        for item in written { try deliver(item, rowShift: 0) }
+        for i in written.indices { try deliver(&written[i], rowShift: 0) }
       }
       earlierIDs.formUnion(seenHere)
       seenHere.removeAll(keepingCapacity: true)
@@ -366,13 +368,6 @@ struct ParallelCSVFeedReader: Sendable {
     return ChunkOutput(
       items: items, report: report, records: reader.recordNumber - (firstRecord - 1) - (isFirst ? 1 : 0),
       lines: reader.line - 1)
-  }
-
-  static func shifted(_ source: GrantSource, by rows: Int32) -> GrantSource {
-    guard case .cells(var rowReferences, var cells) = source else { return source }
-    for i in rowReferences.indices { rowReferences[i].row += rows }
-    for i in cells.indices { cells[i].row += rows }
-    return .cells(rows: rowReferences, cells: cells)
   }
 
   static func shifted(_ warning: ConversionWarning, by rows: Int) -> ConversionWarning {
@@ -491,6 +486,18 @@ protocol ParallelReadItem: Sendable {
   mutating func renumber(index: Int, rowsDown: Int32)
 }
 
+extension GrantSource {
+  /// Moves every row and cell `rows` rows down, in place: the arrays are taken out of the
+  /// enum first, so that they are not shared while they change (sharing would copy them).
+  mutating func shift(rowsDown rows: Int32) {
+    guard case .cells(var rowReferences, var cells) = self else { return }
+    self = .none
+    for i in rowReferences.indices { rowReferences[i].row += rows }
+    for i in cells.indices { cells[i].row += rows }
+    self = .cells(rows: rowReferences, cells: cells)
+  }
+}
+
 extension Grant: ParallelReadItem {
   var grantID: String? { id }
 
@@ -501,7 +508,7 @@ extension Grant: ParallelReadItem {
 
   mutating func renumber(index: Int, rowsDown: Int32) {
     self.index = index
-    if rowsDown != 0 { source = ParallelCSVFeedReader.shifted(source, by: rowsDown) }
+    if rowsDown != 0 { source.shift(rowsDown: rowsDown) }
   }
 }
 

@@ -20,47 +20,48 @@ struct DigestTable<Value: Sendable>: Sendable {
     var isEmpty: Bool { high == 0 && low == 0 }
   }
 
-  /// One shard: an open-addressing table of a power-of-two size, at most three quarters full.
+  /// One shard: an open-addressing table at most three quarters full. Its size need not be a
+  /// power of two (a slot is picked by the high half of `low × size`), so it grows by half
+  /// and is reserved to size: at a million ids, power-of-two sizes left the table half empty.
   private struct Shard: Sendable {
     var slots: [Slot]
-    var mask: Int
     var count = 0
 
     init(capacity: Int) {
-      let size = Self.size(for: capacity)
-      slots = Array(repeating: Slot(), count: size)
-      mask = size - 1
+      slots = Array(repeating: Slot(), count: Self.size(for: capacity))
     }
 
-    static func size(for capacity: Int) -> Int {
-      var size = 8
-      while size / 4 * 3 < capacity { size *= 2 }
-      return size
+    static func size(for capacity: Int) -> Int { max(8, capacity + capacity / 3 + 1) }
+
+    @inline(__always)
+    static func home(of digest: IDDigest, size: Int) -> Int {
+      Int(truncatingIfNeeded: UInt64(UInt(bitPattern: digest.low)).multipliedFullWidth(by: UInt64(size)).high)
     }
 
     func value(of digest: IDDigest) -> Value?? {
       slots.withUnsafeBufferPointer { slots in
-        var i = digest.low & mask
+        var i = Self.home(of: digest, size: slots.count)
         while true {
           if slots[i].high == digest.high && slots[i].low == digest.low { return .some(slots[i].value) }
           if slots[i].isEmpty { return .none }
-          i = (i + 1) & mask
+          i += 1
+          if i == slots.count { i = 0 }
         }
       }
     }
 
     mutating func firstValue(of digest: IDDigest, keeping value: Value) -> Value?? {
-      if count + 1 > slots.count / 4 * 3 { rehash(into: slots.count * 2) }
-      let mask = mask
+      if count + 1 > slots.count / 4 * 3 { rehash(into: slots.count + slots.count / 2) }
       let found: Value?? = slots.withUnsafeMutableBufferPointer { slots in
-        var i = digest.low & mask
+        var i = Self.home(of: digest, size: slots.count)
         while true {
           if slots[i].high == digest.high && slots[i].low == digest.low { return .some(slots[i].value) }
           if slots[i].isEmpty {
             slots[i] = Slot(high: digest.high, low: digest.low, value: value)
             return .none
           }
-          i = (i + 1) & mask
+          i += 1
+          if i == slots.count { i = 0 }
         }
       }
       if found == nil { count += 1 }
@@ -75,10 +76,12 @@ struct DigestTable<Value: Sendable>: Sendable {
     private mutating func rehash(into size: Int) {
       let old = slots
       slots = Array(repeating: Slot(), count: size)
-      mask = size - 1
       for slot in old where !slot.isEmpty {
-        var i = slot.low & mask
-        while !slots[i].isEmpty { i = (i + 1) & mask }
+        var i = Self.home(of: IDDigest(low: slot.low, high: slot.high), size: size)
+        while !slots[i].isEmpty {
+          i += 1
+          if i == size { i = 0 }
+        }
         slots[i] = slot
       }
     }

@@ -187,6 +187,12 @@ extension GrantSource {
   public func place(of path: String, in json: JSONValue) -> SourcePlace {
     switch self {
     case .text(let file, let positions):
+      // A member of the grant itself (`id`, `title`: the place of every grant's id is wanted)
+      // needs no list of components.
+      if !path.utf8.contains(UInt8(ascii: "/")) {
+        let index = path.isEmpty ? 0 : json.preorderIndex(of: CollectionOfOne(path)) ?? 0
+        return positions.indices.contains(index) ? .text(file: file, position: positions[index]) : .unknown
+      }
       var components = path.split(separator: "/").map(String.init)
       while true {
         if let index = json.preorderIndex(of: components), positions.indices.contains(index) {
@@ -198,7 +204,10 @@ extension GrantSource {
     case .cells(let rows, let cells):
       var prefix = Substring(path)
       while !prefix.isEmpty {
-        if let cell = cells.first(where: { $0.path == prefix }) {
+        // Paths are compared by their bytes: String's `==` with a Substring goes through Unicode
+        // comparison, cell by cell, for every finding.
+        let key = String(prefix)
+        if let cell = cells.first(where: { $0.path.isSameKey(as: key) }) {
           return .cell(sheet: cell.sheet, row: cell.row, column: cell.column)
         }
         // A parent object or item: the row of the first cell below it.

@@ -193,36 +193,60 @@ extension GrantSource {
         let index = path.isEmpty ? 0 : json.preorderIndex(of: CollectionOfOne(path)) ?? 0
         return positions.indices.contains(index) ? .text(file: file, position: positions[index]) : .unknown
       }
-      var components = path.split(separator: "/").map(String.init)
-      while true {
-        if let index = json.preorderIndex(of: components), positions.indices.contains(index) {
-          return .text(file: file, position: positions[index])
-        }
-        if components.isEmpty { return .unknown }
-        components.removeLast()
-      }
-    case .cells(let rows, let cells):
-      var prefix = Substring(path)
-      while !prefix.isEmpty {
-        // Paths are compared by their bytes: String's `==` with a Substring goes through Unicode
-        // comparison, cell by cell, for every finding.
-        let key = String(prefix)
-        if let cell = cells.first(where: { $0.path.isSameKey(as: key) }) {
-          return .cell(sheet: cell.sheet, row: cell.row, column: cell.column)
-        }
-        // A parent object or item: the row of the first cell below it.
-        let dirPrefix = prefix + "/"
-        if let cell = cells.first(where: { $0.path.hasPrefix(dirPrefix) }) {
-          return .row(sheet: cell.sheet, row: cell.row)
-        }
-        guard let slash = prefix.lastIndex(of: "/") else { break }
-        prefix = prefix[..<slash]
-      }
-      if let row = rows.first { return .row(sheet: row.sheet, row: row.row) }
-      return .unknown
+      return place(ofComponents: path.split(separator: "/").map(String.init), file: file, positions: positions, in: json)
+    case .cells:
+      return place(ofCellPath: path)
     case .none:
       return .unknown
     }
+  }
+
+  /// ``place(of:in:)`` for a path already split at its slashes (`["recipientOrganization",
+  /// "0", "id"]`), which the validator keeps for each path it has seen.
+  func place(of path: String, components: [String], in json: JSONValue) -> SourcePlace {
+    switch self {
+    case .text(let file, let positions):
+      return place(ofComponents: components, file: file, positions: positions, in: json)
+    case .cells:
+      return place(ofCellPath: path)
+    case .none:
+      return .unknown
+    }
+  }
+
+  private func place(
+    ofComponents components: [String], file: Int32, positions: [TextPosition], in json: JSONValue
+  ) -> SourcePlace {
+    var components = components
+    while true {
+      if let index = json.preorderIndex(of: components), positions.indices.contains(index) {
+        return .text(file: file, position: positions[index])
+      }
+      if components.isEmpty { return .unknown }
+      components.removeLast()
+    }
+  }
+
+  private func place(ofCellPath path: String) -> SourcePlace {
+    guard case .cells(let rows, let cells) = self else { return .unknown }
+    var prefix = Substring(path)
+    while !prefix.isEmpty {
+      // Paths are compared by their bytes: String's `==` with a Substring goes through Unicode
+      // comparison, cell by cell, for every finding.
+      let key = String(prefix)
+      if let cell = cells.first(where: { $0.path.isSameKey(as: key) }) {
+        return .cell(sheet: cell.sheet, row: cell.row, column: cell.column)
+      }
+      // A parent object or item: the row of the first cell below it.
+      let dirPrefix = prefix + "/"
+      if let cell = cells.first(where: { $0.path.hasPrefix(dirPrefix) }) {
+        return .row(sheet: cell.sheet, row: cell.row)
+      }
+      guard let slash = prefix.lastIndex(of: "/") else { break }
+      prefix = prefix[..<slash]
+    }
+    if let row = rows.first { return .row(sheet: row.sheet, row: row.row) }
+    return .unknown
   }
 }
 

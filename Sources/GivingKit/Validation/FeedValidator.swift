@@ -94,6 +94,7 @@ public final class FeedValidator {
     let runner = CheckRunner(now: now, locationLimit: 0)
     var pathIDs: [String: Int32] = [:]
     var paths: [String] = []
+    var pathComponents: [[String]] = []
     var occurrences: [String: [ValidationReport.Occurrence]] = [:]
     var schemaFindings: [ValidationReport.SchemaFinding] = []
 
@@ -104,12 +105,13 @@ public final class FeedValidator {
       } else {
         id = Int32(paths.count)
         paths.append(path)
+        pathComponents.append(path.split(separator: "/").map(String.init))
         pathIDs[path] = id
       }
       occurrences[check, default: []].append(
         ValidationReport.Occurrence(
           grantIndex: Int32(truncatingIfNeeded: grant.index), pathID: id,
-          place: grant.source.place(of: path, in: grant.json)))
+          place: grant.source.place(of: path, components: pathComponents[Int(id)], in: grant.json)))
     }
 
     // Schema validation, the id's place and the whole-grant hash depend on the grant alone:

@@ -286,7 +286,7 @@ final class XLSXWorkbook: Workbook {
       // Cells by column: at most 16,384, however many `<c>` elements a row repeats.
       var cells: [CellValue?] = []
       var column = -1
-      var cellType: String?
+      var cellType = CellType.number
       var cellStyle = 0
       var cellRef: String?
       var inCell = false
@@ -311,6 +311,9 @@ final class XLSXWorkbook: Workbook {
       }
 
       let names = XMLNameSet(SheetElement.allCases.map(\.rawValue), in: reader)
+      // Only rows and cells have attributes read: the others' (`xml:space` on every text) are
+      // not copied.
+      reader.keepAttributes(only: [SheetElement.row.rawValue, SheetElement.c.rawValue])
       func element() -> SheetElement? { names.position(of: reader).map { SheetElement.allCases[$0] } }
       while try reader.next() {
         switch reader.kind {
@@ -340,14 +343,14 @@ final class XLSXWorkbook: Workbook {
             if rowNumber > maxCellRow { maxCellRow = rowNumber }
             // The three attributes in one walk (this is once per cell).
             cellRef = nil
-            cellType = nil
+            cellType = .number
             cellStyle = 0
             reader.forEachAttribute { name, value in
               guard name[1] == 0 else { return }
               switch name[0] {
               case UInt8(ascii: "r"): cellRef = String(cString: value)
-              case UInt8(ascii: "t"): cellType = String(cString: value)
-              case UInt8(ascii: "s"): cellStyle = Int(String(cString: value)) ?? 0
+              case UInt8(ascii: "t"): cellType = CellType(value)
+              case UInt8(ascii: "s"): cellStyle = Self.styleIndex(value)
               default: break
               }
             }
@@ -430,30 +433,44 @@ final class XLSXWorkbook: Workbook {
     }
   }
 
+  /// A cell's `s` attribute, read from its bytes (0, the default style, when it is not a number).
+  private static func styleIndex(_ bytes: UnsafePointer<UInt8>) -> Int {
+    var index = 0
+    var i = bytes[0] == UInt8(ascii: "+") ? 1 : 0  // as `Int(_:)` reads it
+    let start = i
+    while bytes[i] != 0 {
+      let digit = Int(bytes[i]) - 48
+      guard digit >= 0 && digit <= 9, i < 9 else { return 0 }
+      index = index * 10 + digit
+      i += 1
+    }
+    return i == start ? 0 : index
+  }
+
   private func cellValue(
-    type: String?, style: Int, value: String?, inline: String?, ref: String?, sheet: String
+    type: CellType, style: Int, value: String?, inline: String?, ref: String?, sheet: String
   ) throws -> CellValue? {
     switch type {
-    case "s":
+    case .sharedString:
       guard let value else { return nil }
       // Trimmed only when it must be: Foundation's trimming was measured on every string cell.
       guard let i = Int(value) ?? Int(value.trimmingCharacters(in: .whitespaces)), let text = sharedStrings[i] else {
         throw malformed("cell \(ref ?? "?") refers to shared string '\(value)', which does not exist", sheet: sheet)
       }
       return .text(text)
-    case "inlineStr":
+    case .inlineString:
       // Kept as written, `_xHHHH_` escapes included, as openpyxl does for inline strings.
       if let inline { return .text(inline) }
       return value.map { .text($0) }
-    case "str", "e":
+    case .formulaString, .error:
       return value.map { .text($0) }
-    case "b":
+    case .boolean:
       guard let value else { return nil }
       return .bool(value == "1" || value.lowercased() == "true")
-    case "d":
+    case .date:
       guard let value, !value.isEmpty else { return nil }
       return ISODate.parse(value).map { .date($0) } ?? .text(value)
-    default:
+    case .number:
       guard let value, !value.isEmpty else { return nil }
       if style > 0, style < dateStyles.count, dateStyles[style], let serial = Double(value),
         let date = SerialDate.date(serial: serial, date1904: date1904)
@@ -461,6 +478,31 @@ final class XLSXWorkbook: Workbook {
         return .date(date)
       }
       return .number(value)
+    }
+  }
+}
+
+/// A cell's `t` attribute, read from its bytes (once per cell: making it a `String` was
+/// measured). A type XLSX does not define is read as a number, as `n` and no `t` are.
+private enum CellType {
+  case sharedString, inlineString, formulaString, error, boolean, date, number
+
+  init(_ bytes: UnsafePointer<UInt8>) {
+    func isRest(_ text: StaticString) -> Bool {
+      // `bytes` after its first byte is `text`, NUL included.
+      let expected = text.utf8Start
+      for i in 0...text.utf8CodeUnitCount where bytes[i + 1] != (i < text.utf8CodeUnitCount ? expected[i] : 0) {
+        return false
+      }
+      return true
+    }
+    switch bytes[0] {
+    case UInt8(ascii: "s"): self = bytes[1] == 0 ? .sharedString : isRest("tr") ? .formulaString : .number
+    case UInt8(ascii: "i"): self = isRest("nlineStr") ? .inlineString : .number
+    case UInt8(ascii: "e"): self = bytes[1] == 0 ? .error : .number
+    case UInt8(ascii: "b"): self = bytes[1] == 0 ? .boolean : .number
+    case UInt8(ascii: "d"): self = bytes[1] == 0 ? .date : .number
+    default: self = .number
     }
   }
 }

@@ -306,7 +306,12 @@ final class XLSXWorkbook: Workbook {
       }
 
       func place(_ value: CellValue, at column: Int) {
-        if column >= cells.count { cells.append(contentsOf: repeatElement(nil, count: column - cells.count + 1)) }
+        // Cells nearly always come in order, each the next column.
+        if column == cells.count {
+          cells.append(value)
+          return
+        }
+        if column > cells.count { cells.append(contentsOf: repeatElement(nil, count: column - cells.count + 1)) }
         cells[column] = value
       }
 

@@ -38,7 +38,7 @@ let package = Package(
 
     // UK deprivation indices, populations and area lookups (ONS, MHCLG, WG, SG, NISRA), bundled.
     .target(
-      name: "GivingGeography", path: "Sources/GivingGeography",
+      name: "GivingGeography", dependencies: ["GivingSchemas"], path: "Sources/GivingGeography",
       exclude: ["PROVENANCE.md"],
       resources: [.copy("Tables")],
       swiftSettings: sharedSettings),

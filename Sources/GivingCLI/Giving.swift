@@ -1,4 +1,6 @@
 public import ArgumentParser
+internal import Foundation
+internal import GivingKit
 
 /// The `giving` command: read, validate, convert and aggregate 360Giving grant data.
 public struct Giving: AsyncParsableCommand {
@@ -14,4 +16,23 @@ public struct Giving: AsyncParsableCommand {
   )
 
   public init() {}
+
+  /// Runs the command line, after making sure that the data bundled with giving (schemas,
+  /// codelists, geography tables) is where giving looks for it: a binary copied without its
+  /// `.resources` folders says so and exits with 2 rather than failing later.
+  public static func runCommandLine() async {
+    let arguments = CommandLine.arguments.dropFirst()
+    let asksForHelp = arguments.isEmpty || arguments.contains { ["-h", "--help", "help", "--version"].contains($0) }
+    if !asksForHelp, let missing = SchemaBundle.missingBundledData().first {
+      let message = """
+        giving: error: the data bundled with giving is missing: \(missing.path) does not exist. \
+        Keep the giving_*.resources folders that the build puts beside the giving executable \
+        next to it when you copy or install it.
+
+        """
+      FileHandle.standardError.write(Data(message.utf8))
+      Foundation.exit(ExitStatus.unreadable.rawValue)
+    }
+    await main()
+  }
 }

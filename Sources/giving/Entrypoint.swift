@@ -4,6 +4,6 @@ import GivingCLI
 @main
 struct Entrypoint {
   static func main() async {
-    await Giving.main()
+    await Giving.runCommandLine()
   }
 }

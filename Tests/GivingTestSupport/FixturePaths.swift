@@ -37,9 +37,11 @@ public struct ProcessResult: Sendable {
 }
 
 /// Runs the built `giving` binary with `arguments` (in `directory`, if given).
-public func runGiving(_ arguments: [String], in directory: URL? = nil) throws -> ProcessResult {
+public func runGiving(
+  _ arguments: [String], in directory: URL? = nil, executable: URL = FixturePaths.givingBinary
+) throws -> ProcessResult {
   let process = Process()
-  process.executableURL = FixturePaths.givingBinary
+  process.executableURL = executable
   process.arguments = arguments
   if let directory { process.currentDirectoryURL = directory }
   var environment = ProcessInfo.processInfo.environment

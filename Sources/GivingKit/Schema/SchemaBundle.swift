@@ -1,5 +1,6 @@
 public import Foundation
 internal import GivingSchemas
+internal import GivingGeography
 
 /// The 360Giving schemas and codelists giving validates and converts with, loaded once from
 /// the bundled copy (or from a folder with the same layout).
@@ -14,6 +15,16 @@ public final class SchemaBundle: Sendable {
       fatalError("the bundled 360Giving schemas cannot be read: \(error)")
     }
   }()
+
+  /// The bundled files giving cannot work without that are not where it looks for them
+  /// (empty when all are there).
+  public static func missingBundledData() -> [URL] {
+    [
+      GivingSchemas.directory.appendingPathComponent("360-giving-schema.json"),
+      GivingSchemas.directory.appendingPathComponent("360-giving-package-schema.json"),
+      GivingGeography.directory,
+    ].filter { !FileManager.default.fileExists(atPath: $0.path) }
+  }
 
   public let directory: URL
   /// `360-giving-schema.json`: one grant.

@@ -313,8 +313,6 @@ final class XMLEventReader: XMLPullReader {
   private var attributes: [Attribute] = []
   private var attributeBytes = ByteArena()
   private var openDepth: Int32 = 0
-  /// The local names (interned) of the elements whose attributes are kept; `nil` for all.
-  private var attributeOwners: [UnsafePointer<UInt8>?]?
   private let chunk = UnsafeMutableRawPointer.allocate(byteCount: 1 << 16, alignment: 16)
 
   private static let options = Int32(XML_PARSE_NONET.rawValue) | Int32(XML_PARSE_NOCDATA.rawValue)
@@ -378,7 +376,7 @@ final class XMLEventReader: XMLPullReader {
     _ count: Int, _ values: UnsafeMutablePointer<UnsafePointer<UInt8>?>?
   ) {
     let first = Int32(attributes.count)
-    if let values, count > 0, keepsAttributes(of: localName) {
+    if let values, count > 0 {
       for i in 0..<count {
         let name = Int32(attributeBytes.count)
         if let attributePrefix = values[5 * i + 1] {
@@ -509,29 +507,6 @@ final class XMLEventReader: XMLPullReader {
   func interned(_ name: String) -> UnsafePointer<UInt8>? {
     guard let dictionary = context?.pointee.dict else { return nil }
     return xmlDictLookup(dictionary, name, -1)
-  }
-
-  /// Keeps the attributes of the elements with these local names only: the others are not
-  /// copied, and read as having none.
-  func keepAttributes(only names: [String]) {
-    attributeOwners = names.map(interned)
-    attributeOwnerNames = names
-  }
-
-  private var attributeOwnerNames: [String] = []
-  /// The names met so far and whether their attributes are kept: a sheet has a handful.
-  private var attributeDecisions: [(name: UnsafePointer<UInt8>?, keeps: Bool)] = []
-
-  private func keepsAttributes(of localName: UnsafePointer<UInt8>?) -> Bool {
-    guard let owners = attributeOwners else { return true }
-    if owners.contains(localName) { return true }
-    if let decided = attributeDecisions.first(where: { $0.name == localName }) { return decided.keeps }
-    // A name interned apart (never seen with libxml2, but no attribute may be lost).
-    let keeps = localName.map { name in
-      attributeOwnerNames.contains { strcmp(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self), $0) == 0 }
-    } ?? false
-    attributeDecisions.append((localName, keeps))
-    return keeps
   }
 
   func forEachAttribute(

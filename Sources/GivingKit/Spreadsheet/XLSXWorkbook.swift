@@ -316,9 +316,6 @@ final class XLSXWorkbook: Workbook {
       }
 
       let names = XMLNameSet(SheetElement.allCases.map(\.rawValue), in: reader)
-      // Only rows and cells have attributes read: the others' (`xml:space` on every text) are
-      // not copied.
-      reader.keepAttributes(only: [SheetElement.row.rawValue, SheetElement.c.rawValue])
       func element() -> SheetElement? { names.position(of: reader).map { SheetElement.allCases[$0] } }
       while try reader.next() {
         switch reader.kind {
@@ -493,17 +490,12 @@ private enum CellType {
   case sharedString, inlineString, formulaString, error, boolean, date, number
 
   init(_ bytes: UnsafePointer<UInt8>) {
-    func isRest(_ text: StaticString) -> Bool {
-      // `bytes` after its first byte is `text`, NUL included.
-      let expected = text.utf8Start
-      for i in 0...text.utf8CodeUnitCount where bytes[i + 1] != (i < text.utf8CodeUnitCount ? expected[i] : 0) {
-        return false
-      }
-      return true
+    func rest(is text: String) -> Bool {
+      strcmp(UnsafeRawPointer(bytes + 1).assumingMemoryBound(to: CChar.self), text) == 0
     }
     switch bytes[0] {
-    case UInt8(ascii: "s"): self = bytes[1] == 0 ? .sharedString : isRest("tr") ? .formulaString : .number
-    case UInt8(ascii: "i"): self = isRest("nlineStr") ? .inlineString : .number
+    case UInt8(ascii: "s"): self = bytes[1] == 0 ? .sharedString : rest(is: "tr") ? .formulaString : .number
+    case UInt8(ascii: "i"): self = rest(is: "nlineStr") ? .inlineString : .number
     case UInt8(ascii: "e"): self = bytes[1] == 0 ? .error : .number
     case UInt8(ascii: "b"): self = bytes[1] == 0 ? .boolean : .number
     case UInt8(ascii: "d"): self = bytes[1] == 0 ? .date : .number

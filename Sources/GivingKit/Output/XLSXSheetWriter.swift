@@ -176,9 +176,17 @@ public final class XLSXSheetWriter {
   /// carry are written as Excel's `_xHHHH_` escapes (Excel shows the character; openpyxl, and
   /// so the Data Quality Tool and ``XLSXWorkbook``, keep the escape text). A literal `_xHHHH_`
   /// is written as is, so openpyxl reads it unchanged (Excel would show it decoded).
+  ///
+  /// `xml:space="preserve"` is written only on text that starts or ends with white space, as
+  /// Excel and openpyxl do: Excel trims such text without it, and on every cell it made a
+  /// sheet of generated grants a fifth larger.
   private func appendText(_ text: String) {
-    append("\" t=\"inlineStr\"><is><t xml:space=\"preserve\">")
     let bytes = Array(text.utf8)
+    if let first = bytes.first, let last = bytes.last, Self.isWhiteSpace(first) || Self.isWhiteSpace(last) {
+      append("\" t=\"inlineStr\"><is><t xml:space=\"preserve\">")
+    } else {
+      append("\" t=\"inlineStr\"><is><t>")
+    }
     var i = 0
     while i < bytes.count {
       let b = bytes[i]
@@ -197,6 +205,10 @@ public final class XLSXSheetWriter {
       i += 1
     }
     append("</t></is></c>")
+  }
+
+  private static func isWhiteSpace(_ byte: UInt8) -> Bool {
+    byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
   }
 
   /// Whether `text` is a number an XLSX `<v>` may hold: `-?digits[.digits][e[+-]digits]`.

@@ -288,7 +288,6 @@ final class XLSXWorkbook: Workbook {
       var column = -1
       var cellType = CellType.number
       var cellStyle = 0
-      var cellRef: String?
       var inCell = false
       var inValue = false
       var inInline = false
@@ -343,27 +342,24 @@ final class XLSXWorkbook: Workbook {
             rowDepth = reader.depth
           case .c:
             if rowNumber > maxCellRow { maxCellRow = rowNumber }
-            // The three attributes in one walk (this is once per cell).
-            cellRef = nil
+            // The three attributes in one walk (this is once per cell), read from their bytes.
+            var refColumn: Int?
             cellType = .number
             cellStyle = 0
-            reader.forEachAttribute { name, value in
+            try reader.forEachAttribute { name, value in
               guard name[1] == 0 else { return }
               switch name[0] {
-              case UInt8(ascii: "r"): cellRef = String(cString: value)
+              case UInt8(ascii: "r"):
+                guard let c = A1Reference.column(of: UnsafeBufferPointer(start: value, count: strlen(value))) else {
+                  throw malformed("cell reference '\(String(cString: value))' is not valid", sheet: sheetName)
+                }
+                refColumn = c
               case UInt8(ascii: "t"): cellType = CellType(value)
               case UInt8(ascii: "s"): cellStyle = Self.styleIndex(value)
               default: break
               }
             }
-            if let ref = cellRef {
-              guard let c = A1Reference.column(of: ref) else {
-                throw malformed("cell reference '\(ref)' is not valid", sheet: sheetName)
-              }
-              column = c
-            } else {
-              column += 1
-            }
+            column = refColumn ?? column + 1
             guard column < A1Reference.maxColumns else {
               throw malformed("a cell lies beyond column XFD, the last an XLSX sheet has", sheet: sheetName)
             }
@@ -398,7 +394,7 @@ final class XLSXWorkbook: Workbook {
             if depth == cellDepth {
               if let cell = try cellValue(
                 type: cellType, style: cellStyle, value: hasValue ? value : nil,
-                inline: hasInline ? inlineText : nil, ref: cellRef, sheet: sheetName)
+                inline: hasInline ? inlineText : nil, row: rowNumber, column: column, sheet: sheetName)
               {
                 place(cell, at: column)
                 // A cell outside any row element is delivered as its own row.
@@ -450,14 +446,14 @@ final class XLSXWorkbook: Workbook {
   }
 
   private func cellValue(
-    type: CellType, style: Int, value: String?, inline: String?, ref: String?, sheet: String
+    type: CellType, style: Int, value: String?, inline: String?, row: Int, column: Int, sheet: String
   ) throws -> CellValue? {
     switch type {
     case .sharedString:
       guard let value else { return nil }
       // Trimmed only when it must be: Foundation's trimming was measured on every string cell.
       guard let i = Int(value) ?? Int(value.trimmingCharacters(in: .whitespaces)), let text = sharedStrings[i] else {
-        throw malformed("cell \(ref ?? "?") refers to shared string '\(value)', which does not exist", sheet: sheet)
+        throw malformed("cell \(A1Reference.letters(column))\(row) refers to shared string '\(value)', which does not exist", sheet: sheet)
       }
       return .text(text)
     case .inlineString:
@@ -540,10 +536,13 @@ enum A1Reference {
 
   /// The 0-based column of a reference such as `AB12` (`nil` if it does not start with letters
   /// or names a column past XFD).
-  static func column(of ref: String) -> Int? {
+  static func column(of ref: String) -> Int? { column(of: ref.utf8) }
+
+  /// The 0-based column of a reference's bytes.
+  static func column(of ref: some Sequence<UInt8>) -> Int? {
     var column = 0
     var letters = 0
-    for byte in ref.utf8 {
+    for byte in ref {
       let upper = byte & ~0x20
       if upper >= 0x41 && upper <= 0x5A {
         letters += 1

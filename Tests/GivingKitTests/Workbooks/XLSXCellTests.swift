@@ -100,7 +100,10 @@ import Testing
     #expect(A1Reference.column(of: "12") == nil)
     for c in [0, 25, 26, 701, 702, 16_383] {
       #expect(A1Reference.column(of: A1Reference.letters(c) + "1") == c)
+      // Locations name columns through a table of the common ones, and spell the rest.
+      #expect(A1Reference.column(of: SourceLocation.columnLetter(for: c) + "1") == c)
     }
+    #expect([0, 25, 26, 701, 702].map(SourceLocation.columnLetter) == ["A", "Z", "AA", "ZZ", "AAA"])
   }
 
   @Test func aMillionRowUsedRangeWithAFewFilledRowsFinishesQuickly() throws {

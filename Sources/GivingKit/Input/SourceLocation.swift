@@ -91,6 +91,13 @@ public struct CellReference: Sendable, Hashable {
     self.column = Int32(truncatingIfNeeded: column)
     self.row = Int32(truncatingIfNeeded: row)
   }
+
+  init(path: String, sheet: Int32, column: Int32, row: Int32) {
+    self.path = path
+    self.sheet = sheet
+    self.column = column
+    self.row = row
+  }
 }
 
 /// Where a grant's values came from, in the cheapest form each reader can record.

@@ -24,12 +24,12 @@ public final class BeneficiaryButNotRecipientGeoData: CheckState, GrantCheck {
   public required override init(context: CheckContext) { super.init(context: context) }
 
   public func process(_ grant: Grant) throws {
-    guard let object = grant.json.objectValue else { throw CheckSkip("grant is not an object") }
-    if object["recipientIndividual"] != nil { return }
-    guard let orgs = object["recipientOrganization"]?.arrayValue, let first = orgs.first?.objectValue else {
+    guard case .object = grant.json else { throw CheckSkip("grant is not an object") }
+    if context.member(.recipientIndividual, of: grant) != nil { return }
+    guard let orgs = context.member(.recipientOrganization, of: grant)?.arrayValue, let first = orgs.first?.objectValue else {
       throw CheckSkip("grant has no 'recipientOrganization/0'")
     }
-    let beneficiaries = object["beneficiaryLocation"]?.isTruthy ?? false
+    let beneficiaries = context.member(.beneficiaryLocation, of: grant)?.isTruthy ?? false
     if beneficiaries && !(first["postalCode"]?.isTruthy ?? false) && !(first["location"]?.isTruthy ?? false) {
       count += 1
       note(grant, "recipientOrganization/0/id")

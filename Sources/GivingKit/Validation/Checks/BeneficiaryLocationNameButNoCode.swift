@@ -24,8 +24,8 @@ public final class BeneficiaryLocationNameButNoCode: CheckState, GrantCheck {
   public required override init(context: CheckContext) { super.init(context: context) }
 
   public func process(_ grant: Grant) throws {
-    guard let object = grant.json.objectValue else { throw CheckSkip("grant is not an object") }
-    guard let locations = object["beneficiaryLocation"] else { return }
+    guard case .object = grant.json else { throw CheckSkip("grant is not an object") }
+    guard let locations = context.member(.beneficiaryLocation, of: grant) else { return }
     guard let list = locations.arrayValue else { throw CheckSkip("'beneficiaryLocation' is not a list") }
     for (n, location) in list.enumerated() {
       guard let place = location.objectValue else { throw CheckSkip("'beneficiaryLocation/\(n)' is not an object") }

@@ -24,7 +24,7 @@ public final class GrantIdUnexpectedChars: CheckState, GrantCheck {
   public required override init(context: CheckContext) { super.init(context: context) }
 
   public func process(_ grant: Grant) throws {
-    guard let id = grant.json["id"]?.stringValue else { throw CheckSkip("grant has no string 'id'") }
+    guard let id = context.member(.id, of: grant)?.stringValue else { throw CheckSkip("grant has no string 'id'") }
     if id.utf8.contains(10) {
       count += 1
       note(grant, "id")

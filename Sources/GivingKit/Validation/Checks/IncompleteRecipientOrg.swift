@@ -24,7 +24,7 @@ public final class IncompleteRecipientOrg: CheckState, GrantCheck {
   public required override init(context: CheckContext) { super.init(context: context) }
 
   public func process(_ grant: Grant) throws {
-    guard let orgs = grant.json["recipientOrganization"] else { return }
+    guard let orgs = context.member(.recipientOrganization, of: grant) else { return }
     guard let list = orgs.arrayValue else { throw CheckSkip("'recipientOrganization' is not a list") }
     var failure = false
     for (n, org) in list.enumerated() {

@@ -24,7 +24,7 @@ public final class MoreThanOneFundingOrg: CheckState, GrantCheck {
   public required override init(context: CheckContext) { super.init(context: context) }
 
   public func process(_ grant: Grant) throws {
-    guard let orgs = grant.json["fundingOrganization"] else { return }
+    guard let orgs = context.member(.fundingOrganization, of: grant) else { return }
     guard let list = orgs.arrayValue else { throw CheckSkip("'fundingOrganization' is not a list") }
     for (n, org) in list.enumerated() {
       guard let object = org.objectValue else { throw CheckSkip("'fundingOrganization/\(n)' is not an object") }

@@ -24,8 +24,8 @@ public final class MultiFundingNamesForOrgId: CheckState, GrantCheck {
   public required override init(context: CheckContext) { super.init(context: context) }
 
   public func process(_ grant: Grant) throws {
-    guard let object = grant.json.objectValue else { throw CheckSkip("grant is not an object") }
-    guard let orgs = object["fundingOrganization"] else { return }
+    guard case .object = grant.json else { throw CheckSkip("grant is not an object") }
+    guard let orgs = context.member(.fundingOrganization, of: grant) else { return }
     guard let list = orgs.arrayValue else { throw CheckSkip("'fundingOrganization' is not a list") }
     for (n, org) in list.enumerated() {
       guard let funder = org.objectValue else { throw CheckSkip("'fundingOrganization/\(n)' is not an object") }

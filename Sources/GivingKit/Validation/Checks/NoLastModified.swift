@@ -24,8 +24,8 @@ public final class NoLastModified: CheckState, GrantCheck {
   public required override init(context: CheckContext) { super.init(context: context) }
 
   public func process(_ grant: Grant) throws {
-    guard let object = grant.json.objectValue else { throw CheckSkip("grant is not an object") }
-    if !(object["dateModified"]?.isTruthy ?? false) {
+    guard case .object = grant.json else { throw CheckSkip("grant is not an object") }
+    if !(context.member(.dateModified, of: grant)?.isTruthy ?? false) {
       count += 1
       note(grant, "id")
     }

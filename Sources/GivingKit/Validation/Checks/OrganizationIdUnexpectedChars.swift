@@ -24,8 +24,9 @@ public final class OrganizationIdUnexpectedChars: CheckState, GrantCheck {
   public required override init(context: CheckContext) { super.init(context: context) }
 
   public func process(_ grant: Grant) throws {
-    for key in ["fundingOrganization", "recipientOrganization"] {
-      guard let orgs = grant.json[key] else { continue }
+    for member in [GrantMember.fundingOrganization, .recipientOrganization] {
+      let key = member.key
+      guard let orgs = context.member(member, of: grant) else { continue }
       guard let list = orgs.arrayValue else {
         if orgs.isTruthy || orgs.isNull { throw CheckSkip("'\(key)' is not a list") }
         continue

@@ -24,9 +24,9 @@ public final class PlannedDurationNotPresent: CheckState, GrantCheck {
   public required override init(context: CheckContext) { super.init(context: context) }
 
   public func process(_ grant: Grant) throws {
-    guard let object = grant.json.objectValue else { throw CheckSkip("grant is not an object") }
+    guard case .object = grant.json else { throw CheckSkip("grant is not an object") }
     var ok = false
-    if let planned = object["plannedDates"] {
+    if let planned = context.member(.plannedDates, of: grant) {
       guard let list = planned.arrayValue else { throw CheckSkip("'plannedDates' is not a list") }
       if let first = list.first {
         guard let dates = first.objectValue else { throw CheckSkip("'plannedDates/0' is not an object") }

@@ -24,8 +24,8 @@ public final class RecipientIndDEI: CheckState, GrantCheck {
   public required override init(context: CheckContext) { super.init(context: context) }
 
   public func process(_ grant: Grant) throws {
-    guard let object = grant.json.objectValue else { throw CheckSkip("grant is not an object") }
-    if object["recipientIndividual"] != nil && object["project"] != nil {
+    guard case .object = grant.json else { throw CheckSkip("grant is not an object") }
+    if context.member(.recipientIndividual, of: grant) != nil && context.member(.project, of: grant) != nil {
       count += 1
       note(grant, "recipientIndividual/id")
     }

@@ -24,8 +24,8 @@ public final class TitleDescriptionSame: CheckState, GrantCheck {
   public required override init(context: CheckContext) { super.init(context: context) }
 
   public func process(_ grant: Grant) throws {
-    guard let object = grant.json.objectValue else { throw CheckSkip("grant is not an object") }
-    if let title = object["title"], let description = object["description"], title.isTruthy, description.isTruthy,
+    guard case .object = grant.json else { throw CheckSkip("grant is not an object") }
+    if let title = context.member(.title, of: grant), let description = context.member(.description, of: grant), title.isTruthy, description.isTruthy,
       title == description
     {
       count += 1

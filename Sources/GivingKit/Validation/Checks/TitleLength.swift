@@ -24,8 +24,8 @@ public final class TitleLength: CheckState, GrantCheck {
   public required override init(context: CheckContext) { super.init(context: context) }
 
   public func process(_ grant: Grant) throws {
-    guard let object = grant.json.objectValue else { throw CheckSkip("grant is not an object") }
-    guard let title = object["title"] else { return }
+    guard case .object = grant.json else { throw CheckSkip("grant is not an object") }
+    guard let title = context.member(.title, of: grant) else { return }
     let length: Int
     switch title {
     case .string(let text): length = text.unicodeScalars.count

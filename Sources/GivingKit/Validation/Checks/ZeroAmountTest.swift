@@ -24,7 +24,7 @@ public final class ZeroAmountTest: CheckState, GrantCheck {
   public required override init(context: CheckContext) { super.init(context: context) }
 
   public func process(_ grant: Grant) throws {
-    guard let object = grant.json.objectValue, let amount = object["amountAwarded"] else { return }
+    guard case .object = grant.json, let amount = context.member(.amountAwarded, of: grant) else { return }
     switch amount {
     case .number(let n) where n.isZero: break
     case .bool(false): break  // Python: False == 0

@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// Reads a file in fixed-size chunks, so that a reader never holds a whole file in memory.
 ///

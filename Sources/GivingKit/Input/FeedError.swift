@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// Why a feed could not be read at all. Problems *inside* a readable feed are findings and
 /// warnings, never errors.

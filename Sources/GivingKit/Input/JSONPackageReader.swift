@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// Reads a 360Giving JSON package, streaming the `grants` array one grant at a time so that a
 /// package larger than memory can be read.

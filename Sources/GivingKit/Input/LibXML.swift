@@ -1,5 +1,5 @@
 internal import CLibXML2
-public import Foundation
+internal import Foundation
 
 /// The one owner of libxml2 in GivingKit. Two ways in: this reader, over `xmlTextReader`, for
 /// XML packages and small workbook parts, and ``XMLPushParser``, over the SAX2 push parser, for

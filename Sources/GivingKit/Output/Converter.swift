@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// Converts a feed to another format, streaming, writing atomically.
 public enum Converter {

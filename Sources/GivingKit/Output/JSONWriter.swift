@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// Serialises JSON values: numbers as their exact text, members in order, non-ASCII kept as
 /// UTF-8, and only the escapes JSON requires.

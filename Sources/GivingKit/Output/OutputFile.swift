@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// A file written atomically: bytes go to a temporary file beside the destination, which
 /// replaces the destination only on ``commit()``. A run that fails leaves nothing behind.

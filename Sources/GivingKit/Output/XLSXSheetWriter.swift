@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// Writes a minimal, valid XLSX workbook — content types, relationships, workbook, styles and
 /// one worksheet per ``addSheet(name:)`` — row by row, in bounded memory.

@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// An OpenDocument spreadsheet (`.ods`): the `table:table` elements of `content.xml`.
 ///

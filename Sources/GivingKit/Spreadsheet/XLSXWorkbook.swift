@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// An Office Open XML workbook (`.xlsx`), read the way openpyxl reads it with `data_only=True`:
 /// sheets in workbook order, formula cells give their cached value, date cells recognised

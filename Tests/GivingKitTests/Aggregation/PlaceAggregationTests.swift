@@ -42,7 +42,7 @@ let geoTables = FixturePaths.root.appendingPathComponent("Sources/GivingGeograph
     let postcodeOnly = Grants.grant("c", postcode: "hg1 1aa")
     let nothing = Grants.grant("d", postcode: "ZZ9 9ZZ")
     let grants = [both, recipientOnly, postcodeOnly, nothing]
-    let places = try grants.map { try GrantPlace.of(Grant(json: $0), postcodes: postcodes) }
+    let places = grants.map { GrantPlace.of(Grant(json: $0), postcodes: postcodes) }
     #expect(places.map(\.source) == [.beneficiary, .recipientLocation, .recipientPostcode, .none])
     #expect(places[2].codes == ["E01027679"])
     let result = try run(grants, keys: [.country]) { $0.postcodes = postcodes }

@@ -136,21 +136,31 @@ enum GrantMember: Int, CaseIterable {
 
   private static let keys = allCases.map { String(describing: $0) }
 
-  /// The members by the length of their key in UTF-8, so that a key is compared with few
-  /// others, byte by byte.
-  private static let byLength: [[GrantMember]] = {
-    var table = [[GrantMember]](repeating: [], count: 32)
-    for member in allCases { table[member.key.utf8.count].append(member) }
+  /// For each key length in UTF-8 (up to 31), the members whose key has it, three slots a
+  /// length (-1 for none): a key is compared with few others, byte by byte, and no array is
+  /// retained per key.
+  private static let byLength: [Int8] = {
+    var table = [Int8](repeating: -1, count: 32 * 3)
+    for member in allCases {
+      let length = member.key.utf8.count
+      let slot = (0..<3).first { table[length * 3 + $0] < 0 }!
+      table[length * 3 + slot] = Int8(member.rawValue)
+    }
     return table
   }()
 
   /// The member named `key`, if the checks look it up.
   init?(key: String) {
     let length = key.utf8.count
-    guard length < Self.byLength.count else { return nil }
-    for member in Self.byLength[length] where key.isSameKey(as: member.key) {
-      self = member
-      return
+    guard length < 32 else { return nil }
+    for slot in 0..<3 {
+      let raw = Self.byLength[length * 3 + slot]
+      guard raw >= 0 else { return nil }
+      let member = GrantMember(rawValue: Int(raw))!
+      if key.isSameKey(as: member.key) {
+        self = member
+        return
+      }
     }
     return nil
   }

@@ -175,9 +175,7 @@ final class RowTemplate {
   private var buildPlans: [UInt64: BuildPlan] = [:]
 
   private func buildPlan(for values: [JSONValue?]) -> BuildPlan {
-    guard values.count <= 64 else { return planBuild(values) }
-    var filled: UInt64 = 0
-    for (column, value) in values.enumerated() where value != nil { filled |= 1 << UInt64(column) }
+    guard let filled = Self.filledColumns(values) else { return planBuild(values) }
     if let plan = buildPlans[filled] { return plan }
     let plan = planBuild(values)
     if buildPlans.count < Self.maxPrograms { buildPlans[filled] = plan }
@@ -314,13 +312,20 @@ final class RowTemplate {
   private static let maxPrograms = 1024
 
   private func writeProgram(for values: [JSONValue?]) -> WriteProgram {
-    guard values.count <= 64 else { return compile(values) }
-    var filled: UInt64 = 0
-    for (column, value) in values.enumerated() where value != nil { filled |= 1 << UInt64(column) }
+    guard let filled = Self.filledColumns(values) else { return compile(values) }
     if let program = programs[filled] { return program }
     let program = compile(values)
     if programs.count < Self.maxPrograms { programs[filled] = program }
     return program
+  }
+
+  /// The filled columns of a row as bits, the key of ``programs`` and ``buildPlans`` (`nil`
+  /// past 64 columns).
+  private static func filledColumns(_ values: [JSONValue?]) -> UInt64? {
+    guard values.count <= 64 else { return nil }
+    var filled: UInt64 = 0
+    for (column, value) in values.enumerated() where value != nil { filled |= 1 << UInt64(column) }
+    return filled
   }
 
   private func compile(_ values: [JSONValue?]) -> WriteProgram {

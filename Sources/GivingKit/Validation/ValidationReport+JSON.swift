@@ -57,32 +57,23 @@ public struct ValidationReportWriter {
       out.append(contentsOf: "null".utf8)
       return
     }
+    func text(_ key: String, _ value: String?) {
+      guard let value else { return }
+      out.append(contentsOf: ",\"\(key)\":".utf8)
+      JSONWriter.writeString(value, into: &out)
+    }
+    func number(_ key: String, _ value: Int?) {
+      guard let value else { return }
+      out.append(contentsOf: ",\"\(key)\":\(value)".utf8)
+    }
     out.append(contentsOf: #"{"file":"#.utf8)
     JSONWriter.writeString(display(location.file), into: &out)
-    if let sheet = location.sheet {
-      out.append(contentsOf: #","sheet":"#.utf8)
-      JSONWriter.writeString(sheet, into: &out)
-    }
-    if let row = location.row {
-      out.append(contentsOf: #","row":"#.utf8)
-      out.append(contentsOf: String(row).utf8)
-    }
-    if let letter = location.columnLetter {
-      out.append(contentsOf: #","columnLetter":"#.utf8)
-      JSONWriter.writeString(letter, into: &out)
-    }
-    if let heading = location.heading {
-      out.append(contentsOf: #","heading":"#.utf8)
-      JSONWriter.writeString(heading, into: &out)
-    }
-    if let line = location.line {
-      out.append(contentsOf: #","line":"#.utf8)
-      out.append(contentsOf: String(line).utf8)
-    }
-    if let column = location.column {
-      out.append(contentsOf: #","column":"#.utf8)
-      out.append(contentsOf: String(column).utf8)
-    }
+    text("sheet", location.sheet)
+    number("row", location.row)
+    text("columnLetter", location.columnLetter)
+    text("heading", location.heading)
+    number("line", location.line)
+    number("column", location.column)
     out.append(UInt8(ascii: "}"))
   }
 

@@ -45,9 +45,20 @@ extension Giving {
       if let maxLocations, maxLocations < 0 { throw ValidationError("--max-locations must be 0 or more") }
     }
 
+    /// How many locations per finding the report shows (`nil`: all).
+    private var shownLocations: Int? {
+      if all { return nil }
+      switch format {
+      case .json: return maxLocations.flatMap { $0 == 0 ? nil : $0 }
+      case .text: return maxLocations.map { $0 == 0 ? Int.max : $0 } ?? 10
+      }
+    }
+
     public func run() async throws {
       let today = now.flatMap(CheckDate.init(iso:)) ?? CheckDate.today()
       let validator = try FeedValidator(now: today)
+      // Only the locations the report will show are kept (the counts stay exact).
+      validator.maxLocations = shownLocations
       var reports: [ValidationReport] = []
       // CSV files together are the sheets of one workbook; every other file stands alone.
       let csv = files.filter { $0.lowercased().hasSuffix(".csv") }
@@ -67,11 +78,10 @@ extension Giving {
       let terminal = Terminal()
       switch format {
       case .json:
-        let limit = all ? nil : maxLocations.flatMap { $0 == 0 ? nil : $0 }
-        try ValidationReportWriter(now: today, maxLocations: limit, pathPrefix: Terminal.workingDirectoryPrefix).write(reports) { terminal.write($0) }
+        try ValidationReportWriter(now: today, maxLocations: shownLocations, pathPrefix: Terminal.workingDirectoryPrefix)
+          .write(reports) { terminal.write($0) }
       case .text:
-        let limit = all ? nil : (maxLocations.map { $0 == 0 ? Int.max : $0 } ?? 10)
-        let printer = ValidationPrinter(terminal: terminal, maxLocations: limit)
+        let printer = ValidationPrinter(terminal: terminal, maxLocations: shownLocations)
         for report in reports { printer.print(report) }
       }
       terminal.flush()

@@ -122,8 +122,8 @@ struct ValidationPrinter {
       for occurrence in finding.occurrences.prefix(maxLocations ?? Int.max) {
         t.line("      " + (report.sources.resolve(occurrence.place)?.description ?? report.path(of: occurrence)))
       }
-      if let maxLocations, finding.occurrences.count > maxLocations {
-        t.line(t.styled("      … and \(finding.occurrences.count - maxLocations) more (--all lists every one)", .dim))
+      if let maxLocations, finding.occurrenceCount > maxLocations {
+        t.line(t.styled("      … and \(finding.occurrenceCount - maxLocations) more (--all lists every one)", .dim))
       }
     }
   }

@@ -20,8 +20,17 @@ public struct ValidationReport: Sendable {
   /// One additional check's result and where each occurrence is.
   public struct CheckFinding: Sendable {
     public var result: CheckResult
-    /// Every occurrence: the JSON path (`grants/3/amountAwarded`) and where it is.
+    /// The occurrences, in feed order: the JSON path (`grants/3/amountAwarded`) and where it
+    /// is; every one, or the first ``FeedValidator/maxLocations`` when that is set.
     public var occurrences: [Occurrence]
+    /// How many occurrences there were, kept or not.
+    public var occurrenceCount: Int
+
+    public init(result: CheckResult, occurrences: [Occurrence], occurrenceCount: Int? = nil) {
+      self.result = result
+      self.occurrences = occurrences
+      self.occurrenceCount = occurrenceCount ?? occurrences.count
+    }
   }
 
   /// One place a check fired.

@@ -63,3 +63,23 @@ import Testing
     #expect(try uniqueItemsErrors([same, noID, sameIDOtherTitle]) == ["Non-unique id values"])
   }
 }
+
+/// A report that shows a few locations per finding keeps only those: the counts stay exact
+/// and the locations kept are the first ones.
+@Suite struct KeptLocationsTests {
+  @Test func aLimitKeepsTheFirstOccurrencesAndExactCounts() throws {
+    let url = FixturePaths.url("sample/grants.csv")
+    let now = CheckDate(year: 2026, month: 11, day: 25)
+    let every = try FeedValidator(now: now).validate(GrantFeed(files: [url]))
+    let limited = try FeedValidator(now: now)
+    limited.maxLocations = 2
+    let few = limited.validate(try GrantFeed(files: [url]))
+    #expect(every.checks.contains { $0.occurrences.count > 2 }, "the sample must have a check with more than two occurrences")
+    #expect(few.checks.map(\.result) == every.checks.map(\.result))
+    for (all, kept) in zip(every.checks, few.checks) {
+      #expect(kept.occurrenceCount == all.occurrences.count, "\(all.result.type)")
+      #expect(kept.occurrences.map(few.path(of:)) == all.occurrences.prefix(2).map(every.path(of:)), "\(all.result.type)")
+      #expect(kept.occurrences.map(\.place) == all.occurrences.prefix(2).map(\.place), "\(all.result.type)")
+    }
+  }
+}

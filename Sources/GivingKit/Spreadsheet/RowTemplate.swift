@@ -175,11 +175,7 @@ final class RowTemplate {
   private var buildPlans: [UInt64: BuildPlan] = [:]
 
   private func buildPlan(for values: [JSONValue?]) -> BuildPlan {
-    guard let filled = Self.filledColumns(values) else { return planBuild(values) }
-    if let plan = buildPlans[filled] { return plan }
-    let plan = planBuild(values)
-    if buildPlans.count < Self.maxPrograms { buildPlans[filled] = plan }
-    return plan
+    Self.cached(in: &buildPlans, for: values, make: planBuild)
   }
 
   private func planBuild(_ values: [JSONValue?]) -> BuildPlan {
@@ -312,20 +308,21 @@ final class RowTemplate {
   private static let maxPrograms = 1024
 
   private func writeProgram(for values: [JSONValue?]) -> WriteProgram {
-    guard let filled = Self.filledColumns(values) else { return compile(values) }
-    if let program = programs[filled] { return program }
-    let program = compile(values)
-    if programs.count < Self.maxPrograms { programs[filled] = program }
-    return program
+    Self.cached(in: &programs, for: values, make: compile)
   }
 
-  /// The filled columns of a row as bits, the key of ``programs`` and ``buildPlans`` (`nil`
-  /// past 64 columns).
-  private static func filledColumns(_ values: [JSONValue?]) -> UInt64? {
-    guard values.count <= 64 else { return nil }
+  /// What `make` makes of a row with `values`, kept in `cache` by the row's filled columns
+  /// (as bits: rows of more than 64 columns, and patterns past ``maxPrograms``, are made anew).
+  private static func cached<Made>(
+    in cache: inout [UInt64: Made], for values: [JSONValue?], make: ([JSONValue?]) -> Made
+  ) -> Made {
+    guard values.count <= 64 else { return make(values) }
     var filled: UInt64 = 0
     for (column, value) in values.enumerated() where value != nil { filled |= 1 << UInt64(column) }
-    return filled
+    if let made = cache[filled] { return made }
+    let made = make(values)
+    if cache.count < maxPrograms { cache[filled] = made }
+    return made
   }
 
   private func compile(_ values: [JSONValue?]) -> WriteProgram {

@@ -25,7 +25,7 @@ export SHARED="$(cd "$shared" && pwd)"
 
 giving="${GIVING:-.build/release/giving}"
 if [ ! -x "$giving" ]; then
-  echo "bench: cannot find the giving binary '$giving': run 'make bench' or 'swift build -c release'" >&2
+  echo "bench: cannot find the giving binary '$giving': run 'make bench' or 'make release'" >&2
   exit 2
 fi
 export GIVING="$(cd "$(dirname "$giving")" && pwd)/$(basename "$giving")"

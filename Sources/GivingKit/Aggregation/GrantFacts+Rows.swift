@@ -39,7 +39,6 @@ extension Aggregator.FactFinder {
     let width = header.cells.count
     var columns = FactColumns()
     var hasHeading = Array(repeating: false, count: width)
-    var skipped = Array(repeating: true, count: width)
     var indexes: [String: Set<Int>] = [:]
     for (column, cell) in header.cells.enumerated() {
       guard let heading = cell?.text, !heading.trimmingSpaces.isEmpty else { continue }
@@ -70,7 +69,6 @@ extension Aggregator.FactFinder {
       if let slot {
         guard plan.kind == expected else { return nil }
         columns[keyPath: slot] = column
-        skipped[column] = false
       } else if plan.kind == .object || plan.kind == .objectArray || plan.steps.count < 2 {
         return nil
       }
@@ -87,21 +85,19 @@ extension Aggregator.FactFinder {
     let postcodes = options.postcodes
     let found = columns
     let headed = hasHeading
-    let direct = DirectRows<GrantFacts>(sources: sources, skippedColumns: skipped) { row, state in
-      let cells = row.cells
-      let count = min(cells.count, width)
+    let direct = DirectRows<GrantFacts>(sources: sources) { row, state in
+      let count = min(row.count, width)
       var filled = false
-      for c in 0..<count where headed[c] {
-        if let cell = cells[c], cell != .text("") {
-          filled = true
-          break
-        }
+      for c in 0..<count where headed[c] && !row.isEmpty(c) {
+        filled = true
+        break
       }
       guard filled else { return .noGrant }
       func text(_ column: Int?) -> String? {
-        guard let column, column < count, case .text(let s)? = cells[column], !s.isEmpty else { return nil }
-        return s
+        guard let column, column < count else { return nil }
+        return row.text(column)
       }
+      func has(_ column: Int) -> Bool { column < count && !row.isEmpty(column) }
       let id = text(found.id)
       if id != nil && id == state.previousID { return .needsOrdinaryRead }
       state.previousID = id
@@ -125,7 +121,7 @@ extension Aggregator.FactFinder {
       finder.finish(
         &facts, awardDate: awardDate ?? "", funder: text(found.funder),
         recipient: text(found.recipient) ?? text(found.individualID),
-        isToIndividual: found.individual.contains { text($0) != nil },
+        isToIndividual: found.individual.contains(where: has),
         programmes: {
           let title = text(found.programmeTitle)
           let code = text(found.programmeCode)

@@ -10,6 +10,38 @@ struct CSVRecord: Sendable, Hashable {
   var line: Int
 }
 
+/// The fields of one record, as ``CSVRecordReader/readFields(_:)`` reads them: bytes borrowed
+/// from the reader, valid only during the call they are handed to.
+struct CSVFields {
+  /// The record number (header = 1; blank lines are not records).
+  let number: Int
+  fileprivate let base: UnsafePointer<UInt8>
+  fileprivate let start: Int32
+  fileprivate let ends: UnsafeBufferPointer<Int32>
+
+  /// How many fields the record has.
+  var count: Int { ends.count }
+
+  /// The bytes of field `column` (none past the last field).
+  func bytes(_ column: Int) -> UnsafeBufferPointer<UInt8> {
+    guard column >= 0, column < ends.count else { return UnsafeBufferPointer(start: base, count: 0) }
+    let from = column == 0 ? start : ends[column - 1]
+    return UnsafeBufferPointer(start: base + Int(from), count: Int(ends[column] - from))
+  }
+
+  /// Whether field `column` is empty or missing.
+  func isEmpty(_ column: Int) -> Bool {
+    guard column >= 0, column < ends.count else { return true }
+    return ends[column] == (column == 0 ? start : ends[column - 1])
+  }
+
+  /// The text of field `column`, or `nil` when it is empty or missing.
+  func text(_ column: Int) -> String? {
+    let bytes = bytes(column)
+    return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
+  }
+}
+
 /// Limits that keep hostile CSV input from taking unbounded memory.
 enum CSVLimits {
   /// The longest field accepted, in bytes (Python's csv module stops at 131 072 characters).
@@ -57,11 +89,19 @@ final class CSVRecordReader {
   private var newlineScratch: [UInt8] = []
   /// Whether CRLF and lone CR inside fields become LF (see ``CSVWorkbook/translatesNewlines``).
   let translatesNewlines: Bool
-  /// Columns whose text is not wanted, only whether they are empty: a non-empty one becomes
-  /// ``unreadCell`` without being decoded (a file read in parallel was checked as UTF-8 first).
-  var skippedColumns: [Bool] = []
-  /// What a non-empty cell of a skipped column holds.
-  static let unreadCell = CellValue.text("\u{1}")
+
+  // State of ``readFields(_:)``: the bytes of the records of one slice, end to end.
+  private var arena: UnsafeMutablePointer<UInt8>
+  private var arenaCount = 0
+  private var arenaCapacity: Int
+  /// Where each field ends in `arena` (it starts where the one before ends).
+  private var fieldEnds: [Int32] = []
+  /// For each record read whole: the index in `fieldEnds` one past its last field.
+  private var recordEnds: [Int] = []
+  /// Where the record being read starts, in `arena` and in `fieldEnds`.
+  private var openRecordByte = 0
+  private var openRecordField = 0
+  private var lastSliceEndedWithCR = false
 
   static let chunkSize = 1 << 20
   /// How much of a chunk libcsv gets at once; records are handed on after each slice.
@@ -89,6 +129,8 @@ final class CSVRecordReader {
     self.encoding = encoding ?? .utf8
     decided = encoding != nil
     options = UInt8(CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL)
+    arenaCapacity = 0
+    arena = .allocate(capacity: 0)
     parser = .allocate(capacity: 1)
     guard csv_init(parser, options) == 0 else {
       parser.deallocate()
@@ -103,6 +145,7 @@ final class CSVRecordReader {
   deinit {
     csv_free(parser)
     parser.deallocate()
+    arena.deallocate()
   }
 
   /// Reads every record in order, handing each to `body` (the header too: it is record 1).
@@ -110,6 +153,69 @@ final class CSVRecordReader {
   ///   ``FeedError/invalidEncoding(file:line:reason:)``, ``FeedError/limitExceeded(file:reason:)``,
   ///   ``FeedError/unreadable(file:reason:)``; errors thrown by `body` pass through.
   func read(_ body: (CSVRecord) throws -> Void) throws {
+    try readSlices(callbacks: (fieldCallback, recordCallback), before: { _ in }, after: { try deliver(body) })
+  }
+
+  private func deliver(_ body: (CSVRecord) throws -> Void) throws {
+    guard !pending.isEmpty else { return }
+    defer { pending.removeAll(keepingCapacity: true) }
+    for record in pending { try body(record) }
+  }
+
+  /// Reads every record in order as bytes, handing each to `body` (the header too: it is
+  /// record 1) without making a cell of any field: for readers that want a few columns of
+  /// each record (``DirectRows``). The file must be UTF-8 (checked by the caller: fields are
+  /// not validated) and fields keep their line breaks as written.
+  ///
+  /// ``line`` counts every line break read; an error names the line its slice of the file
+  /// starts on, not the line of the record (callers read the range again with ``read(_:)``
+  /// for an exact place).
+  ///
+  /// Written because making a `String` cell of every field, an array of cells and a record of
+  /// every row, only to read a quarter of the fields, took more time than libcsv's parse.
+  /// - Throws: as ``read(_:)``.
+  func readFields(_ body: (CSVFields) throws -> Void) throws {
+    precondition(encoding.isUTF8, "readFields reads UTF-8 files only")
+    try readSlices(
+      callbacks: (rawFieldCallback, rawRecordCallback),
+      before: { line += Self.lineBreaks(in: $0, afterCR: &lastSliceEndedWithCR) },
+      after: { try deliverFields(body) })
+  }
+
+  private func deliverFields(_ body: (CSVFields) throws -> Void) throws {
+    if !recordEnds.isEmpty {
+      defer { recordEnds.removeAll(keepingCapacity: true) }
+      var number = recordNumber - recordEnds.count
+      try fieldEnds.withUnsafeBufferPointer { ends in
+        var firstField = 0
+        for end in recordEnds {
+          number += 1
+          let start = firstField == 0 ? 0 : ends[firstField - 1]
+          try body(
+            CSVFields(
+              number: number, base: UnsafePointer(arena), start: start,
+              ends: UnsafeBufferPointer(rebasing: ends[firstField..<end])))
+          firstField = end
+        }
+      }
+    }
+    // Keep only the record still being read, moved to the front.
+    guard openRecordByte > 0 || openRecordField > 0 else { return }
+    let shift = Int32(openRecordByte)
+    arenaCount -= openRecordByte
+    if arenaCount > 0 { arena.update(from: arena + openRecordByte, count: arenaCount) }
+    fieldEnds.removeFirst(openRecordField)
+    for i in fieldEnds.indices { fieldEnds[i] -= shift }
+    openRecordByte = 0
+    openRecordField = 0
+  }
+
+  /// Feeds the file (or range) to libcsv a slice at a time with `callbacks`, calling `slice`
+  /// before each slice is parsed and `delivered` after it (and once more after the end).
+  private func readSlices(
+    callbacks: Callbacks, before slice: (UnsafeRawBufferPointer) throws -> Void,
+    after delivered: () throws -> Void
+  ) throws {
     let input = try ByteInput(url: url, chunkSize: Self.chunkSize, range: range)
     var first = (range?.lowerBound ?? 0) == 0
     while try input.refill() {
@@ -131,34 +237,30 @@ final class CSVRecordReader {
       }
       var offset = 0
       while offset < text.count {
-        let slice = UnsafeRawBufferPointer(
+        let piece = UnsafeRawBufferPointer(
           rebasing: text[offset..<min(text.count, offset + Self.sliceSize)])
-        try parse(slice)
-        offset += slice.count
-        try deliver(body)
+        try slice(piece)
+        try parse(piece, callbacks)
+        offset += piece.count
+        try delivered()
       }
       input.position = input.end
     }
     let context = Unmanaged.passUnretained(self).toOpaque()
-    let status = csv_fini(parser, fieldCallback, recordCallback, context)
+    let status = csv_fini(parser, callbacks.field, callbacks.record, context)
     if let failure { throw failure }
     if status != 0 {
       throw FeedError.malformedCSV(
         file: file, line: line,
         reason: "a quoted field starts on this line and is never closed (a '\"' is missing)")
     }
-    try deliver(body)
-  }
-
-  private func deliver(_ body: (CSVRecord) throws -> Void) throws {
-    guard !pending.isEmpty else { return }
-    defer { pending.removeAll(keepingCapacity: true) }
-    for record in pending { try body(record) }
+    try delivered()
   }
 
   /// Feeds bytes to libcsv, recovering from its strict-mode stops the way Python's reader does.
-  private func parse(_ bytes: UnsafeRawBufferPointer) throws {
+  private func parse(_ bytes: UnsafeRawBufferPointer, _ callbacks: Callbacks) throws {
     guard let base = bytes.baseAddress else { return }
+    let (fieldCallback, recordCallback) = callbacks
     let context = Unmanaged.passUnretained(self).toOpaque()
     var offset = 0
     while offset < bytes.count {
@@ -215,10 +317,7 @@ final class CSVRecordReader {
       return
     }
     var value: CellValue?
-    let column = joinNextField ? cells.count - 1 : cells.count
-    if column >= 0, column < skippedColumns.count, skippedColumns[column] {
-      if !raw.isEmpty { value = Self.unreadCell }
-    } else if !raw.isEmpty {
+    if !raw.isEmpty {
       let text: String?
       if translatesNewlines, breaks > 0, raw.contains(0x0D) {
         Self.translateNewlines(raw, into: &newlineScratch)
@@ -260,6 +359,47 @@ final class CSVRecordReader {
       line += 1
       lastTerminatorWasCR = terminator == CSV_CR
     }
+  }
+
+  fileprivate func rawField(_ bytes: UnsafeMutableRawPointer?, _ count: Int) {
+    guard failure == nil else { return }
+    let fields = fieldEnds.count - openRecordField
+    if count > CSVLimits.maxFieldBytes || arenaCount - openRecordByte + count > CSVLimits.maxRecordBytes
+      || fields >= CSVLimits.maxFieldsPerRecord
+    {
+      failure = .limitExceeded(
+        file: file,
+        reason: "a record near line \(line) has more than \(CSVLimits.maxFieldsPerRecord) "
+          + "fields or \(CSVLimits.maxRecordBytes) bytes")
+      return
+    }
+    if arenaCount + count > arenaCapacity {
+      let capacity = max(arenaCount + count, arenaCapacity * 2, Self.sliceSize * 2)
+      let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+      grown.update(from: arena, count: arenaCount)
+      arena.deallocate()
+      arena = grown
+      arenaCapacity = capacity
+    }
+    if let bytes, count > 0 {
+      (arena + arenaCount).update(from: bytes.assumingMemoryBound(to: UInt8.self), count: count)
+      arenaCount += count
+    }
+    if joinNextField, fields > 0 {
+      // The unquoted rest of a field whose quoted part just ended: one field with it.
+      joinNextField = false
+      fieldEnds[fieldEnds.count - 1] = Int32(arenaCount)
+    } else {
+      fieldEnds.append(Int32(arenaCount))
+    }
+  }
+
+  fileprivate func rawEndOfRecord() {
+    guard failure == nil, fieldEnds.count > openRecordField else { return }  // a blank line
+    recordNumber += 1
+    recordEnds.append(fieldEnds.count)
+    openRecordField = fieldEnds.count
+    openRecordByte = arenaCount
   }
 
   /// The field's text, or `nil` after recording a failure.
@@ -316,6 +456,29 @@ final class CSVRecordReader {
     return breaks
   }
 
+  /// Line breaks in a slice of the file: LF, CRLF or a lone CR, each counted once.
+  /// `afterCR` says whether the slice before ended with CR, and is set for the next.
+  private static func lineBreaks(in slice: UnsafeRawBufferPointer, afterCR: inout Bool) -> Int {
+    guard let base = slice.baseAddress, !slice.isEmpty else { return 0 }
+    var breaks = 0
+    var from = base
+    let end = base + slice.count
+    while let hit = memchr(from, 0x0A, end - from) {
+      breaks += 1
+      from = UnsafeRawPointer(hit) + 1
+    }
+    // A CR counts unless an LF follows it (that LF was counted).
+    from = base
+    while let hit = memchr(from, 0x0D, end - from) {
+      let next = UnsafeRawPointer(hit) + 1
+      if next == end || next.load(as: UInt8.self) != 0x0A { breaks += 1 }
+      from = next
+    }
+    if afterCR, base.load(as: UInt8.self) == 0x0A { breaks -= 1 }
+    afterCR = (end - 1).load(as: UInt8.self) == 0x0D
+    return breaks
+  }
+
   // MARK: - Encoding
 
   /// Decides how to read `url` from byte `offset` on (all before is ASCII): UTF-8 if every byte
@@ -352,6 +515,25 @@ private let recordCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> 
   terminator, context in
   guard let context else { return }
   Unmanaged<CSVRecordReader>.fromOpaque(context).takeUnretainedValue().endOfRecord(terminator)
+}
+
+/// The field and end-of-record callbacks one read gives libcsv.
+private typealias Callbacks = (
+  field: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void,
+  record: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void
+)
+
+/// libcsv's field callback for ``CSVRecordReader/readFields(_:)``.
+private let rawFieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = {
+  bytes, count, context in
+  guard let context else { return }
+  Unmanaged<CSVRecordReader>.fromOpaque(context).takeUnretainedValue().rawField(bytes, count)
+}
+
+/// libcsv's end-of-record callback for ``CSVRecordReader/readFields(_:)``.
+private let rawRecordCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { _, context in
+  guard let context else { return }
+  Unmanaged<CSVRecordReader>.fromOpaque(context).takeUnretainedValue().rawEndOfRecord()
 }
 
 /// libcsv grows its field buffer with this: refusing to go past the field limit turns a runaway

@@ -345,17 +345,16 @@ struct ParallelCSVFeedReader: Sendable {
     let firstRecord = isFirst ? 1 : 2
     let reader = try CSVRecordReader(
       url: plan.url, encoding: plan.encoding, range: task.range, firstLine: 1, firstRecord: firstRecord)
-    reader.skippedColumns = direct.skippedColumns
     var items: [Item] = []
     var state = DirectRows<Item>.State()
     var count = 0
     var unreadable = false
-    try reader.read { record in
+    try reader.readFields { record in
       count += 1
       if count & 255 == 0, cancelled() { throw CancellationError() }
-      if isFirst && record.row.number == 1 { return }  // the header
+      if isFirst && record.number == 1 { return }  // the header
       guard !unreadable else { return }
-      switch direct.item(record.row, &state) {
+      switch direct.item(record, &state) {
       case .item(let item): items.append(item)
       case .noGrant: break
       case .needsOrdinaryRead: unreadable = true
@@ -534,10 +533,9 @@ struct DirectRows<Item: ParallelReadItem>: Sendable {
 
   /// The sources of the file, as the ordinary reader records them.
   var sources: FeedSources
-  /// Columns whose text the items never need, only whether they are empty.
-  var skippedColumns: [Bool]
-  /// The item of one data row (rows are numbered as the worker numbers them).
-  var item: @Sendable (SheetRow, inout State) -> Outcome
+  /// The item of one data record (records are numbered as the worker numbers them; the
+  /// fields are valid only during the call).
+  var item: @Sendable (CSVFields, inout State) -> Outcome
 }
 
 /// One range of a CSV file as a one-sheet workbook: the header row (for ranges after the

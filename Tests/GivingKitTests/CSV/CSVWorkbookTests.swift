@@ -279,3 +279,73 @@ enum CSVTestFiles {
     #expect(rows > 0)
   }
 }
+
+/// ``CSVRecordReader/readFields(_:)`` (fields as bytes, for readers that want a few columns)
+/// must read every record exactly as ``CSVRecordReader/read(_:)`` does, and count the same lines.
+@Suite struct CSVFieldReadingTests {
+  /// Each record's number and field texts, and the line count, read both ways.
+  static func bothWays(_ url: URL) throws -> (cells: [[Int: String?]], fields: [[Int: String?]], lines: (Int, Int)) {
+    func keyed(_ texts: [String?]) -> [Int: String?] {
+      Dictionary(uniqueKeysWithValues: texts.enumerated().map { ($0.offset, $0.element) })
+    }
+    let byCells = try CSVRecordReader(url: url, encoding: .utf8)
+    var cells: [[Int: String?]] = []
+    try byCells.read { record in
+      cells.append(keyed(record.row.cells.map { $0?.text }).merging([-1: String(record.row.number)]) { a, _ in a })
+    }
+    let byFields = try CSVRecordReader(url: url, encoding: .utf8)
+    var fields: [[Int: String?]] = []
+    try byFields.readFields { record in
+      #expect((0..<record.count).allSatisfy { record.isEmpty($0) == (record.text($0) == nil) })
+      fields.append(keyed((0..<record.count).map(record.text)).merging([-1: String(record.number)]) { a, _ in a })
+    }
+    return (cells, fields, (byCells.line, byFields.line))
+  }
+
+  static let awkward = [
+    "h1,h2\r\n1,\"two\r\nlines\"\r\n\r\n3,x\n\"a\rb\",y\n5,z",
+    "a,b,c\n x , y ,\n5\" disk,\"ab\"cd,e\n\"\",,\nshort\n,,\n",
+    "\"a\"\"b\" c,d\n\"x\"\"\"y\n",
+    "a\r\rb\r\n\r\nc\n\n\nd,\"e\r\n\r\nf\"\r",
+    "",
+    "\n\n",
+    "only",
+    "x,\"ab\"cd\"ef\",y\n",
+  ]
+
+  @Test(arguments: 0..<awkward.count)
+  func readsAwkwardRecordsAsCellsAre(index: Int) throws {
+    let url = try CSVTestFiles.file(text: Self.awkward[index])
+    let read = try Self.bothWays(url)
+    #expect(read.fields == read.cells)
+    #expect(read.lines.1 == read.lines.0)
+  }
+
+  @Test(arguments: CSVSpectrumTests.cases)
+  func readsEachCSVSpectrumCaseAsCellsAre(csv: URL) throws {
+    let read = try Self.bothWays(csv)
+    #expect(!read.cells.isEmpty)
+    #expect(read.fields == read.cells)
+    #expect(read.lines.1 == read.lines.0)
+  }
+
+  /// Records, quoted line breaks and CRLF pairs cut by the 64 KiB slices libcsv is fed.
+  @Test func readsRecordsCutBySlicesAsCellsAre() throws {
+    var text = "Identifier,Title,Note\r\n"
+    for index in 0..<30_000 {
+      text += "360G-x-\(index),\"Title, with \"\"quotes\"\"\r\nand a line \(index)\",\(index % 7 == 0 ? "" : "n")\r\n"
+    }
+    let url = try CSVTestFiles.file(text: text)
+    #expect(text.utf8.count > 4 * CSVRecordReader.sliceSize)
+    let read = try Self.bothWays(url)
+    #expect(read.cells.count == 30_001)
+    #expect(read.fields == read.cells)
+    #expect(read.lines.1 == read.lines.0)
+    #expect(read.lines.0 == 60_002)
+  }
+
+  @Test func refusesAFieldBeyondTheSizeLimit() throws {
+    let url = try CSVTestFiles.file(text: "a\n\"" + String(repeating: "x", count: CSVLimits.maxFieldBytes + 10) + "\"\n")
+    #expect(throws: FeedError.self) { try CSVRecordReader(url: url, encoding: .utf8).readFields { _ in } }
+  }
+}

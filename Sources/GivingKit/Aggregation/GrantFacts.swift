@@ -31,10 +31,14 @@ struct GrantFacts: Sendable {
   var problemPlace = SourcePlace.unknown
   var firstRow: RowReference?
 
-  /// The amount as the key duplicates compare: scaled, else the `Double`'s bits; `Int64.min`
-  /// for none.
-  var amountKey: Int64 {
-    amount.map { $0.scaled ?? Int64(truncatingIfNeeded: $0.approx.bitPattern) } ?? Int64.min
+  /// The amount as copies of a grant compare it, in 32 bits: exactly the amount in ten-thousandths
+  /// when it is below £429,496.7295 (and not negative), else a fold of that (or of the `Double`'s
+  /// bits) with the high half mixed in, so that two different large amounts share a print with
+  /// odds of about one in four billion.
+  var amountPrint: UInt32 {
+    let key = amount.map { $0.scaled ?? Int64(truncatingIfNeeded: $0.approx.bitPattern) } ?? Int64.min
+    let high = UInt32(truncatingIfNeeded: key >> 32)
+    return UInt32(truncatingIfNeeded: key) ^ (high &* 0x9E37_79B1)
   }
 }
 

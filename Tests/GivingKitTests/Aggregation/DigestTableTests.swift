@@ -6,7 +6,7 @@ import Testing
 /// digest it uses internally to mark empty slots.
 @Suite struct DigestTableTests {
   @Test func keepsTheFirstValueOfEveryDigestAsADictionaryDoes() {
-    var table = DigestTable<Int>()
+    var table = DigestTable<Int>(vacant: -1)
     var dictionary: [IDDigest: Int] = [:]
     var generator = SystemRandomNumberGenerator()
     var digests: [IDDigest] = []
@@ -31,7 +31,7 @@ import Testing
   }
 
   @Test func theAllZeroDigestIsAnOrdinaryKey() {
-    var table = DigestTable<String>(capacity: 4)
+    var table = DigestTable<String>(capacity: 4, vacant: "")
     let zero = IDDigest(low: 0, high: 0)
     #expect(table[zero] == nil)
     #expect(table.firstValue(of: zero, keeping: "first") == nil)
@@ -42,7 +42,7 @@ import Testing
   }
 
   @Test func reservingRoomKeepsWhatIsThere() {
-    var table = DigestTable<Int>()
+    var table = DigestTable<Int>(vacant: -1)
     for i in 0..<100 { _ = table.firstValue(of: IDDigest("id-\(i)"), keeping: i) }
     table.reserveCapacity(100_000)
     for i in 0..<100 { #expect(table[IDDigest("id-\(i)")] == i) }

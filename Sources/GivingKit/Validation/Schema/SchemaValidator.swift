@@ -256,7 +256,7 @@ enum JSONMergePatch {
 public struct DuplicateIDTracker: Sendable {
   /// String ids (nearly all) by digest, to keep a million of them small, with where each was
   /// first seen; other ids as they are.
-  private var stringIDs = DigestTable<SourcePlace>()
+  private var stringIDs = DigestTable<SourcePlace>(vacant: .unknown)
   private var otherIDs: [ExactJSON: SourcePlace] = [:]
   /// Every place of each duplicated id, in feed order.
   private var duplicates: [ExactJSON: [SourcePlace]] = [:]

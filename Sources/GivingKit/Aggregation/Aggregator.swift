@@ -82,6 +82,9 @@ public struct Aggregator: Sendable {
     var splitParts: [Double] = []
     var recipients = DistinctDigests()
     var funders = DistinctDigests()
+    /// The last grant (``grantsCounted``) whose funder and recipient were counted here: a
+    /// grant split over many areas of one group is one grant to count them of.
+    var lastGrant = -1
     var split: Bool { !splitParts.isEmpty }
   }
 
@@ -395,7 +398,9 @@ public struct Aggregator: Sendable {
         accumulators[i].otherAmounts.append((amount.approx, amount.other))
       }
     }
-    // Distinct funders and recipients are counted by 128-bit digests of their ids.
+    // Distinct funders and recipients are counted by digests of their ids, once a grant.
+    guard accumulators[i].lastGrant != grantsCounted else { return }
+    accumulators[i].lastGrant = grantsCounted
     if let funder = facts.funderDigest { accumulators[i].funders.insert(funder) }
     if let recipient = facts.recipientDigest { accumulators[i].recipients.insert(recipient) }
   }
@@ -556,10 +561,11 @@ public struct Aggregator: Sendable {
       counts.append(count)
     }
     for (id, i) in groupIndex { shareTotals[shareKey(id), default: 0] += totals[i] }
+    let ordered = Self.orderGroups(accumulators)
     var nationPopulation: [Nation: Int64] = [:]
     for (id, i) in groupIndex {
       let acc = accumulators[i]
-      let (median, minimum, maximum) = Self.order(acc)
+      let (median, minimum, maximum, recipients, funders) = ordered[i]
       let sum = shareTotals[shareKey(id)] ?? 0
       let total = totals[i]
       let grants = counts[i]
@@ -567,7 +573,7 @@ public struct Aggregator: Sendable {
         key: id.key, currency: id.currency, grants: grants, total: total,
         mean: grants.isZero ? 0 : total / grants, median: median,
         minimum: minimum, maximum: maximum,
-        recipients: acc.recipients.distinctCount, funders: acc.funders.distinctCount,
+        recipients: recipients, funders: funders,
         share: sum.isZero ? 0 : total / sum, split: acc.split)
       if let geography {
         for v in id.key {
@@ -613,6 +619,21 @@ public struct Aggregator: Sendable {
       notAttributable: na, unknownAreas: unknownAreas, placeSources: placeSources, grantsRead: grantsRead,
       grantsCounted: grantsCounted, englishIndex: geography?.englishIndex,
       attribution: geography == nil ? nil : geographyAttribution)
+  }
+
+  /// Median, minimum, maximum, distinct recipients and distinct funders of every group, the
+  /// groups sorted on every core: after reading ends this is the only work left, and one group
+  /// can hold a million amounts and ids.
+  static func orderGroups(_ groups: [Accumulator]) -> [(Decimal, Decimal, Decimal, Int, Int)] {
+    var ordered = [(Decimal, Decimal, Decimal, Int, Int)](repeating: (0, 0, 0, 0, 0), count: groups.count)
+    ordered.withUnsafeMutableBufferPointer { buffer in
+      nonisolated(unsafe) let out = buffer
+      DispatchQueue.concurrentPerform(iterations: groups.count) { i in
+        let (median, minimum, maximum) = order(groups[i])
+        out[i] = (median, minimum, maximum, groups[i].recipients.distinctCount, groups[i].funders.distinctCount)
+      }
+    }
+    return ordered
   }
 
   /// Median, minimum and maximum of a group: exact for whole amounts (integer sort, or a

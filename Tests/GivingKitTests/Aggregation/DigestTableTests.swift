@@ -49,3 +49,31 @@ import Testing
     #expect(table.count == 100)
   }
 }
+
+/// ``IDDigest`` tells ids apart by their bytes: every length, every byte position, and
+/// canonically equivalent spellings (Python compares code points, not normalised text).
+@Suite struct IDDigestTests {
+  @Test func sameBytesSameDigestAndAnyChangedByteADifferentOne() {
+    var seen: [IDDigest: String] = [:]
+    for length in 0...40 {
+      let id = String((0..<length).map { Character(UnicodeScalar(UInt8(65 + $0 % 26))) })
+      #expect(IDDigest(id) == IDDigest(String(id)))
+      for position in 0..<max(1, length) {
+        var bytes = Array(id.utf8)
+        if !bytes.isEmpty { bytes[position] ^= 0x20 }
+        let variant = String(decoding: bytes, as: UTF8.self)
+        for text in [id, variant] {
+          let digest = IDDigest(text)
+          if let earlier = seen[digest] { #expect(earlier == text) }
+          seen[digest] = text
+        }
+      }
+    }
+    #expect(seen.count > 800)
+  }
+
+  @Test func canonicallyEquivalentIdsAreDifferentIds() {
+    #expect(IDDigest("360G-caf\u{E9}") != IDDigest("360G-cafe\u{301}"))
+    #expect(IDDigest("") != IDDigest("\u{0}"))
+  }
+}

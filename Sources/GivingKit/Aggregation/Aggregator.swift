@@ -650,11 +650,13 @@ public struct Aggregator: Sendable {
       var all = acc.splitParts
       all += acc.scaledAmounts.map { Double($0) / 10_000 }
       all += acc.otherAmounts.map(\.key)
-      all.sort()
+      RadixSort.sort(&all)
       return median(all) { Decimal($0).rounded(6) }
     }
     if acc.otherAmounts.isEmpty {
-      return median(acc.scaledAmounts.sorted()) { Amount.decimal(scaled: $0) }
+      var amounts = acc.scaledAmounts
+      RadixSort.sort(&amounts)
+      return median(amounts) { Amount.decimal(scaled: $0) }
     }
     var pairs = acc.otherAmounts
     pairs += acc.scaledAmounts.map { (Double($0) / 10_000, Amount.decimal(scaled: $0)) }
@@ -718,7 +720,7 @@ struct DistinctDigests {
 
   private mutating func compact() {
     guard digests.count > 1 else { return }
-    digests.sort()
+    RadixSort.sort(&digests)
     var kept = 1
     for i in 1..<digests.count where digests[i] != digests[kept - 1] {
       digests[kept] = digests[i]

@@ -17,6 +17,8 @@ final class JSONParser {
   private var scratch: [UInt8] = []
   /// How many members the last object parsed at each depth (up to 16) had.
   private var membersSeen = [Int](repeating: 0, count: 16)
+  /// Long keys as first read (``parseKey()``).
+  private var longKeys = StringInterner()
 
   init(input: ByteInput, file: String) {
     self.input = input
@@ -186,7 +188,32 @@ final class JSONParser {
   func parseKey() throws -> String {
     let byte = try peekNonSpace()
     guard byte == UInt8(ascii: "\"") else { throw unexpected(byte, expecting: "a string key") }
-    return try parseString()
+    return try longPlainKey() ?? parseString()
+  }
+
+  /// A key of sixteen or more plain ASCII bytes (no escape) that lies whole in the buffer, as
+  /// ``longKeys`` keeps it; `nil`, having read nothing, for any other key.
+  private func longPlainKey() -> String? {
+    let start = input.position + 1
+    let end = input.end
+    guard start + 16 <= end, let address = input.buffer.baseAddress else { return nil }
+    let base = UnsafeRawPointer(address)
+    let first = base.loadUnaligned(fromByteOffset: start, as: UInt64.self)
+    let second = base.loadUnaligned(fromByteOffset: start + 8, as: UInt64.self)
+    guard !Self.mayEndOrEscape(first), !Self.mayEndOrEscape(second),
+      (first | second) & 0x8080_8080_8080_8080 == 0
+    else { return nil }
+    var i = start + 16
+    while i < end {
+      let b = address[i]
+      if b == UInt8(ascii: "\"") { break }
+      if b == UInt8(ascii: "\\") || b < 0x20 || b >= 0x80 { return nil }
+      i += 1
+    }
+    guard i < end else { return nil }
+    let key = longKeys.string(for: UnsafeBufferPointer(start: address + start, count: i - start))
+    input.position = i + 1
+    return key
   }
 
   func parseArray(depth: Int) throws -> [JSONValue] {

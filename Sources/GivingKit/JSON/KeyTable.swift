@@ -76,7 +76,7 @@ struct KeyTable<Value>: Sequence {
   }
 
   @inline(__always)
-  private static func hash(bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+  static func hash(bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
     func mix(_ h: UInt64, _ word: UInt64) -> UInt64 {
       let m = (h ^ word) &* 0x9E37_79B9_7F4A_7C15
       return m ^ (m >> 29)

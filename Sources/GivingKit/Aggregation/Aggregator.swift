@@ -156,7 +156,10 @@ public struct Aggregator: Sendable {
   var unknownAreas: [String: Int] = [:]
   /// Grants located from each ``PlaceSource``, in `allCases` order.
   var placeSourceCounts = [Int](repeating: 0, count: PlaceSource.allCases.count)
-  var distributionCache: [String: Distribution] = [:]
+  /// How each area code seen splits (`distributions`), found by the code's digest: hashing
+  /// the code's text with SipHash for a dictionary was 3% of `aggregate --by imd-decile`.
+  var distributionSlots = DigestTable<Int32>(vacant: -1)
+  var distributions: [Distribution] = []
   var areaMatchCache: [String: Bool] = [:]
   var areaMembers: Set<Int32>?
   /// Why the `--area` code was not found in the bundled tables (then only grants naming that
@@ -430,7 +433,9 @@ public struct Aggregator: Sendable {
   }
 
   private mutating func distribution(of code: String, placeKeys: [AggregationKey]) -> Distribution {
-    if let hit = distributionCache[code] {
+    let digest = IDDigest(code)
+    if let slot = distributionSlots[digest] {
+      let hit = distributions[Int(slot)]
       if case .notAttributable(let why) = hit, why.hasPrefix("unknown area"), unknownAreas[code] != nil {
         unknownAreas[code, default: 0] += 1
       }
@@ -481,7 +486,10 @@ public struct Aggregator: Sendable {
           })
       }
     }
-    if distributionCache.count < 100_000 { distributionCache[code] = result }
+    if distributions.count < 100_000 {
+      _ = distributionSlots.firstValue(of: digest, keeping: Int32(distributions.count))
+      distributions.append(result)
+    }
     return result
   }
 
@@ -702,9 +710,17 @@ struct DistinctDigests {
   private var digests: [UInt64] = []
   /// The count at which to sort and drop repeats next.
   private var nextCompaction = 4096
+  /// The digests added last, one per value of their low bits: a group sees the same few
+  /// funders again and again, and a repeat found here is not gathered (measured: sorting
+  /// repeats was 3% of `aggregate --by imd-decile` over 1M grants).
+  private var recent = [UInt64](repeating: 0, count: 32)
 
   mutating func insert(_ digest: IDDigest) {
-    digests.append(UInt64(UInt(bitPattern: digest.low)))
+    let bits = UInt64(UInt(bitPattern: digest.low))
+    let slot = Int(truncatingIfNeeded: bits & 31)
+    if recent[slot] == bits && bits != 0 { return }
+    recent[slot] = bits
+    digests.append(bits)
     if digests.count >= nextCompaction {
       compact()
       nextCompaction = max(4096, digests.count + digests.count / 2)

@@ -39,6 +39,7 @@ extension Aggregator.FactFinder {
     let width = header.cells.count
     var columns = FactColumns()
     var hasHeading = Array(repeating: false, count: width)
+    var textColumns = Array(repeating: false, count: width)
     var indexes: [String: Set<Int>] = [:]
     for (column, cell) in header.cells.enumerated() {
       guard let heading = cell?.text, !heading.trimmingSpaces.isEmpty else { continue }
@@ -69,6 +70,7 @@ extension Aggregator.FactFinder {
       if let slot {
         guard plan.kind == expected else { return nil }
         columns[keyPath: slot] = column
+        textColumns[column] = true
       } else if plan.kind == .object || plan.kind == .objectArray || plan.steps.count < 2 {
         return nil
       }
@@ -85,7 +87,7 @@ extension Aggregator.FactFinder {
     let postcodes = options.postcodes
     let found = columns
     let headed = hasHeading
-    let direct = DirectRows<GrantFacts>(sources: sources) { row, state in
+    let direct = DirectRows<GrantFacts>(sources: sources, textColumns: textColumns) { row, state in
       let count = min(row.count, width)
       var filled = false
       for c in 0..<count where headed[c] && !row.isEmpty(c) {

@@ -355,7 +355,7 @@ struct ParallelCSVFeedReader: Sendable {
     var state = DirectRows<Item>.State()
     var count = 0
     var unreadable = false
-    try reader.readFields { record in
+    try reader.readFields(textOf: direct.textColumns) { record in
       count += 1
       if count & 255 == 0, cancelled() { throw CancellationError() }
       if isFirst && record.number == 1 { return }  // the header
@@ -539,6 +539,8 @@ struct DirectRows<Item: ParallelReadItem>: Sendable {
 
   /// The sources of the file, as the ordinary reader records them.
   var sources: FeedSources
+  /// The columns whose text the items read (of the others, only whether they are empty).
+  var textColumns: [Bool]
   /// The item of one data record (records are numbered as the worker numbers them; the
   /// fields are valid only during the call).
   var item: @Sendable (CSVFields, inout State) -> Outcome

@@ -344,6 +344,34 @@ enum CSVTestFiles {
     #expect(read.lines.0 == 60_002)
   }
 
+  /// Asked for the text of some columns only, it still tells every empty field from a filled
+  /// one, and gives the text of the columns asked for, joined fields and all.
+  @Test(arguments: 0..<awkward.count)
+  func readsTheTextOfTheColumnsAskedFor(index: Int) throws {
+    let url = try CSVTestFiles.file(text: Self.awkward[index])
+    let wanted = [false, true]
+    let all = try CSVRecordReader(url: url, encoding: .utf8)
+    var expected: [[(Bool, String?)]] = []
+    try all.readFields { record in
+      expected.append((0..<record.count).map { ($0 < 2 && !wanted[$0] ? !record.isEmpty($0) : true, record.text($0)) })
+    }
+    let some = try CSVRecordReader(url: url, encoding: .utf8)
+    var n = 0
+    try some.readFields(textOf: wanted) { record in
+      #expect(record.count == expected[n].count)
+      for column in 0..<record.count {
+        if column < 2 && !wanted[column] {
+          #expect(!record.isEmpty(column) == expected[n][column].0)
+        } else {
+          #expect(record.text(column) == expected[n][column].1)
+        }
+      }
+      n += 1
+    }
+    #expect(n == expected.count)
+    #expect(some.line == all.line)
+  }
+
   @Test func refusesAFieldBeyondTheSizeLimit() throws {
     let url = try CSVTestFiles.file(text: "a\n\"" + String(repeating: "x", count: CSVLimits.maxFieldBytes + 10) + "\"\n")
     #expect(throws: FeedError.self) { try CSVRecordReader(url: url, encoding: .utf8).readFields { _ in } }

@@ -21,32 +21,33 @@ enum RadixSort {
 
   /// Sorts `values` ascending (as signed numbers).
   static func sort(_ values: inout [Int64]) {
-    guard values.count >= minimumCount else {
-      values.sort()
-      return
-    }
-    values.withUnsafeMutableBufferPointer { buffer in
-      buffer.withMemoryRebound(to: UInt64.self) { keys in
-        // Flipping the sign bit orders two's complement numbers as unsigned ones.
-        for i in keys.indices { keys[i] ^= 1 << 63 }
-        sort(keys)
-        for i in keys.indices { keys[i] ^= 1 << 63 }
-      }
-    }
+    // Flipping the sign bit orders two's complement numbers as unsigned ones.
+    sort(&values, key: { $0 ^ 1 << 63 }, value: { $0 ^ 1 << 63 })
   }
 
   /// Sorts `values` ascending; they must not be NaN (`-0.0` comes before `0.0`).
   static func sort(_ values: inout [Double]) {
+    // Negative numbers: all bits flipped (larger magnitude first); others: sign bit set.
+    sort(
+      &values, key: { $0 >> 63 == 1 ? ~$0 : $0 | 1 << 63 },
+      value: { $0 >> 63 == 1 ? $0 & ~(1 << 63) : ~$0 })
+  }
+
+  /// Sorts 64-bit values by their bits turned into keys that order as unsigned numbers do,
+  /// and back.
+  private static func sort<Value: Comparable & BitwiseCopyable>(
+    _ values: inout [Value], key: (UInt64) -> UInt64, value: (UInt64) -> UInt64
+  ) {
+    precondition(MemoryLayout<Value>.stride == MemoryLayout<UInt64>.stride)
     guard values.count >= minimumCount else {
       values.sort()
       return
     }
     values.withUnsafeMutableBufferPointer { buffer in
       buffer.withMemoryRebound(to: UInt64.self) { keys in
-        // Negative numbers: all bits flipped (larger magnitude first); others: sign bit set.
-        for i in keys.indices { keys[i] = keys[i] >> 63 == 1 ? ~keys[i] : keys[i] | 1 << 63 }
+        for i in keys.indices { keys[i] = key(keys[i]) }
         sort(keys)
-        for i in keys.indices { keys[i] = keys[i] >> 63 == 1 ? keys[i] & ~(1 << 63) : ~keys[i] }
+        for i in keys.indices { keys[i] = value(keys[i]) }
       }
     }
   }

@@ -20,46 +20,38 @@ struct DigestTable<Value: Sendable>: Sendable {
   /// A digest's 96 kept bits and its value side by side, so that a lookup touches one cache
   /// line.
   private struct Slot: Sendable {
-    var low0: UInt32
-    var low1: UInt32
-    var high: UInt32
+    var key: Key
     var value: Value
     /// All-zero bits mark an empty slot; a digest whose kept bits are all zero is kept in
     /// `zeroValue`.
-    var isEmpty: Bool { low0 == 0 && low1 == 0 && high == 0 }
-
-    init(_ digest: Key, value: Value) {
-      low0 = UInt32(truncatingIfNeeded: digest.low)
-      low1 = UInt32(truncatingIfNeeded: digest.low >> 32)
-      high = digest.high
-      self.value = value
-    }
-
-    func holds(_ digest: Key) -> Bool {
-      low0 == UInt32(truncatingIfNeeded: digest.low) && low1 == UInt32(truncatingIfNeeded: digest.low >> 32)
-        && high == digest.high
-    }
-
-    var key: Key { Key(low: UInt64(low1) << 32 | UInt64(low0), high: high) }
+    var isEmpty: Bool { key.isZero }
   }
 
-  /// The bits of a digest the table keeps.
-  private struct Key {
-    var low: UInt64
+  /// The bits of a digest the table keeps, in 32-bit words (so that a slot packs tightly).
+  private struct Key: Equatable, Sendable {
+    var low0: UInt32
+    var low1: UInt32
     var high: UInt32
 
-    init(low: UInt64, high: UInt32) {
-      self.low = low
+    static var zero: Key { Key(low0: 0, low1: 0, high: 0) }
+
+    init(low0: UInt32, low1: UInt32, high: UInt32) {
+      self.low0 = low0
+      self.low1 = low1
       self.high = high
     }
 
     init(_ digest: IDDigest) {
-      low = UInt64(UInt(bitPattern: digest.low))
+      let low = UInt64(UInt(bitPattern: digest.low))
       let high = UInt64(UInt(bitPattern: digest.high))
-      self.high = UInt32(truncatingIfNeeded: high ^ (high >> 32))
+      self.init(
+        low0: UInt32(truncatingIfNeeded: low), low1: UInt32(truncatingIfNeeded: low >> 32),
+        high: UInt32(truncatingIfNeeded: high ^ (high >> 32)))
     }
 
-    var isZero: Bool { low == 0 && high == 0 }
+    /// The digest's low 64 bits, which pick its slot.
+    var low: UInt64 { UInt64(low1) << 32 | UInt64(low0) }
+    var isZero: Bool { self == .zero }
   }
 
   /// One shard: an open-addressing table at most three quarters full. Its size need not be a
@@ -71,7 +63,7 @@ struct DigestTable<Value: Sendable>: Sendable {
     let vacant: Slot
 
     init(capacity: Int, vacant: Value) {
-      self.vacant = Slot(Key(low: 0, high: 0), value: vacant)
+      self.vacant = Slot(key: .zero, value: vacant)
       slots = Array(repeating: self.vacant, count: Self.size(for: capacity))
     }
 
@@ -86,7 +78,7 @@ struct DigestTable<Value: Sendable>: Sendable {
       slots.withUnsafeBufferPointer { slots in
         var i = Self.home(of: key, size: slots.count)
         while true {
-          if slots[i].holds(key) { return slots[i].value }
+          if slots[i].key == key { return slots[i].value }
           if slots[i].isEmpty { return nil }
           i += 1
           if i == slots.count { i = 0 }
@@ -99,9 +91,9 @@ struct DigestTable<Value: Sendable>: Sendable {
       let found: Value? = slots.withUnsafeMutableBufferPointer { slots in
         var i = Self.home(of: key, size: slots.count)
         while true {
-          if slots[i].holds(key) { return slots[i].value }
+          if slots[i].key == key { return slots[i].value }
           if slots[i].isEmpty {
-            slots[i] = Slot(key, value: value)
+            slots[i] = Slot(key: key, value: value)
             return nil
           }
           i += 1

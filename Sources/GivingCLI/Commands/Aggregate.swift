@@ -29,7 +29,7 @@ extension Giving {
     public enum Format: String, ExpressibleByArgument, Sendable { case table, csv, json }
 
     /// Input files.
-    @Argument(help: ArgumentHelp("Input files (JSON now; CSV, XLSX, ODS, XML as their readers land).", valueName: "input"))
+    @Argument(help: ArgumentHelp("Files to add up: .json, .csv, .xlsx, .ods or .xml (a grant in several counts once).", valueName: "input"))
     public var inputs: [String]
 
     /// A format forced on every input.

@@ -321,10 +321,15 @@ final class CSVRecordReader {
     guard failure == nil else { return }
     lastTerminatorWasCR = false
     if cells.isEmpty, !joinNextField { recordLine = line }
-    if masksSpaces, let bytes { SpaceMask.unmask(UnsafeMutableRawBufferPointer(start: bytes, count: count)) }
     let raw = UnsafeRawBufferPointer(start: bytes, count: bytes == nil ? 0 : count)
     let fieldLine = line
-    let breaks = Self.lineBreaks(in: raw)
+    let breaks: Int
+    if masksSpaces, let bytes {
+      let mayBreak = SpaceMask.unmask(UnsafeMutableRawBufferPointer(start: bytes, count: count))
+      breaks = mayBreak ? Self.lineBreaks(in: raw) : 0
+    } else {
+      breaks = Self.lineBreaks(in: raw)
+    }
     line += breaks
     recordBytes += raw.count
     if raw.count > CSVLimits.maxFieldBytes || recordBytes > CSVLimits.maxRecordBytes
@@ -560,21 +565,37 @@ enum SpaceMask {
     return !wasMasked
   }
 
-  /// Gives masked bytes their spaces and tabs back, in place.
-  static func unmask(_ bytes: UnsafeMutableRawBufferPointer) {
-    guard var next = bytes.baseAddress else { return }
-    let end = next + bytes.count
-    while end - next >= 8 {
-      let word = next.loadUnaligned(as: UInt64.self)
+  /// Gives masked bytes their spaces and tabs back, in place, and says whether they hold a
+  /// CR or LF (found on the same pass, so that a field needs no other look for line breaks).
+  @discardableResult
+  static func unmask(_ bytes: UnsafeMutableRawBufferPointer) -> Bool {
+    guard let start = bytes.baseAddress else { return false }
+    var next = start
+    let end = start + bytes.count
+    var breaks: UInt64 = 0
+    func unmaskWord(at pointer: UnsafeMutableRawPointer) {
+      let word = pointer.loadUnaligned(as: UInt64.self)
+      breaks |= zeroBytes(word ^ repeated(0x0A)) | zeroBytes(word ^ repeated(0x0D))
       let swapped = swaps(zeroBytes(word ^ repeated(maskedSpace)), zeroBytes(word ^ repeated(maskedTab)))
-      if swapped != 0 { next.storeBytes(of: word ^ swapped, as: UInt64.self) }
+      if swapped != 0 { pointer.storeBytes(of: word ^ swapped, as: UInt64.self) }
+    }
+    while end - next >= 8 {
+      unmaskWord(at: next)
       next += 8
     }
+    if next < end, bytes.count >= 8 {
+      // The last word again, overlapping bytes already unmasked (unmasking them twice is the same).
+      unmaskWord(at: end - 8)
+      return breaks != 0
+    }
+    var hasBreak = breaks != 0
     while next < end {
       let byte = next.load(as: UInt8.self)
       if byte >= maskedSpace { next.storeBytes(of: byte == maskedSpace ? 0x20 : 0x09, as: UInt8.self) }
+      hasBreak = hasBreak || byte == 0x0A || byte == 0x0D
       next += 1
     }
+    return hasBreak
   }
 
   /// `byte` in each of a word's eight bytes.

@@ -105,9 +105,6 @@ final class CSVRecordReader {
   private var lastSliceEndedWithCR = false
   /// Which columns' text ``readFields(textOf:_:)`` keeps (others: one byte, or none if empty).
   private var textColumns: [Bool] = []
-  /// Whether spaces and tabs are hidden from libcsv (``SpaceMask``): only in bytes the caller
-  /// has checked are valid UTF-8.
-  private let masksSpaces: Bool
 
   static let chunkSize = 1 << 20
   /// How much of a chunk libcsv gets at once; records are handed on after each slice.
@@ -120,14 +117,11 @@ final class CSVRecordReader {
   ///   - range: read only these bytes, which must start at a record (a byte-order mark is
   ///     looked for only when the range starts the file).
   ///   - firstLine, firstRecord: the line and record number the first byte read starts.
-  ///   - checkedUTF8: every byte to read has been checked to be valid UTF-8, so spaces can be
-  ///     hidden from libcsv (``SpaceMask``); the read fails if the file has changed since.
   /// - Throws: ``FeedError/unreadable(file:reason:)`` if libcsv cannot be set up.
   init(
     url: URL, encoding: CSVTextEncoding? = nil, translatesNewlines: Bool = false,
-    range: Range<Int>? = nil, firstLine: Int = 1, firstRecord: Int = 1, checkedUTF8: Bool = false
+    range: Range<Int>? = nil, firstLine: Int = 1, firstRecord: Int = 1
   ) throws {
-    masksSpaces = checkedUTF8
     self.url = url
     self.range = range
     line = firstLine
@@ -145,9 +139,8 @@ final class CSVRecordReader {
       parser.deallocate()
       throw FeedError.unreadable(file: url.path, reason: "the csv parser could not be set up")
     }
-    // Python keeps spaces around unquoted fields; libcsv trims them unless told nothing is a
-    // space, or it sees none (``SpaceMask``).
-    if !masksSpaces { csv_set_space_func(parser, { _ in 0 }) }
+    // Python keeps spaces around unquoted fields; libcsv trims them unless told nothing is a space.
+    csv_set_space_func(parser, { _ in 0 })
     csv_set_realloc_func(parser, limitedRealloc)
     csv_set_blk_size(parser, 64 << 10)
   }
@@ -255,10 +248,6 @@ final class CSVRecordReader {
         let piece = UnsafeRawBufferPointer(
           rebasing: text[offset..<min(text.count, offset + Self.sliceSize)])
         try slice(piece)
-        if masksSpaces, !SpaceMask.mask(UnsafeMutableRawBufferPointer(mutating: piece)) {
-          throw FeedError.unreadable(
-            file: file, reason: "the file changed while it was being read (it is no longer valid utf-8)")
-        }
         try parse(piece, callbacks)
         offset += piece.count
         try delivered()
@@ -323,13 +312,7 @@ final class CSVRecordReader {
     if cells.isEmpty, !joinNextField { recordLine = line }
     let raw = UnsafeRawBufferPointer(start: bytes, count: bytes == nil ? 0 : count)
     let fieldLine = line
-    let breaks: Int
-    if masksSpaces, let bytes {
-      let mayBreak = SpaceMask.unmask(UnsafeMutableRawBufferPointer(start: bytes, count: count))
-      breaks = mayBreak ? Self.lineBreaks(in: raw) : 0
-    } else {
-      breaks = Self.lineBreaks(in: raw)
-    }
+    let breaks = Self.lineBreaks(in: raw)
     line += breaks
     recordBytes += raw.count
     if raw.count > CSVLimits.maxFieldBytes || recordBytes > CSVLimits.maxRecordBytes
@@ -410,7 +393,6 @@ final class CSVRecordReader {
     let copied = column < textColumns.count && !textColumns[column] ? min(count, 1) : count
     if let bytes, copied > 0 {
       (arena + arenaCount).update(from: bytes.assumingMemoryBound(to: UInt8.self), count: copied)
-      if masksSpaces { SpaceMask.unmask(UnsafeMutableRawBufferPointer(start: arena + arenaCount, count: copied)) }
       arenaCount += copied
     }
     if joinNextField, fields > 0 {
@@ -528,92 +510,6 @@ final class CSVRecordReader {
     validator.finish()
     if validator.isValid { return .utf8 }
     return validator.sawCP1252Undefined ? .latin1 : .cp1252
-  }
-}
-
-/// Hides spaces and tabs from libcsv. Python keeps the spaces around unquoted fields, and libcsv
-/// keeps them only if a space function says no byte is a space: a call for nearly every byte
-/// of the file (8% of the time taken to aggregate 1M grants). In bytes known to be valid UTF-8,
-/// space and tab become 0xFE and 0xFF, two bytes UTF-8 never uses, before libcsv parses them,
-/// so it sees no space and needs no function; fields get their spaces back as they are taken.
-enum SpaceMask {
-  static let maskedSpace: UInt8 = 0xFE
-  static let maskedTab: UInt8 = 0xFF
-
-  /// Masks the spaces and tabs of `bytes` in place; `false` (with `bytes` masked all the same)
-  /// if they already held a masked byte, so that the mask could not be undone.
-  static func mask(_ bytes: UnsafeMutableRawBufferPointer) -> Bool {
-    guard var next = bytes.baseAddress else { return true }
-    let end = next + bytes.count
-    // Eight bytes at a time in a 64-bit word: a byte-by-byte loop took longer than the space
-    // function it spares, and the standard library's SIMD comparisons compile to such loops.
-    var alreadyMasked: UInt64 = 0
-    while end - next >= 8 {
-      var word = next.loadUnaligned(as: UInt64.self)
-      alreadyMasked |= zeroBytes(~(word | repeated(0x01)))  // 0xFE or 0xFF
-      word ^= swaps(zeroBytes(word ^ repeated(0x20)), zeroBytes(word ^ repeated(0x09)))
-      next.storeBytes(of: word, as: UInt64.self)
-      next += 8
-    }
-    var wasMasked = alreadyMasked != 0
-    while next < end {
-      let byte = next.load(as: UInt8.self)
-      wasMasked = wasMasked || byte >= maskedSpace
-      next.storeBytes(of: byte == 0x20 ? maskedSpace : byte == 0x09 ? maskedTab : byte, as: UInt8.self)
-      next += 1
-    }
-    return !wasMasked
-  }
-
-  /// Gives masked bytes their spaces and tabs back, in place, and says whether they hold a
-  /// CR or LF (found on the same pass, so that a field needs no other look for line breaks).
-  @discardableResult
-  static func unmask(_ bytes: UnsafeMutableRawBufferPointer) -> Bool {
-    guard let start = bytes.baseAddress else { return false }
-    var next = start
-    let end = start + bytes.count
-    var breaks: UInt64 = 0
-    func unmaskWord(at pointer: UnsafeMutableRawPointer) {
-      let word = pointer.loadUnaligned(as: UInt64.self)
-      breaks |= zeroBytes(word ^ repeated(0x0A)) | zeroBytes(word ^ repeated(0x0D))
-      let swapped = swaps(zeroBytes(word ^ repeated(maskedSpace)), zeroBytes(word ^ repeated(maskedTab)))
-      if swapped != 0 { pointer.storeBytes(of: word ^ swapped, as: UInt64.self) }
-    }
-    while end - next >= 8 {
-      unmaskWord(at: next)
-      next += 8
-    }
-    if next < end, bytes.count >= 8 {
-      // The last word again, overlapping bytes already unmasked (unmasking them twice is the same).
-      unmaskWord(at: end - 8)
-      return breaks != 0
-    }
-    var hasBreak = breaks != 0
-    while next < end {
-      let byte = next.load(as: UInt8.self)
-      if byte >= maskedSpace { next.storeBytes(of: byte == maskedSpace ? 0x20 : 0x09, as: UInt8.self) }
-      hasBreak = hasBreak || byte == 0x0A || byte == 0x0D
-      next += 1
-    }
-    return hasBreak
-  }
-
-  /// `byte` in each of a word's eight bytes.
-  @inline(__always) private static func repeated(_ byte: UInt8) -> UInt64 {
-    0x0101_0101_0101_0101 &* UInt64(byte)
-  }
-
-  /// A word with the high bit set in each byte where `word` has a zero byte, and nothing else
-  /// (no carry crosses a byte: each byte's low seven bits plus 0x7F stay within the byte).
-  @inline(__always) private static func zeroBytes(_ word: UInt64) -> UInt64 {
-    let low7 = repeated(0x7F)
-    return ~(((word & low7) &+ low7) | word | low7)
-  }
-
-  /// What to XOR into a word to turn space into masked space and tab into masked tab (or back),
-  /// given the high bits of the bytes that are spaces and of those that are tabs.
-  @inline(__always) private static func swaps(_ spaces: UInt64, _ tabs: UInt64) -> UInt64 {
-    (spaces >> 7) &* UInt64(0x20 ^ maskedSpace) | (tabs >> 7) &* UInt64(0x09 ^ maskedTab)
   }
 }
 

@@ -350,8 +350,7 @@ struct ParallelCSVFeedReader: Sendable {
     let isFirst = task.index == 0
     let firstRecord = isFirst ? 1 : 2
     let reader = try CSVRecordReader(
-      url: plan.url, encoding: plan.encoding, range: task.range, firstLine: 1, firstRecord: firstRecord,
-      checkedUTF8: plan.encoding == .utf8)  // a plan says .utf8 only after checking every byte
+      url: plan.url, encoding: plan.encoding, range: task.range, firstLine: 1, firstRecord: firstRecord)
     var items: [Item] = []
     var state = DirectRows<Item>.State()
     var count = 0
@@ -584,8 +583,7 @@ final class CSVChunkWorkbook: Workbook {
   func readRows(sheet index: Int, _ body: (SheetRow) throws -> Void) throws {
     if let header { try body(header) }
     let reader = try CSVRecordReader(
-      url: url, encoding: encodingValue, range: range, firstLine: firstLine, firstRecord: firstRecord,
-      checkedUTF8: encodingValue == .utf8)  // from a plan: .utf8 only after checking every byte
+      url: url, encoding: encodingValue, range: range, firstLine: firstLine, firstRecord: firstRecord)
     defer {
       recordsRead = reader.recordNumber - (firstRecord - 1)
       linesRead = reader.line - firstLine

@@ -359,7 +359,9 @@ public struct PostcodeTable: Sendable {
 
   /// Reads `url`, keeping the 2021 LSOA when `prefer2021` and the file has one, else the 2011 LSOA
   /// (data zone in Scotland).
-  /// - Throws: ``FeedError/unreadable(file:reason:)`` when the file cannot be read or has no `pcds` column.
+  /// - Throws: ``FeedError/unreadable(file:reason:)`` when the file cannot be read or has no `pcds` column;
+  ///   ``FeedError/malformedCSV(file:line:reason:)`` (and the CSV reader's other errors) at the line where
+  ///   the file goes wrong.
   public init(contentsOf url: URL, prefer2021: Bool = false) throws {
     var areas: [String: String] = [:]
     try GeoCSV.rows(url, columns: ["pcds", "lsoa11", "lsoa21"], required: ["pcds"]) { r in

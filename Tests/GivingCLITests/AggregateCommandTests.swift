@@ -5,7 +5,7 @@ import Testing
 
 @Suite(.serialized) struct AggregateCommandTests {
   func temporaryPackage(_ grants: [JSONValue], name: String) throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("giving-aggcli-\(UUID())")
+    let dir = ScratchSpace.root.appendingPathComponent("giving-aggcli-\(UUID())")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let url = dir.appendingPathComponent("\(name).json")
     try Data(JSONWriter(indent: 1).string(.object(["grants": .array(grants)])).utf8).write(to: url)

@@ -14,7 +14,7 @@ import Testing
   }
 
   @Test func failedConversionLeavesNoOutputFile() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("giving-\(UUID())")
+    let directory = ScratchSpace.root.appendingPathComponent("giving-\(UUID())")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let out = directory.appendingPathComponent("out.json").path

@@ -9,7 +9,7 @@ import Testing
 /// gone as well.
 @Suite struct InstallationTests {
   @Test func aBinaryCopiedWithoutItsResourceFoldersStillWorks() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("giving-alone-\(UUID().uuidString)")
+    let folder = ScratchSpace.root.appendingPathComponent("giving-alone-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     let copy = folder.appendingPathComponent("giving")

@@ -24,7 +24,7 @@ import Testing
 
   @Test(.enabled(if: soffice != nil, "LibreOffice is not installed (make test installs it)"))
   func libreOfficeOpensWhatGivingWrites() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("giving-lo-\(UUID())")
+    let directory = ScratchSpace.root.appendingPathComponent("giving-lo-\(UUID())")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let source = FixturePaths.url("sample/grants.csv")

@@ -48,7 +48,7 @@ import Testing
   }
 
   @Test func everyCopyOfADuplicateIdInASheetIsLocatedAtItsCell() throws {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("giving-dup-\(UUID().uuidString).csv")
+    let url = ScratchSpace.root.appendingPathComponent("giving-dup-\(UUID().uuidString).csv")
     defer { try? FileManager.default.removeItem(at: url) }
     try Data(
       """

@@ -37,7 +37,7 @@ enum Grants {
 
   /// Writes `grants` as a package to a new temporary file and returns its feed.
   static func feed(_ grants: [JSONValue], name: String = "grants") throws -> GrantFeed {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("giving-agg-\(UUID())")
+    let dir = ScratchSpace.root.appendingPathComponent("giving-agg-\(UUID())")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let url = dir.appendingPathComponent("\(name).json")
     let package: JSONValue = .object(["grants": .array(grants)])

@@ -107,7 +107,7 @@ import Testing
   /// The CSV files the parallel readers are compared on: the samples, the real Data Quality
   /// Tool files, and ``awkward`` written to a folder of its own (`remove()` deletes it).
   static func csvFiles() throws -> (urls: [URL], remove: () -> Void) {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("giving-parallel-\(UUID())")
+    let folder = ScratchSpace.root.appendingPathComponent("giving-parallel-\(UUID())")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let awkward = folder.appendingPathComponent("awkward.csv")
     try Data(Self.awkward.utf8).write(to: awkward)

@@ -19,7 +19,7 @@ import Testing
     [AggregationKey.funder], [.recipient, .year], [.programme, .currency], [.imdDecile], [.localAuthority, .amountBand],
   ])
   func projectedReadsAggregateAlike(keys: [AggregationKey]) throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("giving-needed-\(UUID())")
+    let folder = ScratchSpace.root.appendingPathComponent("giving-needed-\(UUID())")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     // A row with nothing but a title is still a grant (excluded: no amount), never dropped.

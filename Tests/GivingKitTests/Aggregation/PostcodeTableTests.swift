@@ -7,7 +7,7 @@ import Testing
 /// ending, quoting or byte-order mark reads alike, and a broken file is refused at its line.
 @Suite struct PostcodeTableTests {
   static func file(_ text: String) throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("postcodes-\(UUID().uuidString).csv")
+    let url = ScratchSpace.root.appendingPathComponent("postcodes-\(UUID().uuidString).csv")
     try Data(text.utf8).write(to: url)
     return url
   }

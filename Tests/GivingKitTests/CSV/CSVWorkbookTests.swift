@@ -8,7 +8,7 @@ import Testing
 enum CSVTestFiles {
   /// A fresh temporary folder.
   static func folder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory
+    let url = ScratchSpace.root
       .appendingPathComponent("giving-csv-tests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url

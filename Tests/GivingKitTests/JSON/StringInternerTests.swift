@@ -1,4 +1,5 @@
 import Foundation
+import GivingTestSupport
 @testable import GivingKit
 import Testing
 
@@ -49,7 +50,7 @@ import Testing
       text += (i == 0 ? "" : ",") + "{\"recipientOrganization\":\(i),\"x\":{\"beneficiaryLocation\":\"v\(i)\"}}"
     }
     text += "]"
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("interned-keys-\(UUID().uuidString).json")
+    let url = ScratchSpace.root.appendingPathComponent("interned-keys-\(UUID().uuidString).json")
     try Data(text.utf8).write(to: url)
     defer { try? FileManager.default.removeItem(at: url) }
     #expect(text.utf8.count > ByteInput.defaultChunkSize)

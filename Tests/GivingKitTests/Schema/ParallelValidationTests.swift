@@ -38,7 +38,7 @@ import Testing
 /// from the first grant without an id on, and the ones before it are read again.
 @Suite struct WholeGrantDuplicateTests {
   func uniqueItemsErrors(_ grants: [String]) throws -> [String] {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("giving-whole-\(UUID().uuidString).json")
+    let url = ScratchSpace.root.appendingPathComponent("giving-whole-\(UUID().uuidString).json")
     defer { try? FileManager.default.removeItem(at: url) }
     try Data(#"{"grants": [\#(grants.joined(separator: ","))]}"#.utf8).write(to: url)
     let report = try FeedValidator(now: CheckDate(year: 2026, month: 11, day: 25)).validate(GrantFeed(files: [url]))

@@ -1,4 +1,5 @@
 import Foundation
+import GivingTestSupport
 @testable import GivingKit
 import GivingSchemas
 import Testing
@@ -17,7 +18,7 @@ import Testing
   }
 
   @Test func theSourceTreeIsTheLastPlaceLookedIn() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("giving-source-\(UUID().uuidString)")
+    let folder = ScratchSpace.root.appendingPathComponent("giving-source-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder.appendingPathComponent("Data"), withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     let found = ResourceFolder.locate(

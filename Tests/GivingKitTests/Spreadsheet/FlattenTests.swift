@@ -114,7 +114,7 @@ import Testing
     let grants = all.filter { !RoundTrip.isAbsentable($0.json) }
     let ids = grants.compactMap(\.id)
     if Set(ids).count != ids.count { return }
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("giving-mapping-\(UUID().uuidString)")
+    let directory = ScratchSpace.root.appendingPathComponent("giving-mapping-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let csv = directory.appendingPathComponent("grants.csv")

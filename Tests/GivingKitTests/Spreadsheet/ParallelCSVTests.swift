@@ -94,7 +94,7 @@ import Testing
 
   /// Writes `text` to a temporary CSV file.
   func csv(_ text: String, name: String = "grants.csv") throws -> URL {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("giving-parallel-\(UUID().uuidString)")
+    let folder = ScratchSpace.root.appendingPathComponent("giving-parallel-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let url = folder.appendingPathComponent(name)
     try Data(text.utf8).write(to: url)
@@ -157,7 +157,7 @@ import Testing
       bytes += Array("360G-\(i),Grant \(i),GBP,\(i)\n".utf8)
       if i == 33 { bytes += [0x33, 0x36, 0x30, 0x2C, 0xFF, 0x0A] }  // 360,<0xFF>
     }
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("giving-parallel-\(UUID().uuidString)")
+    let folder = ScratchSpace.root.appendingPathComponent("giving-parallel-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let url = folder.appendingPathComponent("grants.csv")
     try Data(bytes).write(to: url)

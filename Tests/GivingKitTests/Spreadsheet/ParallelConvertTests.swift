@@ -20,7 +20,7 @@ import Testing
   @Test func parallelAndSequentialConversionAgree() throws {
     let files = try DirectRowsTests.csvFiles()
     defer { files.remove() }
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("giving-pconvert-\(UUID())")
+    let folder = ScratchSpace.root.appendingPathComponent("giving-pconvert-\(UUID())")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     var compared = 0

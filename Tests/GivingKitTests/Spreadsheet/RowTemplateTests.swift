@@ -61,7 +61,7 @@ import Testing
 
   /// Runs `body` with ``awkwardCSV`` written to a file of its own.
   func withAwkwardCSV(_ body: (URL) throws -> Void) throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("giving-template-\(UUID().uuidString)")
+    let folder = ScratchSpace.root.appendingPathComponent("giving-template-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     let url = folder.appendingPathComponent("grants.csv")

@@ -1,4 +1,5 @@
 import Foundation
+import GivingTestSupport
 @testable import GivingKit
 
 /// Builds small workbooks for the tests through ``ZipWriter`` (so the hostile ones are real zips).
@@ -8,7 +9,7 @@ enum TestWorkbooks {
 
   /// A fresh path in a temporary folder that the caller removes.
   static func temporaryPath(_ name: String) -> URL {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("giving-tests-\(UUID().uuidString)")
+    let folder = ScratchSpace.root.appendingPathComponent("giving-tests-\(UUID().uuidString)")
     try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     return folder.appendingPathComponent(name)
   }

@@ -6,7 +6,7 @@ import GivingTestSupport
 enum XMLTestSupport {
   /// A fresh scratch folder for one test.
   static func scratchFolder() throws -> URL {
-    let folder = FileManager.default.temporaryDirectory
+    let folder = ScratchSpace.root
       .appendingPathComponent("giving-xml-tests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     return folder

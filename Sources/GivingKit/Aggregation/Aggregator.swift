@@ -193,13 +193,7 @@ public struct Aggregator: Sendable {
     } else {
       geography = nil
     }
-    // Read with a quote-aware reader: the bundled codelist quotes its codes.
-    var codes = Set<String>()
-    try GeoCSV.rows(
-      SchemaBundle.standard.directory.appendingPathComponent("codelists/currency.csv"), columns: ["Code"],
-      required: ["Code"]
-    ) { codes.insert($0[0]) }
-    currencies = codes
+    currencies = try SchemaBundle.standard.codelist(named: "currency.csv")
   }
 
   /// Reads every grant of `feed` into the totals. `progress` is called now and then with the

@@ -45,20 +45,15 @@ public final class SchemaBundle: Sendable {
     try Self.readCodelist(directory.appendingPathComponent("codelists").appendingPathComponent(name))
   }
 
+  /// The codes of a codelist CSV: the first column of every row after the heading row, read
+  /// through libcsv (``CSVRecordReader``), as some codelists quote their codes and hold line
+  /// breaks in quoted descriptions.
+  /// - Throws: ``FeedError`` when the file cannot be read.
   static func readCodelist(_ url: URL) throws -> Set<String> {
-    let text: String
-    do {
-      text = try String(contentsOf: url, encoding: .utf8)
-    } catch {
-      throw FeedError.unreadable(file: url.path, reason: FeedError.describe(error))
-    }
-    // The code is the first field; some codelists quote it (`"GBP"`). Codes never contain
-    // commas or quotes, so stripping the quotes is enough.
     var codes = Set<String>()
-    for (i, line) in text.split(whereSeparator: \.isNewline).enumerated() where i > 0 {
-      var code = line.prefix { $0 != "," }
-      if code.hasPrefix("\""), code.hasSuffix("\""), code.count >= 2 { code = code.dropFirst().dropLast() }
-      if !code.isEmpty { codes.insert(String(code)) }
+    try CSVRecordReader(url: url, encoding: .utf8).read { record in
+      guard record.row.number > 1, case .text(let code)? = record.row.cells.first else { return }
+      codes.insert(code)
     }
     return codes
   }

@@ -1,4 +1,6 @@
-import GivingKit
+import Foundation
+@testable import GivingKit
+import GivingTestSupport
 import Testing
 
 @Suite struct SchemaBundleTests {
@@ -7,6 +9,14 @@ import Testing
     #expect(currencies.contains("GBP"))
     #expect(!currencies.contains("\"GBP\""))
     #expect(currencies.count == 301)
+  }
+
+  /// Codes come from the first column of each record, not of each line: a quoted description
+  /// may run over several lines.
+  @Test func readsCodesOfRecordsNotLines() throws {
+    let url = ScratchSpace.root.appendingPathComponent("codelist-\(UUID().uuidString).csv")
+    try Data("Code,Title,Description\r\n\"A1\",One,\"first line\nsecond, with a comma\"\r\nB2,Two,\r\n".utf8).write(to: url)
+    #expect(try SchemaBundle.readCodelist(url) == ["A1", "B2"])
   }
 
   @Test func listsOrgIDPrefixesInListOrder() throws {

@@ -106,7 +106,7 @@ public struct CodelistChecker: Sendable {
           url = SchemaValidator.extensionDirectory(validator.bundle, id).appendingPathComponent("codelists")
             .appendingPathComponent(entry.codelist)
         }
-        cache[entry.codelist] = try Self.readCodes(url)
+        cache[entry.codelist] = try SchemaBundle.readCodelist(url)
       }
       fields.append(Field(keys: entry.keys, codelist: entry.codelist, isOpen: entry.isOpen, codes: cache[entry.codelist] ?? []))
     }
@@ -127,55 +127,6 @@ public struct CodelistChecker: Sendable {
     }
     self.trie = trie
     found = Array(repeating: [], count: fields.count)
-  }
-
-  /// The `Code` column (the first) of a codelist CSV, quotes removed. Quoted fields may hold
-  /// commas and line breaks.
-  static func readCodes(_ url: URL) throws -> Set<String> {
-    let data: Data
-    do {
-      data = try Data(contentsOf: url)
-    } catch {
-      throw FeedError.unreadable(file: url.path, reason: FeedError.describe(error))
-    }
-    var codes = Set<String>()
-    var field: [UInt8] = []
-    var column = 0
-    var row = 0
-    var inQuotes = false
-    var i = data.startIndex
-    func endRecord() {
-      if row > 0, let code = String(bytes: field, encoding: .utf8), !code.isEmpty { codes.insert(code) }
-      field.removeAll()
-      column = 0
-      row += 1
-    }
-    while i < data.endIndex {
-      let c = data[i]
-      if inQuotes {
-        if c == UInt8(ascii: "\"") {
-          if i + 1 < data.endIndex && data[i + 1] == UInt8(ascii: "\"") {
-            if column == 0 { field.append(c) }
-            i += 1
-          } else {
-            inQuotes = false
-          }
-        } else if column == 0 {
-          field.append(c)
-        }
-      } else if c == UInt8(ascii: "\"") {
-        inQuotes = true
-      } else if c == UInt8(ascii: ",") {
-        column += 1
-      } else if c == 10 {
-        endRecord()
-      } else if c != 13 && column == 0 {
-        field.append(c)
-      }
-      i += 1
-    }
-    if !field.isEmpty || column > 0 { endRecord() }
-    return codes
   }
 
   /// Records the codelist values of one grant.

@@ -132,7 +132,10 @@ extension AggregationResult {
     for key in keys {
       if key == .imdDecile { headings += ["nation", "index", "decile"] } else { headings.append(key.rawValue) }
     }
-    headings += ["currency", "grants", "total", "mean", "median", "min", "max", "recipients", "funders", "share"]
+    // Every group is of one currency: a column of its own unless `currency` is a key already.
+    let currencyColumn = !keys.contains(.currency)
+    if currencyColumn { headings.append("currency") }
+    headings += ["grants", "total", "mean", "median", "min", "max", "recipients", "funders", "share"]
     let deprivation = keys.contains(.imdDecile)
     if deprivation { headings += ["population", "perHead", "relativeShare"] }
     let rows = groups.map { g -> [String] in
@@ -143,8 +146,9 @@ extension AggregationResult {
         case .decile(let nation, let index, let decile): row += [nation.rawValue, index, String(decile)]
         }
       }
+      if currencyColumn { row.append(g.currency) }
       row += [
-        g.currency, g.grants.rounded(6).description, Self.money(g.total, split: g.split), g.mean.rounded(2).description,
+        g.grants.rounded(6).description, Self.money(g.total, split: g.split), g.mean.rounded(2).description,
         Self.money(g.median, split: g.split), Self.money(g.minimum, split: g.split),
         Self.money(g.maximum, split: g.split), String(g.recipients), String(g.funders),
         g.share.rounded(6).description,

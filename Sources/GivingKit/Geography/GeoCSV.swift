@@ -15,8 +15,8 @@ enum GeoCSV {
     var map: [Int] = []
     var selected = [String](repeating: "", count: columns.count)
     do {
-      // Fields as bytes, text made only of the columns asked for: the tables hold 40,000 and
-      // more rows, read each time a run needs places.
+      // Fields as bytes, and strings made only of the columns asked for: the tables hold
+      // 40,000 and more rows, read each time a run needs places; postcode files, millions.
       try CSVRecordReader(url: url, encoding: .utf8).readFields { record in
         if record.number == 1 {
           let headings = (0..<record.count).map {

@@ -7,7 +7,7 @@ enum GeoCSV {
   /// surrounding spaces) for every data row of `url`. A missing heading gives `""` in its
   /// place unless it is listed in `required`.
   /// - Throws: ``FeedError/unreadable(file:reason:)`` when the file cannot be read or lacks a
-  ///   required heading; ``FeedError/malformedCSV(file:line:reason:)`` and the reader's other
+  ///   required heading (an empty file lacks them all); ``FeedError/malformedCSV(file:line:reason:)`` and the reader's other
   ///   errors, at the line where the file goes wrong.
   static func rows(
     _ url: URL, columns: [String], required: Set<String> = [], _ body: ([String]) throws -> Void
@@ -35,6 +35,9 @@ enum GeoCSV {
         }
         for (k, at) in map.enumerated() { selected[k] = record.text(at) ?? "" }
         try body(selected)
+      }
+      if map.isEmpty, let name = columns.first(where: required.contains) {
+        throw FeedError.unreadable(file: url.path, reason: "no heading row (a '\(name)' column is needed)")
       }
     } catch let error as FeedError {
       if case .unreadable = error { throw error }

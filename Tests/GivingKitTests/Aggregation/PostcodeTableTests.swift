@@ -38,6 +38,14 @@ import Testing
     }
   }
 
+  @Test func refusesAnEmptyFile() throws {
+    let url = try Self.file("")
+    defer { try? FileManager.default.removeItem(at: url) }
+    #expect(throws: FeedError.unreadable(file: url.path, reason: "no heading row (a 'pcds' column is needed)")) {
+      try PostcodeTable(contentsOf: url)
+    }
+  }
+
   @Test func refusesAFileWithoutAPostcodeColumn() throws {
     let url = try Self.file("postcode,lsoa11\nHG1 1AA,E01027679\n")
     defer { try? FileManager.default.removeItem(at: url) }

@@ -49,6 +49,28 @@ import Testing
     #expect(result.standardOutput.contains("'x' 2 copies, conflicting amounts"))
   }
 
+  /// A folder of publishers' files adds up as the files listed one by one do.
+  @Test func aFolderAddsUpAsItsFilesDo() throws {
+    let folder = ScratchSpace.root.appendingPathComponent("giving-aggfolder-\(UUID())")
+    try FileManager.default.createDirectory(at: folder.appendingPathComponent("more"), withIntermediateDirectories: true)
+    let a = folder.appendingPathComponent("a.json").path
+    let b = folder.appendingPathComponent("more/b.csv").path
+    try FileManager.default.copyItem(atPath: try temporaryPackage([grant("x", "10"), grant("y", "5")], name: "a"), toPath: a)
+    try FileManager.default.copyItem(atPath: FixturePaths.url("sample/grants.csv").path, toPath: b)
+    let listed = try runGiving(["aggregate", a, b, "--by", "funder,currency", "--format", "json"])
+    let whole = try runGiving(["aggregate", folder.path, "--by", "funder,currency", "--format", "json"])
+    #expect(listed.status == 0)
+    #expect(whole.status == 0)
+    #expect(whole.standardOutput == listed.standardOutput)
+    #expect(whole.standardOutput.contains("\"grants\": 2"))
+
+    let empty = ScratchSpace.root.appendingPathComponent("giving-aggempty-\(UUID())")
+    try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+    let refused = try runGiving(["aggregate", empty.path, "--by", "funder"])
+    #expect(refused.status == 2)
+    #expect(refused.standardError.contains("holds no .json, .csv, .xlsx, .ods or .xml file"))
+  }
+
   @Test func csvIsExcelFriendlyAndDeprivationCarriesAttribution() throws {
     let result = try runGiving([
       "aggregate", FixturePaths.url("sample/grants.json").path, "--by", "imd-decile", "--format", "csv",

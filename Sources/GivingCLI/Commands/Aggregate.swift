@@ -29,7 +29,7 @@ extension Giving {
     public enum Format: String, ExpressibleByArgument, Sendable { case table, csv, json }
 
     /// Input files.
-    @Argument(help: ArgumentHelp("Files to add up: .json, .csv, .xlsx, .ods or .xml (a grant in several counts once).", valueName: "input"))
+    @Argument(help: ArgumentHelp("Files to add up: .json, .csv, .xlsx, .ods or .xml, or folders of them (a grant in several counts once).", valueName: "input"))
     public var inputs: [String]
 
     /// A format forced on every input.
@@ -108,7 +108,7 @@ extension Giving {
         }
         var feeds: [GrantFeed] = []
         var csv: [String] = []
-        for path in inputs {
+        for path in try InputPaths.expand(inputs) {
           let f = inputFormat ?? FeedFormat(pathExtension: URL(fileURLWithPath: path).pathExtension)
           if f == .csv { csv.append(path) } else { feeds.append(try GrantFeed(paths: [path], format: inputFormat)) }
         }

@@ -13,7 +13,7 @@ extension Giving {
         (with --strict, also accuracy notices), 2 some file could not be read, 64 usage.
         """)
 
-    @Argument(help: ArgumentHelp("Files to validate: .json, .csv, .xlsx, .ods or .xml.", valueName: "file"))
+    @Argument(help: ArgumentHelp("Files to validate: .json, .csv, .xlsx, .ods or .xml, or folders of them.", valueName: "file"))
     var files: [String]
 
     @Option(help: "Output: text (for people) or json (docs/report-format.md).")
@@ -59,6 +59,13 @@ extension Giving {
       let validator = try FeedValidator(now: today)
       // Only the locations the report will show are kept (the counts stay exact).
       validator.maxLocations = shownLocations
+      let files: [String]
+      do {
+        files = try InputPaths.expand(self.files)
+      } catch let error as FeedError {
+        Diagnostics.error(error.description)
+        throw ExitStatus.unreadable
+      }
       var reports: [ValidationReport] = []
       // CSV files together are the sheets of one workbook; every other file stands alone.
       let csv = files.filter { $0.lowercased().hasSuffix(".csv") }

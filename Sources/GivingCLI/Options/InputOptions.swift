@@ -6,7 +6,7 @@ public import GivingKit
 public struct InputOptions: ParsableArguments {
   @Argument(
     help: ArgumentHelp(
-      "Input files: .json, .csv, .xlsx, .ods or .xml. Several CSV files are read as the sheets of one workbook.",
+      "Input files: .json, .csv, .xlsx, .ods or .xml, or folders of them. Several CSV files are read as the sheets of one workbook.",
       valueName: "input"))
   public var inputs: [String]
 
@@ -19,11 +19,12 @@ public struct InputOptions: ParsableArguments {
     if inputs.isEmpty { throw ValidationError("give at least one input file") }
   }
 
-  /// The feeds named: all CSV files together form one feed; every other file is its own feed.
+  /// The feeds named (a folder names the files in it, ``InputPaths``): all CSV files together
+  /// form one feed; every other file is its own feed.
   func feeds() throws -> [GrantFeed] {
     var csv: [String] = []
     var feeds: [GrantFeed] = []
-    for path in inputs {
+    for path in try InputPaths.expand(inputs) {
       let format = inputFormat ?? FeedFormat(pathExtension: URL(fileURLWithPath: path).pathExtension)
       if format == .csv { csv.append(path) } else { feeds.append(try GrantFeed(paths: [path], format: inputFormat)) }
     }

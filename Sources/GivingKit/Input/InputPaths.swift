@@ -2,7 +2,8 @@ public import Foundation
 
 /// The files a command's path arguments name: a file stands for itself; a folder for every
 /// file giving reads inside it (`.json`, `.csv`, `.xlsx`, `.ods`, `.xml`, in any case), in
-/// subfolders too, hidden ones skipped, sorted by path so that runs repeat.
+/// subfolders too, hidden ones skipped, sorted by path so that runs repeat. Links to files are
+/// read; links to folders are not followed, so a link back up the tree cannot loop.
 ///
 /// ```swift
 /// let files = try InputPaths.expand(["grants/", "extra.json"])
@@ -38,8 +39,9 @@ public enum InputPaths {
     }
     var found: [String] = []
     for case let url as URL in walker {
+      // A link to a file counts as the file; links to folders are not followed (no loops).
       guard FeedFormat(pathExtension: url.pathExtension) != nil,
-        (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true
+        (try? url.resolvingSymlinksInPath().resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true
       else { continue }
       // Keep the folder as the user wrote it, so that reports name files the way they do.
       guard url.path.hasPrefix(base.path + "/") else {

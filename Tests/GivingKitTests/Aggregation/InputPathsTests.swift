@@ -28,6 +28,14 @@ import Testing
     #expect(try InputPaths.expand([root + "/"]).first == root + "/a.CSV")
   }
 
+  @Test func linksToFilesAreReadAndLinksToFoldersNotFollowed() throws {
+    let root = try Self.folder(["a.json", "sub/b.csv"])
+    let outside = try Self.folder(["elsewhere.xml"])
+    try FileManager.default.createSymbolicLink(atPath: root + "/linked.xml", withDestinationPath: outside + "/elsewhere.xml")
+    try FileManager.default.createSymbolicLink(atPath: root + "/sub/up", withDestinationPath: root)
+    #expect(try InputPaths.expand([root]) == [root + "/a.json", root + "/linked.xml", root + "/sub/b.csv"])
+  }
+
   @Test func aFolderWithNothingToReadIsRefused() throws {
     let root = try Self.folder(["readme.md"])
     #expect(throws: FeedError.unreadable(file: root, reason: "the folder holds no .json, .csv, .xlsx, .ods or .xml file")) {

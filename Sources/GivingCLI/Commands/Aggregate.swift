@@ -106,14 +106,8 @@ extension Giving {
         if let postcodes {
           options.postcodes = try PostcodeTable(contentsOf: URL(fileURLWithPath: postcodes), prefer2021: index == .imd2025)
         }
-        var feeds: [GrantFeed] = []
-        var csv: [String] = []
-        for path in try InputPaths.expand(inputs) {
-          let f = inputFormat ?? FeedFormat(pathExtension: URL(fileURLWithPath: path).pathExtension)
-          if f == .csv { csv.append(path) } else { feeds.append(try GrantFeed(paths: [path], format: inputFormat)) }
-        }
         // Unlike convert, every CSV file is its own feed here: several files are several publishers.
-        for path in csv { feeds.append(try GrantFeed(paths: [path], format: .csv)) }
+        let feeds = try InputOptions.feeds(inputs, format: inputFormat, csvFilesTogether: false)
         let showProgress = isatty(2) == 1
         var aggregator = try Aggregator(options: options)
         if let problem = aggregator.areaProblem, let area {

@@ -22,13 +22,24 @@ public struct InputOptions: ParsableArguments {
   /// The feeds named (a folder names the files in it, ``InputPaths``): all CSV files together
   /// form one feed; every other file is its own feed.
   func feeds() throws -> [GrantFeed] {
+    try Self.feeds(inputs, format: inputFormat, csvFilesTogether: true)
+  }
+
+  /// The feeds `paths` name (a folder names the files in it, ``InputPaths``), each read as
+  /// `format` or as its extension says: every file is its own feed, except that CSV files form
+  /// one feed, first, when `csvFilesTogether` (the sheets of one workbook).
+  static func feeds(_ paths: [String], format: FeedFormat?, csvFilesTogether: Bool) throws -> [GrantFeed] {
     var csv: [String] = []
     var feeds: [GrantFeed] = []
-    for path in try InputPaths.expand(inputs) {
-      let format = inputFormat ?? FeedFormat(pathExtension: URL(fileURLWithPath: path).pathExtension)
-      if format == .csv { csv.append(path) } else { feeds.append(try GrantFeed(paths: [path], format: inputFormat)) }
+    for path in try InputPaths.expand(paths) {
+      let pathFormat = format ?? FeedFormat(pathExtension: URL(fileURLWithPath: path).pathExtension)
+      if pathFormat == .csv { csv.append(path) } else { feeds.append(try GrantFeed(paths: [path], format: format)) }
     }
-    if !csv.isEmpty { feeds.insert(try GrantFeed(paths: csv, format: .csv), at: 0) }
+    if csvFilesTogether {
+      if !csv.isEmpty { feeds.insert(try GrantFeed(paths: csv, format: .csv), at: 0) }
+    } else {
+      for path in csv { feeds.append(try GrantFeed(paths: [path], format: .csv)) }
+    }
     return feeds
   }
 }

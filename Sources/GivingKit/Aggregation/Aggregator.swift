@@ -73,6 +73,9 @@ public struct Aggregator: Sendable {
     var count = 0
     var scaledSum: Int64 = 0
     var spill = Decimal.zero
+    /// Whole amounts in whole pennies from 0 to £42.9m (nearly all of them), in 4 bytes each.
+    var pennyAmounts: [UInt32] = []
+    /// Other whole amounts that fit the scaled form.
     var scaledAmounts: [Int64] = []
     /// Whole amounts that do not fit the scaled form, with a `Double` sort key.
     var otherAmounts: [(key: Double, value: Decimal)] = []
@@ -138,16 +141,17 @@ public struct Aggregator: Sendable {
 
   var groupIndex: [GroupID: Int] = [:]
   var accumulators: [Accumulator] = []
-  /// Every identifier counted so far, by its digest (``DigestTable``), with what a later copy
-  /// is compared with: a print of its amount and the file it came from.
-  var seen = DigestTable<FirstCopy>(vacant: FirstCopy(amountPrint: 0, file: 0))
+  /// Every identifier counted so far, by its digest (``DigestTable``), with the ordinal of its
+  /// first copy among them: 12 bytes a slot for each of millions of ids.
+  var seen = DigestTable<UInt32>(vacant: 0)
+  /// What a later copy of an id is compared with, by the ordinal of its first copy: a print of
+  /// its amount (``GrantFacts/amountPrint``). Kept apart from `seen` (whose slots are a third
+  /// empty) and appended in order: 4 bytes an id.
+  var firstCopyPrints: [UInt32] = []
+  /// Where the ids of each file start among those ordinals, in order: a first copy came from
+  /// the file of the last run that starts at or before its ordinal.
+  var fileRuns: [(firstOrdinal: Int, file: Int)] = []
 
-  /// What is kept of the first copy of every grant: 8 bytes for each of millions of ids.
-  struct FirstCopy: Sendable {
-    /// ``GrantFacts/amountPrint``.
-    var amountPrint: UInt32
-    var file: UInt32
-  }
   var duplicates: [DuplicateGrant] = []
   var duplicateIndex: [String: Int] = [:]
   var excluded: [ExcludedGrant] = []
@@ -218,7 +222,9 @@ public struct Aggregator: Sendable {
     let bytes = feed.files.reduce(0) { total, file in
       total + ((try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0)
     }
-    seen.reserveCapacity(seen.count + min(bytes / 600, 50_000_000))
+    let expected = min(bytes / 600, 50_000_000)
+    seen.reserveCapacity(seen.count + expected)
+    firstCopyPrints.reserveCapacity(firstCopyPrints.count + expected)
     // Grants go straight into `self` (no copy of it to add to: copying would share the table of
     // ids seen, and the first id added would copy all of it). Grants read before an error stay
     // counted.
@@ -276,20 +282,21 @@ public struct Aggregator: Sendable {
     grantsRead += 1
     // Duplicates first: the first copy counts, whatever is wrong with the others.
     if let digest = facts.idDigest, let id = facts.id {
-      let copy = FirstCopy(amountPrint: facts.amountPrint, file: UInt32(truncatingIfNeeded: file))
-      if let first = seen.firstValue(of: digest, keeping: copy) {
+      let ordinal = firstCopyPrints.count
+      if let firstOrdinal = seen.firstValue(of: digest, keeping: UInt32(truncatingIfNeeded: ordinal)).map(Int.init) {
         var index = duplicateIndex[id]
         if index == nil {
           index = duplicates.count
           duplicateIndex[id] = index
+          let firstFile = fileRuns.last { $0.firstOrdinal <= firstOrdinal }?.file
           duplicates.append(
             DuplicateGrant(
-              id: id, locations: [], firstFile: files.indices.contains(Int(first.file)) ? files[Int(first.file)] : "",
+              id: id, locations: [], firstFile: firstFile.flatMap { files.indices.contains($0) ? files[$0] : nil } ?? "",
               copies: 1, conflictingAmounts: false))
         }
         let i = index!
         duplicates[i].copies += 1
-        if first.amountPrint != copy.amountPrint { duplicates[i].conflictingAmounts = true }
+        if firstCopyPrints[firstOrdinal] != facts.amountPrint { duplicates[i].conflictingAmounts = true }
         if duplicates[i].locations.count + pendingDuplicates.count(where: { $0.0 == i }) < 10
           && pendingDuplicates.count < 1000
         {
@@ -297,6 +304,8 @@ public struct Aggregator: Sendable {
         }
         return
       }
+      if fileRuns.last?.file != file { fileRuns.append((ordinal, file)) }
+      firstCopyPrints.append(facts.amountPrint)
     }
     // Bad input next: such a grant is reported, never counted.
     if let reason = facts.problem {
@@ -405,7 +414,11 @@ public struct Aggregator: Sendable {
       if let scaled = amount.scaled {
         let (sum, overflow) = accumulators[i].scaledSum.addingReportingOverflow(scaled)
         if overflow { accumulators[i].spill += amount.decimal } else { accumulators[i].scaledSum = sum }
-        accumulators[i].scaledAmounts.append(scaled)
+        if scaled >= 0, scaled % 100 == 0, let pennies = UInt32(exactly: scaled / 100) {
+          accumulators[i].pennyAmounts.append(pennies)
+        } else {
+          accumulators[i].scaledAmounts.append(scaled)
+        }
       } else {
         accumulators[i].spill += amount.other
         accumulators[i].otherAmounts.append((amount.approx, amount.other))
@@ -667,18 +680,26 @@ public struct Aggregator: Sendable {
     }
     if acc.split {
       var all = acc.splitParts
+      all += acc.pennyAmounts.map { Double($0) / 100 }
       all += acc.scaledAmounts.map { Double($0) / 10_000 }
       all += acc.otherAmounts.map(\.key)
       RadixSort.sort(&all)
       return median(all) { Decimal($0).rounded(6) }
     }
+    if acc.otherAmounts.isEmpty && acc.scaledAmounts.isEmpty {
+      var pennies = acc.pennyAmounts
+      RadixSort.sort(&pennies)
+      return median(pennies) { Amount.decimal(scaled: Int64($0) * 100) }
+    }
     if acc.otherAmounts.isEmpty {
       var amounts = acc.scaledAmounts
+      amounts += acc.pennyAmounts.map { Int64($0) * 100 }
       RadixSort.sort(&amounts)
       return median(amounts) { Amount.decimal(scaled: $0) }
     }
     var pairs = acc.otherAmounts
     pairs += acc.scaledAmounts.map { (Double($0) / 10_000, Amount.decimal(scaled: $0)) }
+    pairs += acc.pennyAmounts.map { (Double($0) / 100, Amount.decimal(scaled: Int64($0) * 100)) }
     pairs.sort { a, b in a.key != b.key ? a.key < b.key : a.value < b.value }
     return median(pairs) { $0.value }
   }

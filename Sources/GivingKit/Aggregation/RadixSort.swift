@@ -19,6 +19,16 @@ enum RadixSort {
     values.withUnsafeMutableBufferPointer { sort($0) }
   }
 
+  /// Sorts `values` ascending (whole amounts in pennies: half the bytes of 64-bit keys, and
+  /// half the passes).
+  static func sort(_ values: inout [UInt32]) {
+    guard values.count >= minimumCount else {
+      values.sort()
+      return
+    }
+    values.withUnsafeMutableBufferPointer { sort($0) }
+  }
+
   /// Sorts `values` ascending (as signed numbers).
   static func sort(_ values: inout [Int64]) {
     // Flipping the sign bit orders two's complement numbers as unsigned ones.
@@ -52,27 +62,28 @@ enum RadixSort {
     }
   }
 
-  private static func sort(_ keys: UnsafeMutableBufferPointer<UInt64>) {
+  private static func sort<Key: FixedWidthInteger & UnsignedInteger>(_ keys: UnsafeMutableBufferPointer<Key>) {
     let count = keys.count
+    let width = Key.bitWidth / 8
     guard count > 1, let base = keys.baseAddress else { return }
     // Every byte's histogram in one pass.
-    let counts = UnsafeMutablePointer<Int>.allocate(capacity: 8 * 256)
+    let counts = UnsafeMutablePointer<Int>.allocate(capacity: width * 256)
     defer { counts.deallocate() }
-    counts.initialize(repeating: 0, count: 8 * 256)
+    counts.initialize(repeating: 0, count: width * 256)
     for key in keys {
       var k = key
-      for byte in 0..<8 {
+      for byte in 0..<width {
         counts[byte << 8 | Int(k & 0xFF)] += 1
         k >>= 8
       }
     }
-    let scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: count)
+    let scratch = UnsafeMutablePointer<Key>.allocate(capacity: count)
     defer { scratch.deallocate() }
     var source = base
     var target = scratch
-    for byte in 0..<8 {
+    for byte in 0..<width {
       let histogram = counts + byte << 8
-      let shift = UInt64(byte * 8)
+      let shift = Key(byte * 8)
       // A byte every key shares leaves the order as it is.
       if histogram[Int(source[0] >> shift & 0xFF)] == count { continue }
       var offset = 0

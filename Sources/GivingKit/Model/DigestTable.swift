@@ -11,13 +11,14 @@
 /// single table that doubles holds its old and new slots at once, which was the peak of
 /// validating 1M grants (96 MB of 214 MB, heaptrack); a shard's growth holds 1/64 of that.
 ///
-/// A slot keeps 96 of the digest's 128 bits (all of `low`, `high` folded to 32) beside its
-/// value, in 32-bit words, so that a slot of aggregation's ids takes 20 bytes instead of 32
-/// (measured: the table was 52 of the 98 MB aggregating 1M grants needed at its peak). Two ids
-/// whose digests agree in those 96 bits would be taken as one: for a million ids, odds of
-/// about one in 10^16.
+/// A slot keeps 64 of the digest's 128 bits (its `low` half) beside its value, in 32-bit
+/// words, so that a slot of aggregation's ids (a 32-bit value) takes 12 bytes (measured: at 32
+/// bytes the table was 52 of the 98 MB aggregating 1M grants needed at its peak; at 20 bytes,
+/// 32 of 87). Two ids whose digests agree in those 64 bits would be taken as one: for a million
+/// ids, odds of about one in 37 million (the keys are drawn afresh every run, so such a
+/// coincidence is never repeated). ``DistinctDigests`` keeps the same 64 bits.
 struct DigestTable<Value: Sendable>: Sendable {
-  /// A digest's 96 kept bits and its value side by side, so that a lookup touches one cache
+  /// A digest's 64 kept bits and its value side by side, so that a lookup touches one cache
   /// line.
   private struct Slot: Sendable {
     var key: Key
@@ -31,22 +32,17 @@ struct DigestTable<Value: Sendable>: Sendable {
   private struct Key: Equatable, Sendable {
     var low0: UInt32
     var low1: UInt32
-    var high: UInt32
 
-    static var zero: Key { Key(low0: 0, low1: 0, high: 0) }
+    static var zero: Key { Key(low0: 0, low1: 0) }
 
-    init(low0: UInt32, low1: UInt32, high: UInt32) {
+    init(low0: UInt32, low1: UInt32) {
       self.low0 = low0
       self.low1 = low1
-      self.high = high
     }
 
     init(_ digest: IDDigest) {
       let low = UInt64(UInt(bitPattern: digest.low))
-      let high = UInt64(UInt(bitPattern: digest.high))
-      self.init(
-        low0: UInt32(truncatingIfNeeded: low), low1: UInt32(truncatingIfNeeded: low >> 32),
-        high: UInt32(truncatingIfNeeded: high ^ (high >> 32)))
+      self.init(low0: UInt32(truncatingIfNeeded: low), low1: UInt32(truncatingIfNeeded: low >> 32))
     }
 
     /// The digest's low 64 bits, which pick its slot.

@@ -91,6 +91,19 @@ extension AggregationResult {
     #expect(group.median == 1500)
   }
 
+  @Test func penniesAndFinerAmountsOrderTogether() throws {
+    // Whole pennies up to £42,949,672.95 are kept in 4 bytes; the rest (fractions of a penny,
+    // negative amounts, larger sums) apart; the median and extremes come from all of them.
+    let amounts = ["10", "0.005", "-2", "20", "42949672.96", "42949672.95"]
+    let grants = amounts.enumerated().map { Grants.grant("g\($0.offset)", amount: Grants.money($0.element)) }
+    let result = try Grants.run(grants, keys: [.funder])
+    let group = try #require(result.group("GB-CHC-1"))
+    #expect(group.total == Decimal(string: "85899373.915"))
+    #expect(group.minimum == -2)
+    #expect(group.maximum == Decimal(string: "42949672.96"))
+    #expect(group.median == 15)
+  }
+
   @Test func currenciesAreNeverSummedTogether() throws {
     let grants = [
       Grants.grant("a", amount: Grants.money("10"), currency: "GBP"),

@@ -20,6 +20,21 @@ import Testing
     #expect(keys == expected)
   }
 
+  @Test(arguments: [255, 256, 50_000])
+  func sortsPenniesAsSortDoes(count: Int) {
+    var generator = SystemRandomNumberGenerator()
+    var pennies = (0..<count).map { i -> UInt32 in
+      switch i % 3 {
+      case 0: UInt32.random(in: 0...UInt32.max, using: &generator)
+      case 1: [0, .max, 1 << 31][i % 3]
+      default: UInt32(i % 101) * 100  // round pounds: the high bytes all zero
+      }
+    }
+    let expected = pennies.sorted()
+    RadixSort.sort(&pennies)
+    #expect(pennies == expected)
+  }
+
   @Test func sortsSignedAmountsAsSortDoes() {
     var generator = SystemRandomNumberGenerator()
     var amounts: [Int64] = (0..<20_000).map { i in

@@ -141,6 +141,15 @@ import Testing
     #expect(try runGiving(["aggregate", path, "--by", "year", "--from", "2020-13-01"]).status == 64)
   }
 
+  @Test func anEmptyPathIsAUsageErrorForEveryCommand() throws {
+    let path = FixturePaths.url("sample/grants.json").path
+    for command in [["aggregate", "--by", "funder"], ["validate"], ["summary"], ["convert", "--to", "json"]] {
+      let result = try runGiving(command + [path, ""])
+      #expect(result.status == 64, "\(command)")
+      #expect(result.standardError.contains("empty path"), "\(command)")
+    }
+  }
+
   @Test func aMissingFileExitsTwo() throws {
     let result = try runGiving(["aggregate", "/no/such/file.json", "--by", "funder"])
     #expect(result.status == 2)

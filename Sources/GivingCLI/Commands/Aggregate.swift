@@ -72,6 +72,7 @@ extension Giving {
     /// Checks the keys, dates, numbers and months given.
     public func validate() throws {
       if inputs.isEmpty { throw ValidationError("give at least one input file") }
+      if inputs.contains("") { throw ValidationError(InputOptions.emptyPathMessage) }
       if try keys().isEmpty { throw ValidationError("give at least one key with --by") }
       if !(1...12).contains(fyStart) { throw ValidationError("--fy-start must be a month from 1 to 12") }
       for (name, value) in [("--from", from), ("--to", to)] {

@@ -39,6 +39,7 @@ extension Giving {
 
     public func validate() throws {
       if files.isEmpty { throw ValidationError("give at least one file to validate") }
+      if files.contains("") { throw ValidationError(InputOptions.emptyPathMessage) }
       if let now, CheckDate(iso: now) == nil {
         throw ValidationError("--now must be a real date written YYYY-MM-DD, not '\(now)'")
       }

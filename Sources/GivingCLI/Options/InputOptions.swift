@@ -17,7 +17,12 @@ public struct InputOptions: ParsableArguments {
 
   public func validate() throws {
     if inputs.isEmpty { throw ValidationError("give at least one input file") }
+    if inputs.contains("") { throw ValidationError(Self.emptyPathMessage) }
   }
+
+  /// Why an empty argument is refused (a shell variable that was never set, say): it would
+  /// otherwise be read as the current folder.
+  static let emptyPathMessage = "an input is an empty path ('')"
 
   /// The feeds named (a folder names the files in it, ``InputPaths``): all CSV files together
   /// form one feed; every other file is its own feed.

@@ -34,7 +34,10 @@ struct ParallelCSVFeedReader: Sendable {
   let neededMembers: Set<String>?
   /// Whether the cell of every value is recorded (``GrantFeed/recordsCells``).
   var recordsCells = true
-  var chunkSize = 1 << 20
+  /// The size of a range. Half a megabyte: with 1 MB ranges, those in flight held 6 MB more
+  /// at the peak of aggregating 1M grants (76 → 70 MB) for the same CPU time; at 256 KB the
+  /// work of starting each range begins to show (+15% CPU).
+  var chunkSize = 1 << 19
   var workerCount = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
   /// Ranges parsed or waiting at once: one more than the workers when they hand on grants;
   /// more when they hand on small items straight from rows, so that no worker waits while

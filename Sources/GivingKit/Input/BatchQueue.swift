@@ -40,6 +40,13 @@ final class BatchQueue<Item, Outcome>: @unchecked Sendable {
     return batch
   }
 
+  /// How many batches wait for the consumer.
+  var backlog: Int {
+    condition.lock()
+    defer { condition.unlock() }
+    return batches.count - head
+  }
+
   func finish(_ result: Result<Outcome, any Error>) {
     condition.lock()
     outcome = result
@@ -76,18 +83,31 @@ extension BatchQueue {
     produce: @escaping @Sendable (_ add: (Item) throws -> Void) throws -> Outcome,
     consume: (Item) throws -> Void
   ) throws -> Outcome {
+    try pipeline(batchSize: batchSize, depth: depth, produce: { add, _ in try produce(add) }, consume: consume)
+  }
+
+  /// Like ``pipeline(batchSize:depth:produce:consume:)``, with `backlog` telling the producer
+  /// how many batches wait for the consumer, so that it can take on work the consumer would
+  /// otherwise do when the consumer falls behind.
+  static func pipeline(
+    batchSize: Int, depth: Int,
+    produce: @escaping @Sendable (_ add: (Item) throws -> Void, _ backlog: () -> Int) throws -> Outcome,
+    consume: (Item) throws -> Void
+  ) throws -> Outcome {
     let queue = BatchQueue(capacity: depth)
     let reader = Thread {
       var batch: [Item] = []
       batch.reserveCapacity(batchSize)
       do {
-        let outcome = try produce { item in
-          batch.append(item)
-          if batch.count == batchSize {
-            guard queue.push(batch) else { throw CancellationError() }
-            batch.removeAll(keepingCapacity: true)
-          }
-        }
+        let outcome = try produce(
+          { item in
+            batch.append(item)
+            if batch.count == batchSize {
+              guard queue.push(batch) else { throw CancellationError() }
+              batch.removeAll(keepingCapacity: true)
+            }
+          },
+          { queue.backlog })
         if !batch.isEmpty { _ = queue.push(batch) }
         queue.finish(.success(outcome))
       } catch {

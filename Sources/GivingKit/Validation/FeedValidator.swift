@@ -127,16 +127,20 @@ public final class FeedValidator {
     }
 
     // Schema validation, the id's place and the whole-grant hash depend on the grant alone:
-    // they run on the thread that read it (a worker, for a large CSV file).
+    // they run on a worker, for a large CSV file; otherwise on the reading thread or this one,
+    // whichever has less to do.
     let codelistFinder = codelists
     let fieldFinder = additional
     let hashing = WholeGrantHashing()
     var unhashed: [Range<Int>] = []
-    let feedReport = try feed.readPipelined(preparingNumbered: { grant in
-      SchemaCheckup(
-        grant: grant, validator: validator, codelists: codelistFinder, additionalFields: fieldFinder,
-        hashing: hashing)
-    }) { grant, checkup in
+    let feedReport = try feed.readPipelined(
+      preparingNumbered: { grant in
+        SchemaCheckup(
+          grant: grant, validator: validator, codelists: codelistFinder, additionalFields: fieldFinder,
+          hashing: hashing)
+      },
+      noting: { grant in hashing.note(hasID: UniqueIDs.id(of: grant.json) != nil) }
+    ) { grant, checkup in
       schemaFindings += checkup.findings
       codelists.record(checkup.unlisted)
       additional.record(checkup.unknownFields)

@@ -1,5 +1,5 @@
 import Foundation
-import GivingKit
+@testable import GivingKit
 import GivingTestSupport
 import Testing
 
@@ -29,5 +29,43 @@ import Testing
       }
     }
     #expect(seen == 10)
+  }
+
+  /// What `prepare` works out must not depend on the thread it runs on: the reader prepares
+  /// while the consumer is behind, the consumer while the reader is (here: each is slowed in
+  /// turn), and `noting` sees every grant on the reader, in order.
+  @Test func preparesOnWhicheverThreadHasLessToDo() throws {
+    struct Prepared: GrantDerived {
+      var id: String?
+      var onReader: Bool
+      mutating func renumber(index: Int, rowsDown: Int32) {}
+    }
+    final class Noted: @unchecked Sendable {
+      let lock = NSLock()
+      var ids: [String?] = []
+    }
+    let feed = try GrantFeed(files: [FixturePaths.url("sample/grants.json")])
+    let (plain, _) = try feed.readAll()
+    let consumer = pthread_self()
+    let noted = Noted()
+    var prepared: [Prepared] = []
+    var consumed: [Grant] = []
+    try feed.readPipelined(
+      batchSize: 8, depth: 4,
+      preparingNumbered: { Prepared(id: $0.id, onReader: pthread_equal(pthread_self(), consumer) == 0) },
+      noting: { grant in
+        noted.lock.withLock { noted.ids.append(grant.id) }
+        if grant.index >= plain.count / 2 { usleep(300) }  // the reader falls behind
+      }
+    ) { grant, value in
+      if grant.index < plain.count / 2 { usleep(300) }  // the consumer falls behind
+      consumed.append(grant)
+      prepared.append(value)
+    }
+    #expect(consumed == plain)
+    #expect(prepared.map(\.id) == plain.map(\.id))
+    #expect(noted.ids == plain.map(\.id))
+    #expect(prepared.contains { $0.onReader })
+    #expect(prepared.contains { !$0.onReader })
   }
 }

@@ -345,6 +345,13 @@ public struct DuplicateIDTracker: Sendable {
 final class WholeGrantHashing: Sendable {
   private let someGrantLacksID = Atomic<Bool>(false)
 
+  /// Notes whether a grant has an id, on the thread that reads the grants in order: grants
+  /// prepared afterwards on another thread (``GrantFeed/readPipelined(batchSize:depth:preparingNumbered:noting:_:)``)
+  /// are then hashed whenever a sequential read would hash them.
+  func note(hasID: Bool) {
+    if !hasID { someGrantLacksID.store(true, ordering: .relaxed) }
+  }
+
   /// The hash to record for `grant`, if it is wanted yet; a grant without an id makes every
   /// later grant's wanted too.
   func hash(of grant: JSONValue, hasID: Bool) -> UInt64? {

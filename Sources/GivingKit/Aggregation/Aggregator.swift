@@ -141,12 +141,18 @@ public struct Aggregator: Sendable {
 
   var groupIndex: [GroupID: Int] = [:]
   var accumulators: [Accumulator] = []
-  /// Every identifier counted so far, by its digest (``DigestTable``), with the ordinal of its
-  /// first copy among them: 12 bytes a slot for each of millions of ids.
+  /// Every identifier counted so far, by its digest (``DigestTable``), with what a later copy
+  /// is compared with: 12 bytes a slot for each of millions of ids. While every id counted
+  /// came from one file (`onlyFile`), the value kept is the first copy's print of its amount
+  /// (``GrantFacts/amountPrint``); once ids come from a second file, it is the first copy's
+  /// ordinal in `firstCopyPrints`, so that its file can be found too.
   var seen = DigestTable<UInt32>(vacant: 0)
-  /// What a later copy of an id is compared with, by the ordinal of its first copy: a print of
-  /// its amount (``GrantFacts/amountPrint``). Kept apart from `seen` (whose slots are a third
-  /// empty) and appended in order: 4 bytes an id.
+  /// The file every id counted so far came from, until ids come from a second one.
+  var onlyFile: Int?
+  /// Whether `seen` keeps ordinals (ids have come from more than one file).
+  var keepsOrdinals = false
+  /// The first copies' amount prints by ordinal, once `seen` keeps ordinals (4 bytes an id,
+  /// appended in order).
   var firstCopyPrints: [UInt32] = []
   /// Where the ids of each file start among those ordinals, in order: a first copy came from
   /// the file of the last run that starts at or before its ordinal.
@@ -224,7 +230,7 @@ public struct Aggregator: Sendable {
     }
     let expected = min(bytes / 600, 50_000_000)
     seen.reserveCapacity(seen.count + expected)
-    firstCopyPrints.reserveCapacity(firstCopyPrints.count + expected)
+    if keepsOrdinals { firstCopyPrints.reserveCapacity(firstCopyPrints.count + expected) }
     // Grants go straight into `self` (no copy of it to add to: copying would share the table of
     // ids seen, and the first id added would copy all of it). Grants read before an error stay
     // counted.
@@ -270,6 +276,18 @@ public struct Aggregator: Sendable {
     return members
   }
 
+  /// Makes `seen` keep ordinals instead of prints, now that ids come from a second file: every
+  /// id so far came from `onlyFile`.
+  private mutating func keepOrdinals() {
+    firstCopyPrints.reserveCapacity(seen.count * 2)
+    seen.updateValues { value in
+      firstCopyPrints.append(value)
+      value = UInt32(truncatingIfNeeded: firstCopyPrints.count - 1)
+    }
+    fileRuns = [(0, onlyFile ?? 0)]
+    keepsOrdinals = true
+  }
+
   /// Adds one grant read from the `file`-th feed, located in `sources` (the feed's, for a
   /// grant read from a file).
   public mutating func add(_ grant: Grant, file: Int = 0, sources: FeedSources = FeedSources()) {
@@ -282,13 +300,17 @@ public struct Aggregator: Sendable {
     grantsRead += 1
     // Duplicates first: the first copy counts, whatever is wrong with the others.
     if let digest = facts.idDigest, let id = facts.id {
+      if !keepsOrdinals, let only = onlyFile, only != file { keepOrdinals() }
+      if onlyFile == nil { onlyFile = file }
       let ordinal = firstCopyPrints.count
-      if let firstOrdinal = seen.firstValue(of: digest, keeping: UInt32(truncatingIfNeeded: ordinal)).map(Int.init) {
+      let kept = keepsOrdinals ? UInt32(truncatingIfNeeded: ordinal) : facts.amountPrint
+      if let first = seen.firstValue(of: digest, keeping: kept) {
+        let firstPrint = keepsOrdinals ? firstCopyPrints[Int(first)] : first
         var index = duplicateIndex[id]
         if index == nil {
           index = duplicates.count
           duplicateIndex[id] = index
-          let firstFile = fileRuns.last { $0.firstOrdinal <= firstOrdinal }?.file
+          let firstFile = keepsOrdinals ? fileRuns.last { $0.firstOrdinal <= Int(first) }?.file : onlyFile
           duplicates.append(
             DuplicateGrant(
               id: id, locations: [], firstFile: firstFile.flatMap { files.indices.contains($0) ? files[$0] : nil } ?? "",
@@ -296,7 +318,7 @@ public struct Aggregator: Sendable {
         }
         let i = index!
         duplicates[i].copies += 1
-        if firstCopyPrints[firstOrdinal] != facts.amountPrint { duplicates[i].conflictingAmounts = true }
+        if firstPrint != facts.amountPrint { duplicates[i].conflictingAmounts = true }
         if duplicates[i].locations.count + pendingDuplicates.count(where: { $0.0 == i }) < 10
           && pendingDuplicates.count < 1000
         {
@@ -304,8 +326,10 @@ public struct Aggregator: Sendable {
         }
         return
       }
-      if fileRuns.last?.file != file { fileRuns.append((ordinal, file)) }
-      firstCopyPrints.append(facts.amountPrint)
+      if keepsOrdinals {
+        if fileRuns.last?.file != file { fileRuns.append((ordinal, file)) }
+        firstCopyPrints.append(facts.amountPrint)
+      }
     }
     // Bad input next: such a grant is reported, never counted.
     if let reason = facts.problem {
@@ -732,16 +756,18 @@ public struct Aggregator: Sendable {
 /// Counts distinct digests by gathering them and sorting, not by a hash set: appending is
 /// sequential, where inserting into a set of a million touches a random cache line each time
 /// (measured: a fifth of the aggregating thread's time with a `Set`). The list is sorted and
-/// cleared of repeats whenever it has grown by half since the last time, so it never holds more
-/// than one and a half times the distinct digests (plus a little).
+/// free of repeats up to `sortedCount`; digests are appended after, and once they are an eighth
+/// as many, they alone are sorted and merged in (a merge from the back, in place), so the list
+/// never holds more than about 1.125 times the distinct digests, and a merge needs room for
+/// the new ones only. (Sorting the whole list once it had grown by half held 1.5 times the
+/// distinct digests, and three times while sorting: 12 MB of the peak of aggregating 1M grants.)
 ///
-/// Only 64 bits of each digest are kept (half the memory: 22 MB of the peak of aggregating 1M
-/// grants by funder): two of a million distinct ids share them with odds of about one in 37
-/// million, and then the count is one short.
+/// Only 64 bits of each digest are kept (half the memory): two of a million distinct ids share
+/// them with odds of about one in 37 million, and then the count is one short.
 struct DistinctDigests {
   private var digests: [UInt64] = []
-  /// The count at which to sort and drop repeats next.
-  private var nextCompaction = 4096
+  /// How many of `digests`, from the start, are sorted and free of repeats.
+  private var sortedCount = 0
   /// The digests added last, one per value of their low bits: a group sees the same few
   /// funders again and again, and a repeat found here is not gathered (measured: sorting
   /// repeats was 3% of `aggregate --by imd-decile` over 1M grants).
@@ -753,27 +779,66 @@ struct DistinctDigests {
     if recent[slot] == bits && bits != 0 { return }
     recent[slot] = bits
     digests.append(bits)
-    if digests.count >= nextCompaction {
-      compact()
-      nextCompaction = max(4096, digests.count + digests.count / 2)
-    }
+    if digests.count - sortedCount >= max(4096, sortedCount / 8) { mergeNewDigests() }
   }
 
   /// How many distinct digests were inserted.
   var distinctCount: Int {
-    var copy = self
-    copy.compact()
-    return copy.digests.count
+    let new = Self.sortedWithoutRepeats(digests[sortedCount...])
+    // The new digests not among the sorted ones, found by walking both lists together.
+    var count = sortedCount
+    var i = 0
+    for digest in new {
+      while i < sortedCount && digests[i] < digest { i += 1 }
+      if i == sortedCount || digests[i] != digest { count += 1 }
+    }
+    return count
   }
 
-  private mutating func compact() {
-    guard digests.count > 1 else { return }
-    RadixSort.sort(&digests)
+  private static func sortedWithoutRepeats(_ slice: ArraySlice<UInt64>) -> [UInt64] {
+    var list = Array(slice)
+    RadixSort.sort(&list)
+    guard list.count > 1 else { return list }
     var kept = 1
-    for i in 1..<digests.count where digests[i] != digests[kept - 1] {
-      digests[kept] = digests[i]
+    for i in 1..<list.count where list[i] != list[kept - 1] {
+      list[kept] = list[i]
       kept += 1
     }
-    digests.removeLast(digests.count - kept)
+    list.removeLast(list.count - kept)
+    return list
+  }
+
+  /// Sorts the digests after `sortedCount` and merges them into the sorted ones, dropping repeats.
+  private mutating func mergeNewDigests() {
+    let new = Self.sortedWithoutRepeats(digests[sortedCount...])
+    var end = sortedCount + new.count
+    digests.withUnsafeMutableBufferPointer { list in
+      // From the back, the larger of the two lists' last digests goes last: the place written
+      // is never before the sorted digest read next, so nothing unread is overwritten. A digest
+      // in both lists is kept once, which leaves a gap between the two parts, closed after.
+      var i = sortedCount - 1
+      var j = new.count - 1
+      var w = end - 1
+      while j >= 0 {
+        if i >= 0 && list[i] > new[j] {
+          list[w] = list[i]
+          i -= 1
+        } else if i >= 0 && list[i] == new[j] {
+          j -= 1
+          continue
+        } else {
+          list[w] = new[j]
+          j -= 1
+        }
+        w -= 1
+      }
+      let gap = w - i
+      if gap > 0, let base = list.baseAddress {
+        (base + i + 1).update(from: base + w + 1, count: end - (w + 1))
+        end -= gap
+      }
+    }
+    digests.removeLast(digests.count - end)
+    sortedCount = end
   }
 }

@@ -100,6 +100,10 @@ struct DigestTable<Value: Sendable>: Sendable {
       return found
     }
 
+    mutating func updateValues(_ body: (inout Value) -> Void) {
+      for i in slots.indices where !slots[i].isEmpty { body(&slots[i].value) }
+    }
+
     mutating func reserveCapacity(_ capacity: Int) {
       guard Self.size(for: capacity) > slots.count else { return }
       rehash(into: Self.size(for: capacity))
@@ -145,6 +149,12 @@ struct DigestTable<Value: Sendable>: Sendable {
   mutating func reserveCapacity(_ capacity: Int) {
     let perShard = Self.perShard(capacity)
     for i in shards.indices { shards[i].reserveCapacity(perShard) }
+  }
+
+  /// Changes the value of every digest in the table (in no particular order).
+  mutating func updateValues(_ body: (inout Value) -> Void) {
+    if zeroValue != nil { body(&zeroValue!) }
+    for i in shards.indices { shards[i].updateValues(body) }
   }
 
   /// The value of `digest`, if it is in the table.

@@ -173,6 +173,31 @@ extension AggregationResult {
     #expect(result.duplicates.first { $0.id == "conflict" }?.conflictingAmounts == true)
   }
 
+  /// The first copy's file and amount are kept one way while one file has been read and
+  /// another once a second is: duplicates found either way are reported alike.
+  @Test func firstCopiesAreFoundInTheRightFileAcrossManyFiles() throws {
+    let first = try Grants.feed([
+      Grants.grant("twice", amount: Grants.money("5")), Grants.grant("twice", amount: Grants.money("6")),
+      Grants.grant("early", amount: Grants.money("7")),
+    ], name: "first")
+    let second = try Grants.feed([
+      Grants.grant("late", amount: Grants.money("8")), Grants.grant("early", amount: Grants.money("7")),
+    ], name: "second")
+    let third = try Grants.feed([
+      Grants.grant("late", amount: Grants.money("9")), Grants.grant("early", amount: Grants.money("70")),
+    ], name: "third")
+    let result = try Aggregator.aggregate([first, second, third], options: AggregationOptions(keys: [.funder]))
+    #expect(result.group("GB-CHC-1")?.total == 20)
+    let byID = Dictionary(uniqueKeysWithValues: result.duplicates.map { ($0.id, $0) })
+    #expect(byID["twice"]?.firstFile.hasSuffix("first.json") == true)
+    #expect(byID["twice"]?.conflictingAmounts == true)
+    #expect(byID["early"]?.firstFile.hasSuffix("first.json") == true)
+    #expect(byID["early"]?.copies == 3)
+    #expect(byID["early"]?.conflictingAmounts == true)
+    #expect(byID["late"]?.firstFile.hasSuffix("second.json") == true)
+    #expect(byID["late"]?.conflictingAmounts == true)
+  }
+
   /// As `giving aggregate` says: a file that breaks off is reported, the grants read before
   /// the break stay counted, and the files after it are added up as usual.
   @Test func grantsBeforeAnErrorStayCounted() throws {

@@ -78,3 +78,30 @@ import Testing
     #expect(IDDigest("") != IDDigest("\u{0}"))
   }
 }
+
+/// ``DistinctDigests`` must count exactly what a `Set` counts, through many merges of new
+/// digests into the sorted ones: repeats within the new ones, repeats of sorted ones, and
+/// digests that differ only in bits it does not keep.
+@Suite struct DistinctDigestsTests {
+  @Test(arguments: [0, 1, 4095, 4096, 4097, 50_000, 300_000])
+  func countsAsASetDoes(count: Int) {
+    var generator = SystemRandomNumberGenerator()
+    var distinct = DistinctDigests()
+    var set = Set<Int>()
+    var added: [Int] = []
+    for i in 0..<count {
+      // A third new, a third repeats of any earlier one, a third repeats of recent ones.
+      let low: Int
+      switch i % 3 {
+      case 0: low = Int(truncatingIfNeeded: generator.next() as UInt64)
+      case 1: low = added.randomElement(using: &generator) ?? i
+      default: low = i / 3 % 50
+      }
+      set.insert(low)
+      added.append(low)
+      distinct.insert(IDDigest(low: low, high: i))
+      if i % 49_999 == 0 { #expect(distinct.distinctCount == set.count, "after \(i + 1)") }
+    }
+    #expect(distinct.distinctCount == set.count)
+  }
+}

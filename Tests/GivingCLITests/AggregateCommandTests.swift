@@ -141,6 +141,17 @@ import Testing
     #expect(try runGiving(["aggregate", path, "--by", "year", "--from", "2020-13-01"]).status == 64)
   }
 
+  @Test func duplicatesNameTheirFilesAsTheUserDid() throws {
+    let csv = FixturePaths.url("sample/grants.csv").path
+    let json = FixturePaths.url("sample/grants.json").path
+    let result = try runGiving(["aggregate", json, csv, "--by", "funder", "--format", "json"])
+    #expect(result.status == 0)
+    let report = try JSONValue(parsing: Array(result.standardOutput.utf8))
+    let first = try #require(report["duplicates"]?.arrayValue?.first)
+    #expect(first["firstFile"]?.stringValue == SummaryCommandTests.asShown(json))
+    #expect(first["locations"]?.arrayValue?.first?.stringValue?.hasPrefix(SummaryCommandTests.asShown(csv) + " ") == true)
+  }
+
   @Test func anEmptyPathIsAUsageErrorForEveryCommand() throws {
     let path = FixturePaths.url("sample/grants.json").path
     for command in [["aggregate", "--by", "funder"], ["validate"], ["summary"], ["convert", "--to", "json"]] {

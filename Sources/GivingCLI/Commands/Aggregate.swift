@@ -129,7 +129,18 @@ extension Giving {
           }
         }
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        let result = aggregator.result()
+        var result = aggregator.result()
+        // Files named as the user named them (relative to the working directory), as `validate` does.
+        for i in result.duplicates.indices {
+          result.duplicates[i].firstFile = result.duplicates[i].firstFile.split(separator: ", ")
+            .map { Terminal.relative(String($0)) }.joined(separator: ", ")
+          for j in result.duplicates[i].locations.indices {
+            result.duplicates[i].locations[j].file = Terminal.relative(result.duplicates[i].locations[j].file)
+          }
+        }
+        for i in result.excluded.indices {
+          if let file = result.excluded[i].location?.file { result.excluded[i].location?.file = Terminal.relative(file) }
+        }
         let text: String
         switch format {
         case .table: text = result.table

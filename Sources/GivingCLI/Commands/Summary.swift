@@ -45,7 +45,7 @@ extension Giving {
           unreadable = true
           continue
         }
-        let summary = builder.summary(file: feed.files.map(\.path).joined(separator: ", "))
+        let summary = builder.summary(file: feed.files.map { Terminal.relative($0.path) }.joined(separator: ", "))
         summaries.append(summary)
         if format == .text { print(SummaryText.render(summary)) }
       }

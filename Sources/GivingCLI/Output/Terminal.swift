@@ -30,6 +30,12 @@ final class Terminal {
     text.replacingOccurrences(of: workingDirectoryPrefix, with: "")
   }
 
+  /// `path` relative to the working directory when it lies under it, as a user who named a
+  /// file relative to it would write it.
+  static func relative(_ path: String) -> String {
+    path.hasPrefix(workingDirectoryPrefix) ? String(path.dropFirst(workingDirectoryPrefix.count)) : path
+  }
+
   func line(_ text: String = "") {
     buffer.append(contentsOf: Terminal.shorten(text).utf8)
     buffer.append(UInt8(ascii: "\n"))

@@ -69,6 +69,23 @@ extension Giving {
       }
     }
 
+    /// `result` with its files named relative to the working directory, as the user named
+    /// them and as `validate` names them.
+    static func namingFilesAsGiven(_ result: AggregationResult) -> AggregationResult {
+      var result = result
+      for i in result.duplicates.indices {
+        // The files of one feed, joined: several CSV files read together.
+        result.duplicates[i].firstFile = Terminal.shorten(result.duplicates[i].firstFile)
+        for j in result.duplicates[i].locations.indices {
+          result.duplicates[i].locations[j].file = Terminal.relative(result.duplicates[i].locations[j].file)
+        }
+      }
+      for i in result.excluded.indices {
+        if let file = result.excluded[i].location?.file { result.excluded[i].location?.file = Terminal.relative(file) }
+      }
+      return result
+    }
+
     /// Checks the keys, dates, numbers and months given.
     public func validate() throws {
       if inputs.isEmpty { throw ValidationError("give at least one input file") }
@@ -129,18 +146,7 @@ extension Giving {
           }
         }
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        var result = aggregator.result()
-        // Files named as the user named them (relative to the working directory), as `validate` does.
-        for i in result.duplicates.indices {
-          result.duplicates[i].firstFile = result.duplicates[i].firstFile.split(separator: ", ")
-            .map { Terminal.relative(String($0)) }.joined(separator: ", ")
-          for j in result.duplicates[i].locations.indices {
-            result.duplicates[i].locations[j].file = Terminal.relative(result.duplicates[i].locations[j].file)
-          }
-        }
-        for i in result.excluded.indices {
-          if let file = result.excluded[i].location?.file { result.excluded[i].location?.file = Terminal.relative(file) }
-        }
+        let result = Self.namingFilesAsGiven(aggregator.result())
         let text: String
         switch format {
         case .table: text = result.table

@@ -109,6 +109,10 @@ final class CSVRecordReader {
   static let chunkSize = 1 << 20
   /// How much of a chunk libcsv gets at once; records are handed on after each slice.
   static let sliceSize = 64 << 10
+  /// The bytes read at once (``chunkSize`` but in tests).
+  private let chunkSize: Int
+  /// Whether plain records are read by ``PlainCSVScanner`` (always but in tests that compare).
+  private let usesPlainScanner: Bool
 
   /// Prepares to read `url`.
   /// - Parameters:
@@ -117,12 +121,16 @@ final class CSVRecordReader {
   ///   - range: read only these bytes, which must start at a record (a byte-order mark is
   ///     looked for only when the range starts the file).
   ///   - firstLine, firstRecord: the line and record number the first byte read starts.
+  ///   - chunkSize, usesPlainScanner: for tests (small chunks; libcsv alone, to compare).
   /// - Throws: ``FeedError/unreadable(file:reason:)`` if libcsv cannot be set up.
   init(
     url: URL, encoding: CSVTextEncoding? = nil, translatesNewlines: Bool = false,
-    range: Range<Int>? = nil, firstLine: Int = 1, firstRecord: Int = 1
+    range: Range<Int>? = nil, firstLine: Int = 1, firstRecord: Int = 1,
+    chunkSize: Int = CSVRecordReader.chunkSize, usesPlainScanner: Bool = true
   ) throws {
     self.url = url
+    self.chunkSize = chunkSize
+    self.usesPlainScanner = usesPlainScanner
     self.range = range
     line = firstLine
     recordLine = firstLine
@@ -156,7 +164,9 @@ final class CSVRecordReader {
   ///   ``FeedError/invalidEncoding(file:line:reason:)``, ``FeedError/limitExceeded(file:reason:)``,
   ///   ``FeedError/unreadable(file:reason:)``; errors thrown by `body` pass through.
   func read(_ body: (CSVRecord) throws -> Void) throws {
-    try readSlices(callbacks: (fieldCallback, recordCallback), before: { _ in }, after: { try deliver(body) })
+    try readSlices(
+      callbacks: (fieldCallback, recordCallback), sink: CellSink(reader: self), before: { _ in },
+      after: { try deliver(body) })
   }
 
   private func deliver(_ body: (CSVRecord) throws -> Void) throws {
@@ -185,7 +195,7 @@ final class CSVRecordReader {
     precondition(encoding.isUTF8, "readFields reads UTF-8 files only")
     self.textColumns = textColumns ?? []
     try readSlices(
-      callbacks: (rawFieldCallback, rawRecordCallback),
+      callbacks: (rawFieldCallback, rawRecordCallback), sink: FieldSink(reader: self),
       before: { line += Self.lineBreaks(in: $0, afterCR: &lastSliceEndedWithCR) },
       after: { try deliverFields(body) })
   }
@@ -218,41 +228,74 @@ final class CSVRecordReader {
     openRecordField = 0
   }
 
-  /// Feeds the file (or range) to libcsv a slice at a time with `callbacks`, calling `slice`
-  /// before each slice is parsed and `delivered` after it (and once more after the end).
-  private func readSlices(
-    callbacks: Callbacks, before slice: (UnsafeRawBufferPointer) throws -> Void,
+  /// Reads the file (or range) a slice at a time, calling `slice` before each slice is parsed
+  /// and `delivered` after it (and once more after the end). Plain records go through
+  /// ``PlainCSVScanner`` into `sink`; libcsv, with `callbacks`, parses everything else, a line
+  /// at a time until it is between records again (all of it when ``usesPlainScanner`` is off).
+  private func readSlices<Sink: PlainCSVScanner.Sink>(
+    callbacks: Callbacks, sink: Sink, before slice: (UnsafeRawBufferPointer) throws -> Void,
     after delivered: () throws -> Void
   ) throws {
-    let input = try ByteInput(url: url, chunkSize: Self.chunkSize, range: range)
+    let input = try ByteInput(url: url, chunkSize: chunkSize, range: range)
+    var sink = sink
+    var scanner = PlainCSVScanner()
+    var notPlain = 0
     var first = (range?.lowerBound ?? 0) == 0
     while try input.refill() {
-      var start = 0
-      let chunk = UnsafeRawBufferPointer(start: input.buffer.baseAddress, count: input.end)
+      var start = input.position
       if first {
         first = false
-        if chunk.count >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF {
-          start = 3
+        if input.end - start >= 3, input.buffer[start] == 0xEF, input.buffer[start + 1] == 0xBB,
+          input.buffer[start + 2] == 0xBF
+        {
+          start += 3
           encoding = .utf8WithBOM
           decided = true
         }
       }
-      let text = UnsafeRawBufferPointer(rebasing: chunk[start...])
+      let text = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(input.buffer)[start..<input.end])
       if !decided, UTF8StreamValidator.containsNonASCII(text) {
         // Everything before this chunk was ASCII, which reads the same in every candidate.
         encoding = try Self.decideEncoding(of: url, from: input.bufferOffset + start)
         decided = true
       }
       var offset = 0
+      var carried = false
       while offset < text.count {
-        let piece = UnsafeRawBufferPointer(
-          rebasing: text[offset..<min(text.count, offset + Self.sliceSize)])
+        if usesPlainScanner, notPlain < Self.maxNotPlainRecords, isBetweenRecords {
+          let (read, stop) = scanner.scan(
+            UnsafeRawBufferPointer(rebasing: text[offset...]), atLeast: Self.sliceSize, into: &sink)
+          if read > 0 {
+            try slice(UnsafeRawBufferPointer(rebasing: text[offset..<offset + read]))
+            offset += read
+            if let failure { throw failure }
+            try delivered()
+          }
+          switch stop {
+          case .enough:
+            continue
+          case .incomplete where offset > 0:
+            // Read the record whole from the next chunk, which starts with it.
+            carried = true
+          case .incomplete, .notPlain:
+            if stop == .notPlain { notPlain += 1 }
+          }
+          if carried { break }
+        }
+        // libcsv: to the end of the line, or a slice when the scanner is off or given up.
+        var end = min(text.count, offset + Self.sliceSize)
+        if usesPlainScanner, notPlain < Self.maxNotPlainRecords, let base = text.baseAddress,
+          let lineFeed = memchr(base + offset, 0x0A, end - offset)
+        {
+          end = UnsafeRawPointer(lineFeed) - base + 1
+        }
+        let piece = UnsafeRawBufferPointer(rebasing: text[offset..<end])
         try slice(piece)
         try parse(piece, callbacks)
-        offset += piece.count
+        offset = end
         try delivered()
       }
-      input.position = input.end
+      input.position = carried ? start + offset : input.end
     }
     let context = Unmanaged.passUnretained(self).toOpaque()
     let status = csv_fini(parser, callbacks.field, callbacks.record, context)
@@ -263,6 +306,15 @@ final class CSVRecordReader {
         reason: "a quoted field starts on this line and is never closed (a '\"' is missing)")
     }
     try delivered()
+  }
+
+  /// Records the scanner may find not plain before a read leaves the rest to libcsv.
+  private static let maxNotPlainRecords = 1000
+
+  /// Whether libcsv is between records (no field or record of its own begun), so that the
+  /// scanner may take over.
+  private var isBetweenRecords: Bool {
+    parser.pointee.pstate == 0 && !joinNextField
   }
 
   /// Feeds bytes to libcsv, recovering from its strict-mode stops the way Python's reader does.
@@ -305,6 +357,9 @@ final class CSVRecordReader {
   }
 
   // MARK: - Callbacks
+
+  /// Whether a callback recorded a failure.
+  fileprivate var hasFailed: Bool { failure != nil }
 
   fileprivate func field(_ bytes: UnsafeMutableRawPointer?, _ count: Int) {
     guard failure == nil else { return }
@@ -511,6 +566,26 @@ final class CSVRecordReader {
     if validator.isValid { return .utf8 }
     return validator.sawCP1252Undefined ? .latin1 : .cp1252
   }
+}
+
+/// ``PlainCSVScanner``'s callbacks for ``CSVRecordReader/read(_:)``, as libcsv's.
+private struct CellSink: PlainCSVScanner.Sink {
+  unowned(unsafe) let reader: CSVRecordReader
+  func field(_ bytes: UnsafeRawBufferPointer) {
+    reader.field(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
+  }
+  func lineBreak(_ byte: Int32) { reader.endOfRecord(byte) }
+  var failed: Bool { reader.hasFailed }
+}
+
+/// ``PlainCSVScanner``'s callbacks for ``CSVRecordReader/readFields(textOf:_:)``, as libcsv's.
+private struct FieldSink: PlainCSVScanner.Sink {
+  unowned(unsafe) let reader: CSVRecordReader
+  func field(_ bytes: UnsafeRawBufferPointer) {
+    reader.rawField(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
+  }
+  func lineBreak(_ byte: Int32) { reader.rawEndOfRecord() }
+  var failed: Bool { reader.hasFailed }
 }
 
 /// libcsv's field callback: `context` is the reader, passed unretained for the call's duration.

@@ -95,11 +95,7 @@ struct PlainCSVScanner {
           }
         } else {
           let start = p
-          while p < count {
-            let c = base[p]
-            if c == comma || c == lf || c == cr || c == quote { break }
-            p += 1
-          }
+          p = Self.firstDelimiterLineBreakOrQuote(in: base, from: p, to: count)
           guard p < count else { return (position, .incomplete) }
           guard base[p] != quote, p - start <= CSVLimits.maxFieldBytes else { return (position, .notPlain) }
           fields.append(start)
@@ -132,14 +128,41 @@ struct PlainCSVScanner {
     return (position, .enough)
   }
 
+  /// Where the first `,`, CR, LF or `"` from `from` is (`count` if none), eight bytes at a
+  /// time: a byte of `word ^ pattern` is zero where `word` has the pattern's byte, and
+  /// `(x - 0x01…) & ~x & 0x80…` marks the lowest zero byte of `x` exactly (a borrow can only
+  /// mark bytes above it).
+  @inline(__always)
+  private static func firstDelimiterLineBreakOrQuote(in base: UnsafePointer<UInt8>, from: Int, to count: Int) -> Int {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let high: UInt64 = 0x8080_8080_8080_8080
+    @inline(__always) func zeroBytes(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & high }
+    var p = from
+    while p + 8 <= count {
+      let word = UInt64(littleEndian: UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self))
+      let found = zeroBytes(word ^ (ones &* 0x2C)) | zeroBytes(word ^ (ones &* 0x0A))
+        | zeroBytes(word ^ (ones &* 0x0D)) | zeroBytes(word ^ (ones &* 0x22))
+      if found != 0 { return p + found.trailingZeroBitCount >> 3 }
+      p += 8
+    }
+    while p < count {
+      let c = base[p]
+      if c == 0x2C || c == 0x0A || c == 0x0D || c == 0x22 { return p }
+      p += 1
+    }
+    return count
+  }
+
   /// Sets ``unquoted`` to `text` with each `""` made `"`.
   private mutating func unquote(_ text: UnsafeBufferPointer<UInt8>) {
     unquoted.removeAll(keepingCapacity: true)
-    var i = 0
-    while i < text.count {
-      let byte = text[i]
-      unquoted.append(byte)
-      i += byte == UInt8(ascii: "\"") ? 2 : 1
+    guard let base = text.baseAddress else { return }
+    var from = 0
+    while from < text.count, let hit = memchr(base + from, 0x22, text.count - from) {
+      let quote = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
+      unquoted.append(contentsOf: UnsafeBufferPointer(start: base + from, count: quote + 1 - from))
+      from = quote + 2
     }
+    if from < text.count { unquoted.append(contentsOf: UnsafeBufferPointer(start: base + from, count: text.count - from)) }
   }
 }

@@ -59,6 +59,9 @@ public struct Aggregator: Sendable {
   public let options: AggregationOptions
   let geography: Geography?
   let currencies: Set<String>
+  /// The keys that group by place (`region`, `imd-decile`, …) and the others, in order.
+  let placeKeys: [AggregationKey]
+  let fixedKeys: [AggregationKey]
 
   struct GroupID: Hashable {
     var key: [KeyValue]
@@ -162,7 +165,7 @@ public struct Aggregator: Sendable {
   var duplicateIndex: [String: Int] = [:]
   var excluded: [ExcludedGrant] = []
   var excludedCounts: [String: Int] = [:]
-  var notAttributable: [String: [String: (grants: Decimal, total: Decimal)]] = [:]
+  var notAttributable = NotAttributableTally()
   var unknownAreas: [String: Int] = [:]
   /// Grants located from each ``PlaceSource``, in `allCases` order.
   var placeSourceCounts = [Int](repeating: 0, count: PlaceSource.allCases.count)
@@ -190,6 +193,8 @@ public struct Aggregator: Sendable {
   /// - Throws: ``FeedError`` when the geography or the currency codelist cannot be read.
   public init(options: AggregationOptions) throws {
     self.options = options
+    placeKeys = options.keys.filter(\.isPlace)
+    fixedKeys = options.keys.filter { !$0.isPlace }
     if options.needsGeography {
       let geo = try options.geography ?? Geography(englishIndex: options.englishIndex)
       geography = geo
@@ -351,27 +356,20 @@ public struct Aggregator: Sendable {
     grantsCounted += 1
 
     // Key values that do not depend on place.
-    var fixed: [KeyValue] = []
-    fixed.reserveCapacity(options.keys.count)
-    for key in options.keys where !key.isPlace {
-      fixed.append(.text(value(of: key, facts: facts, amount: amount)))
-    }
-    let placeKeys = options.keys.filter(\.isPlace)
+    let fixed = fixedKeys.map { KeyValue.text(value(of: $0, facts: facts, amount: amount)) }
     if placeKeys.isEmpty {
       accumulate(fixed, currency, amount, weight: nil, facts: facts)
       return
     }
     guard let place, !place.codes.isEmpty else {
-      recordNotAttributable(currency, "no location", amount.decimal, weight: 1)
+      notAttributable.add(amount, currency: currency, reason: "no location", sharedBy: 1)
       return
     }
-    let single = place.codes.count == 1
-    let share: Decimal = single ? 1 : 1 / Decimal(place.codes.count)
     for code in place.codes {
       let (slot, found) = distribution(of: code, placeKeys: placeKeys)
       switch found {
       case .notAttributable(let why):
-        recordNotAttributable(currency, why, amount.decimal, weight: share)
+        notAttributable.add(amount, currency: currency, reason: why, sharedBy: place.codes.count)
       case .parts(let parts):
         let split = place.codes.count > 1 || parts.count > 1
         // The groups of an area's parts, kept per area while only place keys group and the
@@ -453,13 +451,6 @@ public struct Aggregator: Sendable {
     accumulators[i].lastGrant = grantsCounted
     if let funder = facts.funderDigest { accumulators[i].funders.insert(funder) }
     if let recipient = facts.recipientDigest { accumulators[i].recipients.insert(recipient) }
-  }
-
-  private mutating func recordNotAttributable(_ currency: String, _ reason: String, _ amount: Decimal, weight: Decimal) {
-    var entry = notAttributable[currency, default: [:]][reason, default: (0, 0)]
-    entry.grants += weight
-    entry.total += weight == 1 ? amount : amount * weight
-    notAttributable[currency, default: [:]][reason] = entry
   }
 
   private mutating func matches(place: GrantPlace, area: String) -> Bool {
@@ -658,14 +649,7 @@ public struct Aggregator: Sendable {
       }
       return a.currency < b.currency
     }
-    let na = notAttributable.keys.sorted().map { currency -> NotAttributable in
-      let reasons = notAttributable[currency]!.sorted { $0.key < $1.key }.map {
-        NotAttributable.Reason(reason: $0.key, grants: $0.value.grants, total: $0.value.total)
-      }
-      return NotAttributable(
-        currency: currency, grants: reasons.reduce(0) { $0 + $1.grants }, total: reasons.reduce(0) { $0 + $1.total },
-        reasons: reasons)
-    }
+    let na = notAttributable.totals()
     var placeSources: [PlaceSource: Int] = [:]
     if options.needsGeography {
       for (source, count) in zip(PlaceSource.allCases, placeSourceCounts) where count > 0 { placeSources[source] = count }

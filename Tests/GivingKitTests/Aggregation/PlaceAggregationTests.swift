@@ -62,6 +62,21 @@ let geoTables = FixturePaths.root.appendingPathComponent("Sources/GivingGeograph
     #expect(result.group("E92000001")?.grants == Decimal(string: "0.5"))
   }
 
+  /// Thirds of grants that cannot be attributed add up exactly: three grants each split over
+  /// three places, one of them country-level, make one whole grant and a third of the money.
+  @Test func notAttributableSharesOfSplitGrantsAddUpExactly() throws {
+    let grants = ["a", "b", "c"].map {
+      Grants.grant($0, amount: Grants.money("1000.10"), beneficiary: ["E92000001", "E01027679", "W01000446"])
+    }
+    let alone = Grants.grant("d", amount: Grants.money("0.01"), beneficiary: ["E92000001"])
+    let result = try run(grants + [alone], keys: [.imdDecile])
+    let na = try #require(result.notAttributable.first)
+    let reason = try #require(na.reasons.first { $0.reason == "country-level area" })
+    #expect(reason.grants == 2)
+    #expect(reason.total == Decimal(string: "1000.11"))
+    #expect(na.total == reason.total)
+  }
+
   @Test func aLocalAuthoritySpreadsOverItsSmallAreasByPopulation() throws {
     // Manchester (E08000003): the decile amounts must follow the LSOA populations in the table,
     // computed here from the CSV, and add back up to the amount.

@@ -62,8 +62,9 @@ let geoTables = FixturePaths.root.appendingPathComponent("Sources/GivingGeograph
     #expect(result.group("E92000001")?.grants == Decimal(string: "0.5"))
   }
 
-  /// Thirds of grants that cannot be attributed add up exactly: three grants each split over
-  /// three places, one of them country-level, make one whole grant and a third of the money.
+  /// Thirds of grants that cannot be attributed add up exactly: three grants of 1000.10 each
+  /// split over three places, one of them country-level, make one whole grant and 1000.10;
+  /// with a fourth grant wholly country-level, two grants and 1000.11.
   @Test func notAttributableSharesOfSplitGrantsAddUpExactly() throws {
     let grants = ["a", "b", "c"].map {
       Grants.grant($0, amount: Grants.money("1000.10"), beneficiary: ["E92000001", "E01027679", "W01000446"])

@@ -102,7 +102,7 @@ extension Aggregator {
       let members = Members(grant.json)
       var facts = start(id: members.id, amount: members.amount, currency: members.currency, awardDate: members.awardDate)
       if members.id != nil { facts.idPlace = grant.source.place(of: "id", in: grant.json) }
-      if case .cells(let rows, _) = grant.source { facts.firstRow = rows.first }
+      facts.firstRow = grant.source.firstRow
       if facts.problem != nil {
         facts.problemPlace = grant.source.place(of: "amountAwarded", in: grant.json)
         return facts

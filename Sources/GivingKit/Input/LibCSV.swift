@@ -361,13 +361,15 @@ final class CSVRecordReader {
   /// Whether a callback recorded a failure.
   fileprivate var hasFailed: Bool { failure != nil }
 
-  fileprivate func field(_ bytes: UnsafeMutableRawPointer?, _ count: Int) {
+  /// - Parameter mayBreakLines: whether the field may hold a line break (``PlainCSVScanner``
+  ///   knows an unquoted one cannot).
+  fileprivate func field(_ bytes: UnsafeMutableRawPointer?, _ count: Int, mayBreakLines: Bool = true) {
     guard failure == nil else { return }
     lastTerminatorWasCR = false
     if cells.isEmpty, !joinNextField { recordLine = line }
     let raw = UnsafeRawBufferPointer(start: bytes, count: bytes == nil ? 0 : count)
     let fieldLine = line
-    let breaks = Self.lineBreaks(in: raw)
+    let breaks = mayBreakLines ? Self.lineBreaks(in: raw) : 0
     line += breaks
     recordBytes += raw.count
     if raw.count > CSVLimits.maxFieldBytes || recordBytes > CSVLimits.maxRecordBytes
@@ -571,8 +573,8 @@ final class CSVRecordReader {
 /// ``PlainCSVScanner``'s callbacks for ``CSVRecordReader/read(_:)``, as libcsv's.
 private struct CellSink: PlainCSVScanner.Sink {
   unowned(unsafe) let reader: CSVRecordReader
-  func field(_ bytes: UnsafeRawBufferPointer) {
-    reader.field(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
+  func field(_ bytes: UnsafeRawBufferPointer, quoted: Bool) {
+    reader.field(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count, mayBreakLines: quoted)
   }
   func lineBreak(_ byte: Int32) { reader.endOfRecord(byte) }
   var failed: Bool { reader.hasFailed }
@@ -581,7 +583,7 @@ private struct CellSink: PlainCSVScanner.Sink {
 /// ``PlainCSVScanner``'s callbacks for ``CSVRecordReader/readFields(textOf:_:)``, as libcsv's.
 private struct FieldSink: PlainCSVScanner.Sink {
   unowned(unsafe) let reader: CSVRecordReader
-  func field(_ bytes: UnsafeRawBufferPointer) {
+  func field(_ bytes: UnsafeRawBufferPointer, quoted: Bool) {
     reader.rawField(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
   }
   func lineBreak(_ byte: Int32) { reader.rawEndOfRecord() }

@@ -29,8 +29,8 @@ struct PlainCSVScanner {
 
   /// The callbacks a scan makes.
   protocol Sink {
-    /// A field's text (unquoted, `""` made `"`).
-    mutating func field(_ bytes: UnsafeRawBufferPointer)
+    /// A field's text (unquoted, `""` made `"`); only a quoted field can hold a line break.
+    mutating func field(_ bytes: UnsafeRawBufferPointer, quoted: Bool)
     /// A line break byte (`CSV_CR` or `CSV_LF`); a record's end, or a blank line.
     mutating func lineBreak(_ byte: Int32)
     /// Whether a callback failed (the scan stops after the record).
@@ -38,7 +38,7 @@ struct PlainCSVScanner {
   }
 
   /// Each field of the record being scanned: where its text starts and ends, and whether it
-  /// holds `""` to unquote (as three integers).
+  /// was quoted (1) and holds `""` to unquote (2), or not (0), as three integers.
   private var fields: [Int] = []
   /// A field's text with `""` made `"`.
   private var unquoted: [UInt8] = []
@@ -89,7 +89,7 @@ struct PlainCSVScanner {
             }
             fields.append(p + 1)
             fields.append(closing)
-            fields.append(escaped ? 1 : 0)
+            fields.append(escaped ? 2 : 1)
             p = closing + 1
             break
           }
@@ -113,11 +113,11 @@ struct PlainCSVScanner {
       var i = 0
       while i < fields.count {
         let start = fields[i], end = fields[i + 1]
-        if fields[i + 2] == 0 {
-          sink.field(UnsafeRawBufferPointer(start: base + start, count: end - start))
+        if fields[i + 2] < 2 {
+          sink.field(UnsafeRawBufferPointer(start: base + start, count: end - start), quoted: fields[i + 2] == 1)
         } else {
           unquote(UnsafeBufferPointer(start: base + start, count: end - start))
-          unquoted.withUnsafeBytes { sink.field($0) }
+          unquoted.withUnsafeBytes { sink.field($0, quoted: true) }
         }
         i += 3
       }

@@ -498,6 +498,11 @@ extension GrantSource {
   /// Moves every row and cell `rows` rows down, in place: the arrays are taken out of the
   /// enum first, so that they are not shared while they change (sharing would copy them).
   mutating func shift(rowsDown rows: Int32) {
+    if case .row(var row, let layout) = self {
+      row.row += rows
+      self = .row(row, layout: layout)
+      return
+    }
     guard case .cells(var rowReferences, var cells) = self else { return }
     self = .none
     for i in rowReferences.indices { rowReferences[i].row += rows }
@@ -509,10 +514,7 @@ extension GrantSource {
 extension Grant: ParallelReadItem {
   var grantID: String? { id }
 
-  var firstRow: RowReference? {
-    guard case .cells(let rows, _) = source else { return nil }
-    return rows.first
-  }
+  var firstRow: RowReference? { source.firstRow }
 
   mutating func renumber(index: Int, rowsDown: Int32) {
     self.index = index

@@ -139,14 +139,21 @@ final class RowTemplate {
   func object(
     values: [JSONValue?], sheet: Int, row: Int, cells: inout [CellReference], recordsCells: Bool = true
   ) -> JSONObject? {
+    guard let (object, layout) = object(values: values) else { return nil }
+    if recordsCells { cells += layout.references(sheet: sheet, row: row) }
+    return object
+  }
+
+  /// The grant object a row with `values` makes in an empty grant, and where each of its
+  /// values comes from in the row (shared by every row with the same cells filled); `nil`
+  /// when two items of one array share an `id`.
+  func object(values: [JSONValue?]) -> (JSONObject, CellLayout)? {
     let plan = buildPlan(for: values)
     for columns in plan.distinctItemIDs {
       let ids = columns.compactMap { Self.idText(values[$0]) }
       if Set(ids).count != ids.count { return nil }  // items that would merge
     }
-    let maker = Maker(values: values, sheet: Int32(truncatingIfNeeded: sheet), row: Int32(truncatingIfNeeded: row), recordsCells: recordsCells)
-    if recordsCells { cells.reserveCapacity(cells.count + plan.cellCount) }
-    return maker.make(plan.root, cells: &cells)
+    return (Maker(values: values).make(plan.root), plan.layout)
   }
 
   /// What building a row's object comes to once it is known which of its cells are filled:
@@ -158,7 +165,7 @@ final class RowTemplate {
   private struct BuildPlan {
     final class Object {
       enum Value {
-        case cell(column: Int, path: String)
+        case cell(column: Int)
         case object(Object)
         case array([Object])
       }
@@ -168,7 +175,8 @@ final class RowTemplate {
     var root = Object()
     /// As ``WriteProgram/distinctItemIDs``.
     var distinctItemIDs: [[Int]] = []
-    var cellCount = 0
+    /// The path and column of each value, in the order ``Maker`` makes them.
+    var layout = CellLayout(cells: [])
   }
 
   /// Plans by the filled columns of a row, as ``programs``.
@@ -181,6 +189,7 @@ final class RowTemplate {
   private func planBuild(_ values: [JSONValue?]) -> BuildPlan {
     var planner = BuildPlanner(values: values)
     planner.plan.root = planner.object(root, canonical: true)
+    planner.plan.layout = CellLayout(cells: planner.cells)
     return planner.plan
   }
 
@@ -190,6 +199,7 @@ final class RowTemplate {
   private struct BuildPlanner {
     let values: [JSONValue?]
     var plan = BuildPlan()
+    var cells: [CellLayout.Cell] = []
     /// The path being planned, as UTF-8.
     var path: [UInt8] = []
 
@@ -205,8 +215,11 @@ final class RowTemplate {
         object.keys.append(key)
         switch node.children[i] {
         case .leaf(let column, let columnPath):
-          object.values.append(.cell(column: column, path: canonical ? columnPath : String(decoding: path, as: UTF8.self)))
-          plan.cellCount += 1
+          object.values.append(.cell(column: column))
+          cells.append(
+            CellLayout.Cell(
+              path: canonical ? columnPath : String(decoding: path, as: UTF8.self),
+              column: Int32(truncatingIfNeeded: column)))
         case .object(let sub):
           path.append(UInt8(ascii: "/"))
           object.values.append(.object(self.object(sub, canonical: canonical)))
@@ -234,24 +247,20 @@ final class RowTemplate {
   /// Builds a row's object from its plan.
   private struct Maker {
     let values: [JSONValue?]
-    let sheet: Int32
-    let row: Int32
-    let recordsCells: Bool
 
-    func make(_ plan: BuildPlan.Object, cells: inout [CellReference]) -> JSONObject {
+    func make(_ plan: BuildPlan.Object) -> JSONObject {
       var object = JSONObject()
       object.members.reserveCapacity(plan.keys.count)
       for (key, value) in zip(plan.keys, plan.values) {
         switch value {
-        case .cell(let column, let path):
+        case .cell(let column):
           object.members.append(JSONObject.Member(key: key, value: values[column]!))
-          if recordsCells { cells.append(CellReference(path: path, sheet: sheet, column: Int32(truncatingIfNeeded: column), row: row)) }
         case .object(let sub):
-          object.members.append(JSONObject.Member(key: key, value: .object(make(sub, cells: &cells))))
+          object.members.append(JSONObject.Member(key: key, value: .object(make(sub))))
         case .array(let items):
           var array: [JSONValue] = []
           array.reserveCapacity(items.count)
-          for item in items { array.append(.object(make(item, cells: &cells))) }
+          for item in items { array.append(.object(make(item))) }
           object.members.append(JSONObject.Member(key: key, value: .array(array)))
         }
       }

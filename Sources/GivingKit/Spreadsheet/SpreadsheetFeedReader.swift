@@ -147,10 +147,14 @@ final class SpreadsheetFeedReader {
         try jsonSink(written.json, assembly.id, row)
         return
       }
-      assembly.materialize(recordsCells: recordsCells)
-      let grant = Grant(
-        json: .object(assembly.object), index: grantCount,
-        source: .cells(rows: assembly.rows, cells: assembly.cells))
+      let source: GrantSource
+      if let layout = assembly.layout, assembly.rows.count == 1 {
+        source = .row(assembly.rows[0], layout: layout)
+      } else {
+        assembly.materialize(recordsCells: recordsCells)
+        source = .cells(rows: assembly.rows, cells: assembly.cells)
+      }
+      let grant = Grant(json: .object(assembly.object), index: grantCount, source: source)
       grantCount += 1
       try body(grant)
     }
@@ -188,11 +192,9 @@ final class SpreadsheetFeedReader {
             return
           }
         }
-        if case .values(let values, let template) = row.content,
-          let object = template.object(
-            values: values, sheet: source, row: rowNumber, cells: &assembly.cells, recordsCells: recordsCells)
-        {
+        if case .values(let values, let template) = row.content, let (object, layout) = template.object(values: values) {
           assembly.object = object
+          if recordsCells { assembly.layout = layout }
           assembly.rows.append(RowReference(sheet: source, row: rowNumber))
         } else {
           assembly.merge(row.tree, sheet: source, rowNumber: rowNumber, sources: sources, warnings: &warnings)

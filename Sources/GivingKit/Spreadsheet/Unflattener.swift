@@ -209,12 +209,20 @@ struct GrantAssembly {
   var id: String?
   var rows: [RowReference] = []
   var cells: [CellReference] = []
+  /// The cells of a grant of one row so far, made from a ``RowTemplate`` (then `cells` is
+  /// empty until another row merges in).
+  var layout: CellLayout?
   /// A grant of one row so far, kept as its JSON text (``SpreadsheetFeedReader/jsonSink``) and
   /// the row's values, from which its tree is made if another row merges into it.
   var written: (json: [UInt8], values: [JSONValue?], template: RowTemplate, sheet: Int, row: Int)?
 
-  /// Makes the tree of a grant kept as text, so that rows can merge into it.
+  /// Makes the tree of a grant kept as text, and the cells of one kept as a layout, so that
+  /// rows can merge into it.
   mutating func materialize(recordsCells: Bool) {
+    if let layout, let row = rows.first {
+      self.layout = nil
+      cells += layout.references(sheet: Int(row.sheet), row: Int(row.row))
+    }
     guard let written else { return }
     self.written = nil
     // Never `nil`: the text was written, and writing fails exactly where building does.

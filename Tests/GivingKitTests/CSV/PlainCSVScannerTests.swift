@@ -110,7 +110,9 @@ import Testing
   @Test func scansPlainRecordsAndStopsBeforeOthers() {
     struct Calls: PlainCSVScanner.Sink {
       var log: [String] = []
-      mutating func field(_ bytes: UnsafeRawBufferPointer) { log.append(String(decoding: bytes, as: UTF8.self)) }
+      mutating func field(_ bytes: UnsafeRawBufferPointer, quoted: Bool) {
+        log.append((quoted ? "q:" : "") + String(decoding: bytes, as: UTF8.self))
+      }
       mutating func lineBreak(_ byte: Int32) { log.append(byte == 10 ? "LF" : "CR") }
       var failed: Bool { false }
     }
@@ -123,7 +125,7 @@ import Testing
     let plain = scan("a,\"b,\"\"c\"\"\r\nd\",\r\n\n,x\r")
     #expect(plain.read == 21)
     #expect(plain.stop == .enough)
-    #expect(plain.log == ["a", "b,\"c\"\r\nd", "", "CR", "LF", "LF", "", "x", "CR"])
+    #expect(plain.log == ["a", "q:b,\"c\"\r\nd", "", "CR", "LF", "LF", "", "x", "CR"])
     let cut = scan("a,b\nc,\"d\ne")
     #expect(cut.read == 4)
     #expect(cut.stop == .incomplete)

@@ -110,7 +110,7 @@ func readBook(_ book: MemoryWorkbook) throws -> ([Grant], FeedReport) {
     let names = g.beneficiaryLocation.map(\.name)
     #expect(names == ["minus", "zero", "one"])
     #expect(g.beneficiaryLocation.first?.geoCode == "E1")
-    guard case .cells(_, let cells) = g.source else { Issue.record("no cells"); return }
+    guard let (_, cells) = g.source.rowsAndCells else { Issue.record("no cells"); return }
     #expect(cells.contains { $0.path == "beneficiaryLocation/2/name" && $0.column == 1 && $0.row == 2 })
     #expect(cells.contains { $0.path == "beneficiaryLocation/0/geoCode" && $0.column == 4 })
   }
@@ -130,7 +130,7 @@ func readBook(_ book: MemoryWorkbook) throws -> ([Grant], FeedReport) {
     #expect(grants[0].title == " padded ")
     #expect(grants[0].json["description"] == nil)
     #expect(report.rowsRead == 2)
-    guard case .cells(let rows, _) = grants[1].source else { Issue.record("no cells"); return }
+    guard let (rows, _) = grants[1].source.rowsAndCells else { Issue.record("no cells"); return }
     #expect(rows == [RowReference(sheet: 0, row: 5)])
   }
 
@@ -237,7 +237,7 @@ func readBook(_ book: MemoryWorkbook) throws -> ([Grant], FeedReport) {
     #expect(report.package["publisher"]?["name"] == .string("Funder"))
     #expect(report.package["extensions"] == .array([.string("dei"), .string("x")]))
     #expect(report.rowsRead == 5)
-    guard case .cells(let rows, let cells) = grants[0].source else { Issue.record("no cells"); return }
+    guard let (rows, cells) = grants[0].source.rowsAndCells else { Issue.record("no cells"); return }
     #expect(rows.count == 3)
     let postal = try #require(cells.first { $0.path == "recipientOrganization/1/postalCode" })
     let location = report.sources.location(of: postal)

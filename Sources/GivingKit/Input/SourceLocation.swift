@@ -1,3 +1,5 @@
+internal import Foundation
+
 /// Where a value was in the input: a cell of a sheet, or a line and column of a text file.
 ///
 /// All numbers are 1-based. Spreadsheet locations carry the sheet, row, column letter and
@@ -136,7 +138,11 @@ public enum GrantSource: Sendable, Hashable {
 ///
 /// Written because making, retaining and freeing a cell reference for each of the 20-odd
 /// values of every grant was about 4% of the CPU time of validating 1M grants of CSV.
-public final class CellLayout: Sendable, Hashable {
+///
+/// The layout also fixes the grant's shape (its keys at every level; its values are cells),
+/// so what depends on the shape alone is worked out once per layout and kept here
+/// (``memoizedUnknownFields(for:_:)``). `@unchecked Sendable`: that memo is behind a lock.
+public final class CellLayout: @unchecked Sendable, Hashable {
   /// One value: its grant-relative JSON path and its 0-based column.
   public struct Cell: Sendable, Hashable {
     public var path: String
@@ -147,6 +153,20 @@ public final class CellLayout: Sendable, Hashable {
   public let cells: [Cell]
 
   init(cells: [Cell]) { self.cells = cells }
+
+  private let memoLock = NSLock()
+  private var unknownFields: (tree: ObjectIdentifier, fields: [(parent: String, field: String)])?
+
+  /// The fields a grant of this layout has that the schema's field tree `tree` does not know:
+  /// made by `find` for the first grant, then kept (for the last tree asked about).
+  func memoizedUnknownFields(
+    for tree: ObjectIdentifier, _ find: () -> [(parent: String, field: String)]
+  ) -> [(parent: String, field: String)] {
+    if let kept = memoLock.withLock({ unknownFields }), kept.tree == tree { return kept.fields }
+    let fields = find()
+    memoLock.withLock { unknownFields = (tree, fields) }
+    return fields
+  }
 
   /// The cells of the values of row `row` of sheet `sheet`.
   func references(sheet: Int, row: Int) -> [CellReference] {

@@ -253,7 +253,7 @@ struct SchemaCheckup: GrantDerived {
     idPlace = hasID ? grant.source.place(of: "id", in: grant.json) : .unknown
     wholeHash = hashing.hash(of: grant.json, hasID: hasID)
     unlisted = codelists.unlisted(in: grant.json)
-    unknownFields = additionalFields.unknownFields(in: grant.json)
+    unknownFields = additionalFields.unknownFields(of: grant)
     findings = validator.validate(grant: grant.json, index: grant.index).map { error in
       let prefix = "grants/\(grant.index)"
       let relative = error.path == prefix ? "" : String(error.path.dropFirst(prefix.count + 1))

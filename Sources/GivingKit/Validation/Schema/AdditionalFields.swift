@@ -71,6 +71,16 @@ public struct AdditionalFieldsCollector: Sendable {
     return out
   }
 
+  /// ``unknownFields(in:)`` of `grant`, worked out once for all grants of one spreadsheet
+  /// row layout: their keys follow from the layout and their values are cells, never objects.
+  ///
+  /// Written because walking every grant for fields the schema does not know was 4% of the CPU
+  /// time of validating 1M grants of CSV, for the same answer each time.
+  func unknownFields(of grant: Grant) -> [(parent: String, field: String)] {
+    guard case .row(_, let layout) = grant.source else { return unknownFields(in: grant.json) }
+    return layout.memoizedUnknownFields(for: ObjectIdentifier(grantTree)) { unknownFields(in: grant.json) }
+  }
+
   /// Records fields ``unknownFields(in:)`` found.
   mutating func record(_ fields: [(parent: String, field: String)]) {
     for (parent, field) in fields { counts[parent, default: [:]][field, default: 0] += 1 }

@@ -323,28 +323,41 @@ extension GrantSource {
     }
   }
 
+  /// The cell at `path`, else the row of the first cell below it (`path/…`), else the same for
+  /// its parent, and so on; else the first row. Paths are compared as bytes, without making
+  /// a string: done for every finding, and for every grant's id.
   private static func place<Cell>(
     ofCellPath path: String, firstRow: RowReference?, cells: [Cell],
     _ parts: (Cell) -> (path: String, sheet: Int32, row: Int32, column: Int32)
   ) -> SourcePlace {
-    var prefix = Substring(path)
-    while !prefix.isEmpty {
-      // Paths are compared by their bytes: String's `==` with a Substring goes through Unicode
-      // comparison, cell by cell, for every finding.
-      let key = String(prefix)
-      if let cell = cells.lazy.map(parts).first(where: { $0.path.isSameKey(as: key) }) {
-        return .cell(sheet: cell.sheet, row: cell.row, column: cell.column)
+    let target = Array(path.utf8)
+    var end = target.count
+    while end > 0 {
+      var below: (sheet: Int32, row: Int32)?
+      for cell in cells {
+        let p = parts(cell)
+        let relation = p.path.utf8.withContiguousStorageIfAvailable { Self.relation(of: $0, to: target, end) }
+          ?? Array(p.path.utf8).withUnsafeBufferPointer { Self.relation(of: $0, to: target, end) }
+        if relation == .same { return .cell(sheet: p.sheet, row: p.row, column: p.column) }
+        if relation == .below, below == nil { below = (p.sheet, p.row) }
       }
       // A parent object or item: the row of the first cell below it.
-      let dirPrefix = prefix + "/"
-      if let cell = cells.lazy.map(parts).first(where: { $0.path.hasPrefix(dirPrefix) }) {
-        return .row(sheet: cell.sheet, row: cell.row)
-      }
-      guard let slash = prefix.lastIndex(of: "/") else { break }
-      prefix = prefix[..<slash]
+      if let below { return .row(sheet: below.sheet, row: below.row) }
+      guard let slash = target[..<end].lastIndex(of: UInt8(ascii: "/")) else { break }
+      end = slash
     }
     if let row = firstRow { return .row(sheet: row.sheet, row: row.row) }
     return .unknown
+  }
+
+  private enum PathRelation { case same, below, other }
+
+  /// Whether `cellPath` is `target[..<end]`, or below it (`target[..<end]` then `/`).
+  private static func relation(of cellPath: UnsafeBufferPointer<UInt8>, to target: [UInt8], _ end: Int) -> PathRelation {
+    guard cellPath.count >= end else { return .other }
+    if cellPath.count > end, cellPath[end] != UInt8(ascii: "/") { return .other }
+    for i in 0..<end where cellPath[i] != target[i] { return .other }
+    return cellPath.count == end ? .same : .below
   }
 }
 

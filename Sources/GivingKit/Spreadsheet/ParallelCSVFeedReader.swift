@@ -134,7 +134,7 @@ struct ParallelCSVFeedReader: Sendable {
 
   /// Whether the bytes of `range` are valid UTF-8 on their own.
   private static func isUTF8(_ url: URL, range: Range<Int>) throws -> Bool {
-    let input = try ByteInput(url: url, chunkSize: 4 << 20, range: range)
+    let input = try ByteInput(url: url, chunkSize: 1 << 20, range: range)
     var validator = UTF8StreamValidator()
     while try input.refill() {
       validator.feed(UnsafeRawBufferPointer(start: input.buffer.baseAddress, count: input.end))

@@ -17,29 +17,26 @@ import Testing
 
   /// Reads `url` record by record as cells, and again as fields.
   static func read(_ url: URL, chunkSize: Int, scanner: Bool) -> (cells: Reading, fields: Reading) {
-    var cells = Reading()
-    var fields = Reading()
-    do {
-      let reader = try CSVRecordReader(url: url, chunkSize: chunkSize, usesPlainScanner: scanner)
+    func reading(encoding: CSVTextEncoding?, _ body: (CSVRecordReader, inout Reading) throws -> Void) -> Reading {
+      var reading = Reading()
       do {
-        try reader.read { record in
-          cells.records.append("\(record.row.number)@\(record.line): \(record.row.cells.map { $0?.text ?? "∅" })")
-        }
+        let reader = try CSVRecordReader(url: url, encoding: encoding, chunkSize: chunkSize, usesPlainScanner: scanner)
+        do { try body(reader, &reading) } catch { reading.error = "\(error)" }
+        reading.line = reader.line
       } catch {
-        cells.error = "\(error)"
+        reading.error = "\(error)"
       }
-      cells.line = reader.line
-      let byFields = try CSVRecordReader(url: url, encoding: .utf8, chunkSize: chunkSize, usesPlainScanner: scanner)
-      do {
-        try byFields.readFields { record in
-          fields.records.append("\(record.number): \((0..<record.count).map { record.text($0) ?? "∅" })")
-        }
-      } catch {
-        fields.error = "\(error)"
+      return reading
+    }
+    let cells = reading(encoding: nil) { reader, reading in
+      try reader.read { record in
+        reading.records.append("\(record.row.number)@\(record.line): \(record.row.cells.map { $0?.text ?? "∅" })")
       }
-      fields.line = byFields.line
-    } catch {
-      cells.error = "\(error)"
+    }
+    let fields = reading(encoding: .utf8) { reader, reading in
+      try reader.readFields { record in
+        reading.records.append("\(record.number): \((0..<record.count).map { record.text($0) ?? "∅" })")
+      }
     }
     return (cells, fields)
   }

@@ -277,8 +277,10 @@ final class CSVRecordReader {
           case .incomplete where offset > 0:
             // Read the record whole from the next chunk, which starts with it.
             carried = true
-          case .incomplete, .notPlain:
-            if stop == .notPlain { notPlain += 1 }
+          case .incomplete:
+            break  // a record longer than a chunk: libcsv reads it
+          case .notPlain:
+            notPlain += 1
           }
           if carried { break }
         }

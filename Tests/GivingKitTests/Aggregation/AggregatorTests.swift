@@ -153,14 +153,14 @@ extension AggregationResult {
     #expect(types.group("organisation")?.grants == 3)
   }
 
+  /// A JSON file `name` of grants with these ids and amounts.
+  static func feed(_ name: String, _ grants: [(id: String, amount: String)]) throws -> GrantFeed {
+    try Grants.feed(grants.map { Grants.grant($0.id, amount: Grants.money($0.amount)) }, name: name)
+  }
+
   @Test func aGrantInSeveralFilesCountsOnceAndConflictsAreReported() throws {
-    let first = try Grants.feed([
-      Grants.grant("same", amount: Grants.money("100")), Grants.grant("other", amount: Grants.money("1")),
-      Grants.grant("conflict", amount: Grants.money("50")),
-    ], name: "first")
-    let second = try Grants.feed([
-      Grants.grant("same", amount: Grants.money("100")), Grants.grant("conflict", amount: Grants.money("60")),
-    ], name: "second")
+    let first = try Self.feed("first", [("same", "100"), ("other", "1"), ("conflict", "50")])
+    let second = try Self.feed("second", [("same", "100"), ("conflict", "60")])
     let result = try Aggregator.aggregate([first, second], options: AggregationOptions(keys: [.funder]))
     #expect(result.group("GB-CHC-1")?.total == 151)
     #expect(result.group("GB-CHC-1")?.grants == 3)
@@ -176,16 +176,9 @@ extension AggregationResult {
   /// The first copy's file and amount are kept one way while one file has been read and
   /// another once a second is: duplicates found either way are reported alike.
   @Test func firstCopiesAreFoundInTheRightFileAcrossManyFiles() throws {
-    let first = try Grants.feed([
-      Grants.grant("twice", amount: Grants.money("5")), Grants.grant("twice", amount: Grants.money("6")),
-      Grants.grant("early", amount: Grants.money("7")),
-    ], name: "first")
-    let second = try Grants.feed([
-      Grants.grant("late", amount: Grants.money("8")), Grants.grant("early", amount: Grants.money("7")),
-    ], name: "second")
-    let third = try Grants.feed([
-      Grants.grant("late", amount: Grants.money("9")), Grants.grant("early", amount: Grants.money("70")),
-    ], name: "third")
+    let first = try Self.feed("first", [("twice", "5"), ("twice", "6"), ("early", "7")])
+    let second = try Self.feed("second", [("late", "8"), ("early", "7")])
+    let third = try Self.feed("third", [("late", "9"), ("early", "70")])
     let result = try Aggregator.aggregate([first, second, third], options: AggregationOptions(keys: [.funder]))
     #expect(result.group("GB-CHC-1")?.total == 20)
     let byID = Dictionary(uniqueKeysWithValues: result.duplicates.map { ($0.id, $0) })

@@ -16,7 +16,7 @@ public struct ValidationReportWriter {
     self.pathPrefix = pathPrefix
   }
 
-  private func display(_ path: String) -> String {
+  fileprivate func display(_ path: String) -> String {
     guard let pathPrefix, path.hasPrefix(pathPrefix) else { return path }
     return String(path.dropFirst(pathPrefix.count))
   }
@@ -48,11 +48,9 @@ public struct ValidationReportWriter {
   private func string(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
   private func int(_ n: Int) -> JSONValue { .number(JSONNumber(n)) }
 
-  /// What `value(json(location), &out)` writes, written directly: a report names a location
-  /// for every occurrence of every finding, a million of them for a large file, and building
-  /// an object for each was measured at 4% of validating a workbook of 100k rows, on the one
-  /// thread that runs once reading has ended.
-  private func write(_ location: SourceLocation?, into out: inout [UInt8]) {
+  /// What `value(json(location), &out)` writes, written directly (see ``PlaceWriter`` for the
+  /// places of findings, which are many).
+  fileprivate func write(_ location: SourceLocation?, into out: inout [UInt8]) {
     guard let location else {
       out.append(contentsOf: "null".utf8)
       return
@@ -91,6 +89,7 @@ public struct ValidationReportWriter {
   }
 
   private func write(_ report: ValidationReport, into out: inout [UInt8], emit: ([UInt8]) throws -> Void) throws {
+    var places = PlaceWriter(writer: self)
     out.append(UInt8(ascii: "{"))
     key("file", &out, first: true)
     value(.string(display(report.file)), &out)
@@ -152,13 +151,13 @@ public struct ValidationReportWriter {
       key("value", &out)
       value(e.value ?? .null, &out)
       key("location", &out)
-      write(report.location(of: finding), into: &out)
+      places.write(finding.place, of: report, into: &out)
       if !finding.places.isEmpty {
         key("locations", &out)
         out.append(UInt8(ascii: "["))
         for (n, place) in finding.places.enumerated() {
           if n > 0 { out.append(UInt8(ascii: ",")) }
-          write(report.sources.resolve(place), into: &out)
+          places.write(place, of: report, into: &out)
         }
         out.append(UInt8(ascii: "]"))
       }
@@ -209,10 +208,11 @@ public struct ValidationReportWriter {
       for (n, occurrence) in finding.occurrences.enumerated() {
         if let maxLocations, n >= maxLocations { break }
         if n > 0 { out.append(UInt8(ascii: ",")) }
-        out.append(contentsOf: #"{"path":"#.utf8)
-        JSONWriter.writeString(report.path(of: occurrence), into: &out)
-        out.append(contentsOf: #","location":"#.utf8)
-        write(report.sources.resolve(occurrence.place), into: &out)
+        out.append(contentsOf: #"{"path":"grants/"#.utf8)
+        places.appendDecimal(Int(occurrence.grantIndex), to: &out)
+        places.appendPath(Int(occurrence.pathID), of: report, to: &out)
+        out.append(contentsOf: #"","location":"#.utf8)
+        places.write(occurrence.place, of: report, into: &out)
         out.append(UInt8(ascii: "}"))
         if out.count > 1 << 20 {
           try emit(out)
@@ -244,5 +244,115 @@ public struct ValidationReportWriter {
           .object(["message": .string(w.message), "locations": .array(w.locations.map(json))])
         }), &out)
     out.append(UInt8(ascii: "}"))
+  }
+}
+
+/// Writes the places of one report's findings as ``ValidationReportWriter`` writes their
+/// locations, from bytes made once per file, sheet, column and path: a report names a place
+/// for every occurrence of every finding, a million of them for a large file, and resolving
+/// each to a ``SourceLocation`` and writing its strings was a second of writing the report
+/// of 1M generated grants, on the one thread that runs once reading has ended.
+private struct PlaceWriter {
+  let writer: ValidationReportWriter
+  /// `{"file":…,"sheet":…,"row":` per sheet; `{"file":…,"line":` per text file.
+  private var sheetHeads: [Int32: [UInt8]] = [:]
+  private var textHeads: [Int32: [UInt8]] = [:]
+  /// `,"columnLetter":…,"heading":…}` per sheet and column.
+  private var cellTails: [Int64: [UInt8]] = [:]
+  /// Each relative path of the report's occurrences, escaped, after its `/` (empty for none).
+  private var pathTails: [[UInt8]?] = []
+
+  init(writer: ValidationReportWriter) { self.writer = writer }
+
+  /// Writes what `writer.write(report.sources.resolve(place), into:)` writes.
+  mutating func write(_ place: SourcePlace, of report: ValidationReport, into out: inout [UInt8]) {
+    let sources = report.sources
+    switch place {
+    case .cell(let sheet, let row, let column) where sources.sheets.indices.contains(Int(sheet)) && column >= 0:
+      out.append(contentsOf: sheetHead(sheet, sources))
+      appendDecimal(Int(row), to: &out)
+      let key = Int64(sheet) << 32 | Int64(column)
+      if let tail = cellTails[key] {
+        out.append(contentsOf: tail)
+      } else {
+        // The tail of the location `resolve` makes: everything after the row.
+        var whole: [UInt8] = []
+        writer.write(sources.resolve(.cell(sheet: sheet, row: 0, column: column)), into: &whole)
+        let head = sheetHead(sheet, sources).count + 1
+        let tail = Array(whole[head...])
+        cellTails[key] = tail
+        out.append(contentsOf: tail)
+      }
+    case .row(let sheet, let row) where sources.sheets.indices.contains(Int(sheet)):
+      out.append(contentsOf: sheetHead(sheet, sources))
+      appendDecimal(Int(row), to: &out)
+      out.append(UInt8(ascii: "}"))
+    case .text(let file, let position):
+      if textHeads[file] == nil {
+        var head = Array(#"{"file":"#.utf8)
+        JSONWriter.writeString(writer.display(sources.files.indices.contains(Int(file)) ? sources.files[Int(file)] : ""), into: &head)
+        head.append(contentsOf: #","line":"#.utf8)
+        textHeads[file] = head
+      }
+      out.append(contentsOf: textHeads[file]!)
+      appendDecimal(Int(position.line), to: &out)
+      out.append(contentsOf: #","column":"#.utf8)
+      appendDecimal(Int(position.column), to: &out)
+      out.append(UInt8(ascii: "}"))
+    default:
+      writer.write(sources.resolve(place), into: &out)
+    }
+  }
+
+  private mutating func sheetHead(_ sheet: Int32, _ sources: FeedSources) -> [UInt8] {
+    if let head = sheetHeads[sheet] { return head }
+    let s = sources.sheets[Int(sheet)]
+    var head = Array(#"{"file":"#.utf8)
+    JSONWriter.writeString(writer.display(s.file), into: &head)
+    head.append(contentsOf: #","sheet":"#.utf8)
+    JSONWriter.writeString(s.name, into: &head)
+    head.append(contentsOf: #","row":"#.utf8)
+    sheetHeads[sheet] = head
+    return head
+  }
+
+  /// Appends what `report.path(of:)` adds after `grants/N`, escaped, without the closing quote.
+  mutating func appendPath(_ id: Int, of report: ValidationReport, to out: inout [UInt8]) {
+    if pathTails.count < report.paths.count { pathTails += Array(repeating: nil, count: report.paths.count - pathTails.count) }
+    if pathTails[id] == nil {
+      let relative = report.paths[id]
+      var escaped: [UInt8] = []
+      if !relative.isEmpty {
+        JSONWriter.writeString("/" + relative, into: &escaped)
+        escaped.removeFirst()
+        escaped.removeLast()
+      }
+      pathTails[id] = escaped
+    }
+    out.append(contentsOf: pathTails[id]!)
+  }
+
+  /// Appends `n` in decimal, as `String(n)` spells it.
+  func appendDecimal(_ n: Int, to out: inout [UInt8]) {
+    if n < 0 {
+      out.append(UInt8(ascii: "-"))
+      appendDecimal(-n, to: &out)
+      return
+    }
+    if n < 10 {
+      out.append(UInt8(truncatingIfNeeded: 48 + n))
+      return
+    }
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    var count = 0
+    var rest = n
+    withUnsafeMutableBytes(of: &digits) { buffer in
+      while rest > 0 {
+        count += 1
+        buffer[24 - count] = UInt8(truncatingIfNeeded: 48 + rest % 10)
+        rest /= 10
+      }
+      out.append(contentsOf: buffer[(24 - count)...])
+    }
   }
 }

@@ -162,7 +162,7 @@ public final class FeedValidator {
       let place = feedReport.packageSource.place(of: error.path, in: .object(feedReport.package))
       schemaFindings.insert(ValidationReport.SchemaFinding(error: error, grantIndex: nil, place: place), at: 0)
     }
-    if duplicates.lacksSomeID && !duplicates.hasWholeDuplicate, let end = unhashed.last?.upperBound {
+    if duplicates.lacksSomeID && !duplicates.hasWholeDuplicate(), let end = unhashed.last?.upperBound {
       // Grants read before the first grant without an id were not hashed (usually a short
       // run at the start): hash them now, reading no further than the last of them.
       var ranges = unhashed[...]
@@ -172,7 +172,7 @@ public final class FeedValidator {
           if ranges.first?.contains(grant.index) == true {
             duplicates.add(wholeHash: DuplicateIDTracker.wholeHash(of: grant.json))
           }
-          if grant.index + 1 >= end || duplicates.hasWholeDuplicate { throw StopReading() }
+          if grant.index + 1 >= end { throw StopReading() }
         }
       } catch is StopReading {}
     }

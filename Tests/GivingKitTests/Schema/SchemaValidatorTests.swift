@@ -148,6 +148,14 @@ import Testing
     var second = DuplicateIDTracker()
     for (i, grant) in [noID, g, noID].enumerated() { second.add(grant: .object(grant), index: i) }
     #expect(second.errors().map(\.message) == ["Array has non-unique elements"])
+    // Amounts written differently are the same number, as Python compares them.
+    var written = noID
+    written["amountAwarded"] = .number(JSONNumber(text: "1000.0"))
+    var plain = noID
+    plain["amountAwarded"] = .number(JSONNumber(text: "1e3"))
+    var fourth = DuplicateIDTracker()
+    for (i, grant) in [written, g, plain].enumerated() { fourth.add(grant: .object(grant), index: i) }
+    #expect(fourth.errors().map(\.message) == ["Array has non-unique elements"])
     // Grants that differ anywhere are not duplicates, even strings that differ only as
     // Python tells them apart (code point by code point: "é" is not "e" + U+0301).
     var composed = noID

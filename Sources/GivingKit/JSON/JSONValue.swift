@@ -156,12 +156,14 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection, Expressibl
     get {
       // Backwards by index: `reversed()` and String's `==` (Unicode equivalence, no length
       // check) were measured at 8% of validating JSON.
-      var i = members.count - 1
-      while i >= 0 {
-        if members[i].key.isSameKey(as: key) { return members[i].value }
-        i -= 1
+      members.withUnsafeBufferPointer { members in
+        var i = members.count - 1
+        while i >= 0 {
+          if members[i].key.isSameKey(as: key) { return members[i].value }
+          i -= 1
+        }
+        return nil
       }
-      return nil
     }
     set {
       if let i = members.lastIndex(where: { $0.key.isSameKey(as: key) }) {

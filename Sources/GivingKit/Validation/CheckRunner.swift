@@ -80,11 +80,14 @@ enum PythonDate {
   }
 
   static func parse(_ text: String) -> PythonDateParse {
-    var text = text
-    return text.withUTF8 { buffer in
+    func parseUpToT(_ buffer: UnsafeBufferPointer<UInt8>) -> PythonDateParse {
       let end = buffer.firstIndex(of: UInt8(ascii: "T")) ?? buffer.count
       return parse(UnsafeBufferPointer(rebasing: buffer[..<end]))
     }
+    // Native strings lend their bytes without the copy `withUTF8` needs.
+    if let parsed = text.utf8.withContiguousStorageIfAvailable(parseUpToT) { return parsed }
+    var text = text
+    return text.withUTF8(parseUpToT)
   }
 
   static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> PythonDateParse {
@@ -158,9 +161,14 @@ struct GrantDates {
   /// - Throws: ``CheckSkip`` where the official function raises (non-list dates, non-string values).
   init(_ json: JSONValue) throws {
     guard let grant = json.objectValue else { throw CheckSkip("grant is not an object") }
+    try self.init(awardDate: grant["awardDate"], plannedDates: grant["plannedDates"], actualDates: grant["actualDates"])
+  }
+
+  /// The dates of a grant (an object) whose `awardDate`, `plannedDates` and `actualDates` are these.
+  init(awardDate: JSONValue?, plannedDates: JSONValue?, actualDates: JSONValue?) throws {
     func first(_ key: String) throws -> JSONObject?? {
       // .none: IndexError (empty list) → the official function returns {} for every date
-      guard let value = grant[key] else { return .some(nil) }
+      guard let value = key == "plannedDates" ? plannedDates : actualDates else { return .some(nil) }
       switch value {
       case .array(let items):
         guard let head = items.first else { return .none }
@@ -184,7 +192,7 @@ struct GrantDates {
       guard let text = value.stringValue else { throw CheckSkip("'\(path)' is not a string") }
       return Entry(path: path, parse: PythonDate.parse(text))
     }
-    award = try entry(grant["awardDate"], "awardDate")
+    award = try entry(awardDate, "awardDate")
     plannedStart = try entry(planned?["startDate"], "plannedDates/0/startDate")
     plannedEnd = try entry(planned?["endDate"], "plannedDates/0/endDate")
     actualStart = try entry(actual?["startDate"], "actualDates/0/startDate")

@@ -219,8 +219,10 @@ public final class CheckContext {
     if cachedMembersIndex != grantCount {
       cachedMembersIndex = grantCount
       if case .object(let object) = grant.json {
-        for member in object.members {
-          if let known = GrantMember(key: member.key) { cachedMembers[known.rawValue] = (member.value, grantCount) }
+        object.members.withUnsafeBufferPointer { members in
+          for i in members.indices {
+            if let known = GrantMember(key: members[i].key) { cachedMembers[known.rawValue] = (members[i].value, grantCount) }
+          }
         }
       }
     }
@@ -234,7 +236,12 @@ public final class CheckContext {
     // Cached per grant the runner counted in; without a runner every call parses afresh.
     guard grantCount > 0 else { return try GrantDates(grant.json) }
     if cachedDatesIndex != grantCount {
-      cachedDates = Result { try GrantDates(grant.json) }.mapError { $0 as? CheckSkip ?? CheckSkip("\($0)") }
+      cachedDates = Result {
+        guard case .object = grant.json else { throw CheckSkip("grant is not an object") }
+        return try GrantDates(
+          awardDate: member(.awardDate, of: grant), plannedDates: member(.plannedDates, of: grant),
+          actualDates: member(.actualDates, of: grant))
+      }.mapError { $0 as? CheckSkip ?? CheckSkip("\($0)") }
       cachedDatesIndex = grantCount
     }
     return try cachedDates.get()

@@ -24,14 +24,9 @@ public struct OrgIDRegistry: Sendable {
     firstIndexByCode = byCode
     lowercasedCodes = Set(codes.map { $0.lowercased() })
     lengths = Array(Set(codes.map { $0.unicodeScalars.count })).sorted()
-    var exact = ByteTrie()
-    var folded = ByteTrie()
-    for (n, code) in codes.enumerated() where code.utf8.allSatisfy({ $0 < 128 }) {
-      exact.insert(code.utf8, value: n)
-      folded.insert(code.lowercased().utf8, value: n)
-    }
-    self.exact = exact
-    self.folded = folded
+    let ascii = codes.enumerated().filter { $0.element.utf8.allSatisfy { $0 < 128 } }
+    exact = ByteTrie(ascii.map { (Array($0.element.utf8), $0.offset) })
+    folded = ByteTrie(ascii.map { (Array($0.element.lowercased().utf8), $0.offset) })
     allASCII = codes.allSatisfy { $0.utf8.allSatisfy { $0 < 128 } }
   }
 
@@ -72,36 +67,84 @@ public struct OrgIDRegistry: Sendable {
 }
 
 /// A trie over ASCII bytes; each node remembers the smallest list index of a code ending there.
+///
+/// Each node keeps a 128-bit map of the bytes it has children for, and its children side by
+/// side in one list: the child for a byte is found by counting the map's bits below it. (A
+/// dictionary per node, hashing every byte with SipHash, made the three prefix checks' lookups
+/// 1% of validating 100k grants.)
 struct ByteTrie: Sendable {
-  private var children: [[UInt8: Int]] = [[:]]
-  private var terminal: [Int?] = [nil]
+  private struct Node: Sendable {
+    /// Bit `b` of the 128: whether the node has a child for byte `b`.
+    var low: UInt64 = 0
+    var high: UInt64 = 0
+    /// Where the node's children start in `children`, in byte order.
+    var firstChild: Int32 = 0
+    /// The smallest value of a code ending here, or -1.
+    var terminal: Int32 = -1
+  }
 
-  mutating func insert(_ bytes: some Sequence<UInt8>, value: Int) {
-    var node = 0
-    for b in bytes {
-      if let next = children[node][b] {
-        node = next
-      } else {
-        children.append([:])
-        terminal.append(nil)
-        children[node][b] = children.count - 1
-        node = children.count - 1
+  private let nodes: [Node]
+  private let children: [Int32]
+
+  /// A trie of `codes` (ASCII bytes) and their values; a code given twice keeps its smallest value.
+  init(_ codes: [(bytes: [UInt8], value: Int)]) {
+    // Built as a tree of dictionaries, then laid out node by node.
+    var next: [[UInt8: Int]] = [[:]]
+    var terminal: [Int?] = [nil]
+    for (bytes, value) in codes {
+      var node = 0
+      for b in bytes {
+        precondition(b < 128, "ByteTrie holds ASCII codes")
+        if let child = next[node][b] {
+          node = child
+        } else {
+          next.append([:])
+          terminal.append(nil)
+          next[node][b] = next.count - 1
+          node = next.count - 1
+        }
+      }
+      terminal[node] = min(terminal[node] ?? Int.max, value)
+    }
+    var nodes = [Node](repeating: Node(), count: next.count)
+    var children: [Int32] = []
+    for (n, edges) in next.enumerated() {
+      nodes[n].firstChild = Int32(children.count)
+      nodes[n].terminal = terminal[n].map(Int32.init) ?? -1
+      for (b, child) in edges.sorted(by: { $0.key < $1.key }) {
+        if b < 64 { nodes[n].low |= 1 << UInt64(b) } else { nodes[n].high |= 1 << UInt64(b - 64) }
+        children.append(Int32(child))
       }
     }
-    terminal[node] = min(terminal[node] ?? Int.max, value)
+    self.nodes = nodes
+    self.children = children
   }
 
   /// The smallest value among codes that prefix `bytes` (ASCII-lower-cased first when `fold`).
   func firstMatch(_ bytes: some Sequence<UInt8>, fold: Bool) -> Int? {
-    var node = 0
-    var best: Int?
-    for var b in bytes {
-      if let t = terminal[node] { best = min(best ?? Int.max, t) }
-      if fold && b >= 65 && b <= 90 { b += 32 }
-      guard let next = children[node][b] else { return best }
-      node = next
+    nodes.withUnsafeBufferPointer { nodes in
+      children.withUnsafeBufferPointer { children in
+        var node = nodes[0]
+        var best = Int32.max
+        for var b in bytes {
+          if node.terminal >= 0 { best = min(best, node.terminal) }
+          if fold && b >= 65 && b <= 90 { b += 32 }
+          guard b < 128 else { break }
+          let rank: Int
+          if b < 64 {
+            let bit = UInt64(1) << UInt64(b)
+            guard node.low & bit != 0 else { return best == .max ? nil : Int(best) }
+            rank = (node.low & (bit - 1)).nonzeroBitCount
+          } else {
+            let bit = UInt64(1) << UInt64(b - 64)
+            guard node.high & bit != 0 else { return best == .max ? nil : Int(best) }
+            rank = node.low.nonzeroBitCount + (node.high & (bit - 1)).nonzeroBitCount
+          }
+          node = nodes[Int(children[Int(node.firstChild) + rank])]
+        }
+        if node.terminal >= 0 { best = min(best, node.terminal) }
+        return best == .max ? nil : Int(best)
+      }
     }
-    if let t = terminal[node] { best = min(best ?? Int.max, t) }
-    return best
   }
 }

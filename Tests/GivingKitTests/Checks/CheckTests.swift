@@ -151,6 +151,28 @@ func g(_ body: String, id: String = "360G-x-1") -> String {
     #expect(registry.code(for: "360G-abc") == "360G")
   }
 
+  /// The registry's tries answer as a search of the whole list would: for every code as
+  /// listed, lower-cased, cut short, run on, and with bytes outside ASCII after it.
+  @Test func orgIDRegistryAgreesWithASearchOfTheList() {
+    let registry = OrgIDRegistry.standard
+    let codes = registry.codes
+    func firstCode(_ id: String, fold: Bool) -> String? {
+      let bytes = Array((fold ? id.lowercased() : id).utf8)
+      return codes.first { code in
+        let wanted = Array((fold ? code.lowercased() : code).utf8)
+        return bytes.starts(with: wanted)
+      }
+    }
+    var ids: [String] = ["", "G", "GB", "GB-", "x", "ü", "360", "360g"]
+    for code in codes {
+      ids += [code, code.lowercased(), String(code.dropLast()), code + "-12345", code + "é", "é" + code, code.uppercased() + "Z"]
+    }
+    for id in ids {
+      #expect(registry.code(for: id) == firstCode(id, fold: false), "\(id)")
+      #expect(registry.isRecognised(id) == (firstCode(id, fold: true) != nil), "\(id)")
+    }
+  }
+
   @Test func checkDatesFollowRelativedelta() {
     #expect(CheckDate(year: 2024, month: 2, day: 29).adding(years: 1) == CheckDate(year: 2025, month: 2, day: 28))
     #expect(CheckDate(iso: "2021-02-29") == nil)

@@ -42,11 +42,16 @@ public final class LooksLikeEmail: CheckState, GrantCheck {
         bytes.isEmpty ? false : memchr(bytes.baseAddress!, Int32(UInt8(ascii: "@")), bytes.count) != nil
       } ?? text.utf8.contains(UInt8(ascii: "@"))
     case .object(let object):
-      for member in object.members where mayHoldEmail(member.value) { return true }
-      return false
+      // Through the buffers, so that no member or item is copied out (and retained) to be looked at.
+      return object.members.withUnsafeBufferPointer { members in
+        for i in members.indices where mayHoldEmail(members[i].value) { return true }
+        return false
+      }
     case .array(let items):
-      for item in items where mayHoldEmail(item) { return true }
-      return false
+      return items.withUnsafeBufferPointer { items in
+        for i in items.indices where mayHoldEmail(items[i]) { return true }
+        return false
+      }
     default: return false
     }
   }

@@ -203,6 +203,7 @@ struct ParallelCSVFeedReader: Sendable {
     let reader = self
     for worker in 0..<workerCount {
       let thread = Thread {
+        let layouts = SpreadsheetFeedReader.HeaderLayouts()
         while let task = queue.nextTask(worker: worker) {
           let result = Result {
             if let direct, let output = try? reader.readChunk(task, direct: direct, cancelled: { queue.isCancelled }) {
@@ -212,7 +213,7 @@ struct ParallelCSVFeedReader: Sendable {
             }
             var items: [Item] = []
             var output: ChunkOutput<Item> = try reader.readChunk(
-              task, cancelled: { queue.isCancelled },
+              task, layouts: layouts, cancelled: { queue.isCancelled },
               json: json.map { make in { items.append(make($0, $1, $2)) } }
             ) {
               items.append(prepare($0))
@@ -329,7 +330,8 @@ struct ParallelCSVFeedReader: Sendable {
   /// Reads one range, handing its grants to `deliver`. Workers number the range on its own
   /// (header row 1, first record row 2, first line 1); the calling thread passes true numbers.
   private func readChunk<Item>(
-    _ task: Task, firstLine: Int = 1, firstRecord: Int? = nil, cancelled: @escaping () -> Bool,
+    _ task: Task, layouts: SpreadsheetFeedReader.HeaderLayouts? = nil, firstLine: Int = 1, firstRecord: Int? = nil,
+    cancelled: @escaping () -> Bool,
     json: ((_ json: [UInt8], _ id: String?, _ row: RowReference) throws -> Void)? = nil,
     _ deliver: (Grant) throws -> Void
   ) throws -> ChunkOutput<Item> {
@@ -340,6 +342,7 @@ struct ParallelCSVFeedReader: Sendable {
     let reader = SpreadsheetFeedReader(workbook: workbook, titles: titles, neededMembers: neededMembers)
     reader.recordsCells = recordsCells
     reader.jsonSink = json
+    reader.headerLayouts = layouts
     let report = try reader.read(deliver)
     return ChunkOutput(
       items: [], report: report, records: workbook.recordsRead - (isFirst ? 1 : 0), lines: workbook.linesRead)

@@ -31,6 +31,9 @@ final class SpreadsheetFeedReader {
   /// a tree (`convert` to JSON): its text, its `id`, and its row.
   var jsonSink: ((_ json: [UInt8], _ id: String?, _ row: RowReference) throws -> Void)?
   private var jsonScratch: [UInt8] = []
+  /// Where the reader of the next range of the same file finds what this one made of the
+  /// header (``ParallelCSVFeedReader``: one per worker).
+  var headerLayouts: HeaderLayouts?
 
   /// - Parameters:
   ///   - titles: the grant titles to map headings with (the extended schema's, when a package
@@ -267,6 +270,10 @@ final class SpreadsheetFeedReader {
         headerRead = true
         headings = row.cells.map { cell in cell.map(\.text) }
         onHeader(headings)
+        if let known = headerLayouts?.layout(headings: headings, hashComments: hashComments, rowTemplates: usesRowTemplates) {
+          (plans, uses, unneeded, template) = (known.plans, known.uses, known.unneeded, known.template)
+          return
+        }
         plans = Array(repeating: nil, count: headings.count)
         var columnsByPath: [String: [Int]] = [:]
         var pathOrder: [String] = []
@@ -321,6 +328,12 @@ final class SpreadsheetFeedReader {
                   file: file, sheet: name, row: row.number, columnLetter: SourceLocation.columnLetter(for: $0),
                   heading: headings[$0])
               }))
+        }
+        if localWarnings.isEmpty {
+          headerLayouts?.keep(
+            HeaderLayouts.Layout(
+              headings: headings, hashComments: hashComments, plans: plans, uses: uses, unneeded: unneeded,
+              template: template))
         }
         return
       }
@@ -391,8 +404,36 @@ final class SpreadsheetFeedReader {
     return localWarnings
   }
 
+  /// What a header row made of its columns, kept by one thread for the next range of the same
+  /// file it reads: mapping the headings and planning each pattern of filled cells afresh for
+  /// every half-megabyte range was 2–3% of validating a large CSV file.
+  final class HeaderLayouts {
+    struct Layout {
+      var headings: [String?]
+      var hashComments: Bool
+      var plans: [ColumnPlan?]
+      fileprivate var uses: [ColumnUse]
+      var unneeded: [Bool]
+      /// Used by one thread at a time: its plans are made as rows need them.
+      var template: RowTemplate?
+    }
+
+    private var last: Layout?
+
+    init() {}
+
+    fileprivate func layout(headings: [String?], hashComments: Bool, rowTemplates: Bool) -> Layout? {
+      guard let last, last.headings == headings, last.hashComments == hashComments,
+        (last.template != nil) == rowTemplates
+      else { return nil }
+      return last
+    }
+
+    fileprivate func keep(_ layout: Layout) { last = layout }
+  }
+
   /// What the reading of a row needs of a column's plan.
-  private struct ColumnUse {
+  fileprivate struct ColumnUse {
     /// Whether the column has a plan (its values go into the grant).
     var isMapped: Bool
     var kind: SchemaFieldKind?

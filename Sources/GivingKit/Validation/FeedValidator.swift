@@ -128,15 +128,23 @@ public final class FeedValidator {
 
     // Schema validation, the id's place and the whole-grant hash depend on the grant alone:
     // they run on a worker, for a large CSV file; otherwise on the reading thread or this one,
-    // whichever has less to do.
-    let codelistFinder = codelists
-    let fieldFinder = additional
+    // whichever has less to do. Each of those threads walks its own copy of the schemas
+    // (``PerThread``); the first uses this pass's.
+    let shared = CheckupTools(validator: validator, codelists: codelists, additionalFields: additional)
+    let bundle = self.bundle
+    let tools = PerThread<CheckupTools> { isFirst in
+      guard !isFirst, let copy = try? SchemaValidator(bundle: bundle, extensions: validator.extensions),
+        let codelists = try? CodelistChecker(validator: copy)
+      else { return shared }
+      return CheckupTools(validator: copy, codelists: codelists, additionalFields: AdditionalFieldsCollector(validator: copy))
+    }
     let hashing = WholeGrantHashing()
     var unhashed: [Range<Int>] = []
     let feedReport = try feed.readPipelined(
       preparingNumbered: { grant in
-        SchemaCheckup(
-          grant: grant, validator: validator, codelists: codelistFinder, additionalFields: fieldFinder,
+        let mine = tools.current
+        return SchemaCheckup(
+          grant: grant, validator: mine.validator, codelists: mine.codelists, additionalFields: mine.additionalFields,
           hashing: hashing)
       },
       noting: { grant in hashing.note(hasID: UniqueIDs.id(of: grant.json) != nil) }
@@ -224,6 +232,19 @@ public final class FeedValidator {
     }
     let extensions = (feedReport.package["extensions"]?.arrayValue ?? []).compactMap(\.stringValue)
     return (report, extensions)
+  }
+}
+
+/// The schemas and the tables made from them that a ``SchemaCheckup`` reads.
+final class CheckupTools: Sendable {
+  let validator: SchemaValidator
+  let codelists: CodelistChecker
+  let additionalFields: AdditionalFieldsCollector
+
+  init(validator: SchemaValidator, codelists: CodelistChecker, additionalFields: AdditionalFieldsCollector) {
+    self.validator = validator
+    self.codelists = codelists
+    self.additionalFields = additionalFields
   }
 }
 

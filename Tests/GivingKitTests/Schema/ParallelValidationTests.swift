@@ -1,6 +1,7 @@
 import Foundation
 import GivingTestSupport
 @testable import GivingKit
+import Synchronization
 import Testing
 
 /// A large CSV file is validated on every core: schema findings, codelist values, unknown
@@ -81,5 +82,42 @@ import Testing
       #expect(kept.occurrences.map(few.path(of:)) == all.occurrences.prefix(2).map(every.path(of:)), "\(all.result.type)")
       #expect(kept.occurrences.map(\.place) == all.occurrences.prefix(2).map(\.place), "\(all.result.type)")
     }
+  }
+}
+
+/// Workers validate with their own copy of the schemas (``PerThread``): each thread gets one
+/// value and keeps it; the first thread gets the caller's own.
+@Suite struct PerThreadTests {
+  final class Box: Sendable {
+    let isFirst: Bool
+    init(isFirst: Bool) { self.isFirst = isFirst }
+  }
+
+  @Test func eachThreadGetsItsOwnValueAndKeepsIt() throws {
+    let made = Mutex(0)
+    let values = PerThread<Box> { isFirst in
+      made.withLock { $0 += 1 }
+      return Box(isFirst: isFirst)
+    }
+    let mine = values.current
+    #expect(mine.isFirst)
+    #expect(values.current === mine)
+    // The values themselves are kept: a thread's value is released when it ends.
+    let others = Mutex<[Box]>([])
+    let threads = (0..<3).map { _ in
+      Thread {
+        let value = values.current
+        #expect(!value.isFirst)
+        #expect(values.current === value)
+        others.withLock { $0.append(value) }
+      }
+    }
+    threads.forEach { $0.start() }
+    while others.withLock({ $0.count }) < 3 { usleep(1000) }
+    #expect(Set((others.withLock { $0 } + [mine]).map(ObjectIdentifier.init)).count == 4)
+    #expect(made.withLock { $0 } == 4)
+    // Another PerThread gives this thread a new value.
+    let next = PerThread<Box> { Box(isFirst: $0) }
+    #expect(next.current.isFirst)
   }
 }

@@ -126,21 +126,16 @@ struct ByteTrie: Sendable {
       children.withUnsafeBufferPointer { children in
         var node = nodes[0]
         var best = Int32.max
+        // Every node reached may end a code; the walk stops where no code goes on (the node
+        // it stops at is looked at once more after the loop, which changes nothing).
         for var b in bytes {
           if node.terminal >= 0 { best = min(best, node.terminal) }
           if fold && b >= 65 && b <= 90 { b += 32 }
           guard b < 128 else { break }
-          let rank: Int
-          if b < 64 {
-            let bit = UInt64(1) << UInt64(b)
-            guard node.low & bit != 0 else { return best == .max ? nil : Int(best) }
-            rank = (node.low & (bit - 1)).nonzeroBitCount
-          } else {
-            let bit = UInt64(1) << UInt64(b - 64)
-            guard node.high & bit != 0 else { return best == .max ? nil : Int(best) }
-            rank = node.low.nonzeroBitCount + (node.high & (bit - 1)).nonzeroBitCount
-          }
-          node = nodes[Int(children[Int(node.firstChild) + rank])]
+          let (map, bit, below) =
+            b < 64 ? (node.low, UInt64(1) << UInt64(b), 0) : (node.high, UInt64(1) << UInt64(b - 64), node.low.nonzeroBitCount)
+          guard map & bit != 0 else { break }
+          node = nodes[Int(children[Int(node.firstChild) + below + (map & (bit - 1)).nonzeroBitCount])]
         }
         if node.terminal >= 0 { best = min(best, node.terminal) }
         return best == .max ? nil : Int(best)

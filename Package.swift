@@ -2,12 +2,13 @@
 import PackageDescription
 
 /// Settings shared by every target: Swift 6 language mode and the upcoming
-/// features that keep imports and existentials explicit.
+/// features that keep imports and existentials explicit. No unsafe flags: release builds keep
+/// Swift's bounds and overflow checks (giving reads files that strangers publish), and a
+/// package with unsafe flags cannot be used as a dependency.
 let sharedSettings: [SwiftSetting] = [
   .enableUpcomingFeature("ExistentialAny"),
   .enableUpcomingFeature("MemberImportVisibility"),
   .enableUpcomingFeature("InternalImportsByDefault"),
-  .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
 ]
 
 let package = Package(

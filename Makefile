@@ -4,14 +4,15 @@
 #   make bench  benchmarks giving against its peers on generated data (see Benchmarks/)
 
 APT_PACKAGES := libcsv-dev libxml2-dev libxml2-utils zlib1g-dev libjemalloc-dev pkg-config
-# make test also checks that LibreOffice opens the workbooks giving writes.
-TEST_APT_PACKAGES := $(APT_PACKAGES) libreoffice-calc-nogui
+# make test also checks that LibreOffice opens the workbooks giving writes, and measures the
+# release binary's peak memory on hostile files with GNU time.
+TEST_APT_PACKAGES := $(APT_PACKAGES) libreoffice-calc-nogui time
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GIVING := .build/release/giving
 DEBUG_GIVING := .build/debug/giving
 SAMPLE := Fixtures/sample
 
-.PHONY: deps test-deps build release demo test bench clean
+.PHONY: deps test-deps build release demo test test-sanitize bench clean
 
 # $(call apt-install,PACKAGES): installs those of PACKAGES that are missing.
 define apt-install
@@ -53,9 +54,20 @@ demo: build
 	$(DEBUG_GIVING) aggregate $(SAMPLE)/grants.csv --by year
 	$(DEBUG_GIVING) aggregate $(SAMPLE)/grants.csv --by imd-decile
 
-test: test-deps
+# The hostile-input tests also run the release binary: the build people run.
+test: test-deps release
 	swift build --build-tests
 	swift test --skip-build
+
+# For developers (CI does not run it): the whole suite under AddressSanitizer and
+# UndefinedBehaviorSanitizer, then the tests of the parallel readers and the validator under
+# ThreadSanitizer, each in a build folder of its own.
+TSAN_TESTS := Parallel|Pipelined|PerThread|Prefetching|Streaming|Validat|BatchQueue|Terminal
+test-sanitize: test-deps release
+	GIVING_SANITIZE=1 swift build --scratch-path .build-asan --build-tests --sanitize=address --sanitize=undefined
+	GIVING_SANITIZE=1 GIVING_BUILD=.build-asan/debug swift test --scratch-path .build-asan --skip-build
+	GIVING_SANITIZE=1 swift build --scratch-path .build-tsan --build-tests --sanitize=thread
+	GIVING_SANITIZE=1 GIVING_BUILD=.build-tsan/debug swift test --scratch-path .build-tsan --skip-build --filter '$(TSAN_TESTS)'
 
 bench: release
 	Benchmarks/run.sh

@@ -1,5 +1,10 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
+
+/// `make test-sanitize` builds with `GIVING_SANITIZE=1`: the sanitizers bring their own
+/// allocator, so the executable does not link jemalloc then.
+let linksJemalloc = ProcessInfo.processInfo.environment["GIVING_SANITIZE"] == nil
 
 /// Settings shared by every target: Swift 6 language mode and the upcoming
 /// features that keep imports and existentials explicit. No unsafe flags: release builds keep
@@ -69,7 +74,7 @@ let package = Package(
         "GivingCLI", "CJemallocConfig", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: sharedSettings,
-      linkerSettings: [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]),
+      linkerSettings: linksJemalloc ? [.linkedLibrary("jemalloc", .when(platforms: [.linux]))] : []),
 
     .target(
       name: "GivingTestSupport", path: "Tests/GivingTestSupport", swiftSettings: sharedSettings),

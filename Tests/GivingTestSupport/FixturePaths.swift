@@ -23,9 +23,16 @@ public enum FixturePaths {
       .filter { extensions.isEmpty || extensions.contains($0.pathExtension.lowercased()) }
   }
 
-  /// The `giving` executable that `swift build` made for these tests.
+  /// The `giving` executable that `swift build` made for these tests: in `.build/debug`, or in
+  /// the build folder `GIVING_BUILD` names (`make test-sanitize` builds elsewhere).
   public static var givingBinary: URL {
-    root.appendingPathComponent(".build/debug/giving")
+    let folder = ProcessInfo.processInfo.environment["GIVING_BUILD"] ?? ".build/debug"
+    return root.appendingPathComponent(folder).appendingPathComponent("giving")
+  }
+
+  /// The `giving` executable that `make release` (and `make test`) built: the build people run.
+  public static var releaseGivingBinary: URL {
+    root.appendingPathComponent(".build/release/giving")
   }
 }
 

@@ -6,6 +6,12 @@ internal import Foundation
 /// Every other top-level member is kept in ``FeedReport/package``. A top level that is not an
 /// object is refused after checking it is well-formed, as the official tool does.
 struct JSONPackageReader {
+  /// The most input bytes, and values, one grant (or one other member of the package) may
+  /// hold: far beyond any real grant, and small enough that the largest is held in well under
+  /// 256 MB.
+  static let maxGrantBytes = 64 << 20
+  static let maxGrantValues = 1_000_000
+
   let url: URL
 
   func read(_ body: (Grant) throws -> Void) throws -> FeedReport {
@@ -42,7 +48,9 @@ struct JSONPackageReader {
           try streamGrants(parser: parser, startIndex: &index, body: body)
         } else {
           parser.positions = []
+          try parser.limitNextValue(bytes: Self.maxGrantBytes, values: Self.maxGrantValues, what: "member '\(key)'")
           let value = try parser.parseValue(depth: 1)
+          parser.endValueLimit()
           _ = keyPosition
           packagePositions.append(contentsOf: parser.positions!)
           parser.positions = nil
@@ -79,7 +87,9 @@ struct JSONPackageReader {
     while true {
       parser.positions = []
       parser.positions!.reserveCapacity(64)
+      try parser.limitNextValue(bytes: Self.maxGrantBytes, values: Self.maxGrantValues, what: "grant \(index + 1)")
       let value = try parser.parseValue(depth: 2)
+      parser.endValueLimit()
       let grant = Grant(json: value, index: index, source: .text(file: 0, positions: parser.positions!))
       parser.positions = nil
       index += 1

@@ -9,6 +9,22 @@ public import Foundation
 final class JSONParser {
   /// Deeper nesting than this is refused (360Giving data is at most a few levels deep).
   static let maxDepth = 512
+  /// The most bytes one string, key or number may hold: a stranger's file cannot make the
+  /// parser hold an unbounded value (a 2 GB string took 4 GB of memory before).
+  static let maxStringBytes = 16 << 20
+
+  /// A bound on the value being parsed (see ``limitNextValue(bytes:values:what:)``).
+  struct ValueLimit {
+    /// The most bytes of input it may take, and the offset it may not pass.
+    var bytes: Int
+    var endOffset: Int
+    /// The most values (the value itself and everything in it) it may hold, counted through
+    /// ``positions``.
+    var values: Int
+    /// What the value is called in the error ("grant 3"), and where it starts.
+    var what: String
+    var start: TextPosition
+  }
 
   let input: ByteInput
   let file: String
@@ -19,6 +35,8 @@ final class JSONParser {
   private var membersSeen = [Int](repeating: 0, count: 16)
   /// Long keys as first read (``parseKey()``).
   private var longKeys = StringInterner()
+  /// The bound on the value being parsed, if one was set.
+  private var limit: ValueLimit?
 
   init(input: ByteInput, file: String) {
     self.input = input
@@ -42,6 +60,29 @@ final class JSONParser {
     let value = try parser.parseValue(depth: 0)
     try parser.expectEnd()
     return value
+  }
+
+  /// Bounds the next value parsed to `bytes` of input and `values` values in all (counted
+  /// only while ``positions`` is being recorded), so that one huge grant is refused with its
+  /// place rather than held. The bound ends with ``endValueLimit()``.
+  func limitNextValue(bytes: Int, values: Int, what: String) throws {
+    _ = try peekNonSpace()  // so that the value's start is its first byte
+    limit = ValueLimit(
+      bytes: bytes, endOffset: input.offset + bytes, values: values, what: what,
+      start: TextPosition(line: input.line, column: input.column))
+  }
+
+  func endValueLimit() { limit = nil }
+
+  /// Throws once the bounded value has grown past its limit; checked after each member or item.
+  @inline(__always)
+  private func checkLimit() throws {
+    guard let limit else { return }
+    if input.offset > limit.endOffset || (positions?.count ?? 0) > limit.values {
+      throw error(
+        "refused: \(limit.what), which starts at line \(limit.start.line), column \(limit.start.column),"
+          + " holds more than \(limit.bytes >> 20) MB or \(limit.values) values")
+    }
   }
 
   // MARK: Errors
@@ -171,6 +212,7 @@ final class JSONParser {
       try consume(UInt8(ascii: ":"), "':'")
       let value = try parseValue(depth: depth)
       object.members.append(JSONObject.Member(key: key, value: value))
+      try checkLimit()
       let byte = try peekNonSpace()
       if byte == UInt8(ascii: ",") {
         input.position += 1
@@ -226,6 +268,7 @@ final class JSONParser {
     }
     while true {
       items.append(try parseValue(depth: depth))
+      try checkLimit()
       let byte = try peekNonSpace()
       if byte == UInt8(ascii: ",") {
         input.position += 1
@@ -261,6 +304,14 @@ final class JSONParser {
       guard let b else { return false }
       return b >= 48 && b <= 57
     }
+    /// Takes the next digit of a run, refusing a run longer than any string may be.
+    @inline(__always) func appendDigit(_ b: UInt8) throws {
+      scratch.append(b)
+      input.position += 1
+      if scratch.count > Self.maxStringBytes {
+        throw error("refused: a number longer than \(Self.maxStringBytes >> 20) MB")
+      }
+    }
     var byte = try take()
     if byte == UInt8(ascii: "-") {
       scratch.append(byte!)
@@ -275,8 +326,7 @@ final class JSONParser {
       if isDigit(byte) { throw error("a number must not have leading zeros") }
     } else {
       while isDigit(byte) {
-        scratch.append(byte!)
-        input.position += 1
+        try appendDigit(byte!)
         byte = try take()
       }
     }
@@ -286,8 +336,7 @@ final class JSONParser {
       byte = try take()
       guard isDigit(byte) else { throw unexpected(byte, expecting: "a digit after '.'") }
       while isDigit(byte) {
-        scratch.append(byte!)
-        input.position += 1
+        try appendDigit(byte!)
         byte = try take()
       }
     }
@@ -302,8 +351,7 @@ final class JSONParser {
       }
       guard isDigit(byte) else { throw unexpected(byte, expecting: "a digit in the exponent") }
       while isDigit(byte) {
-        scratch.append(byte!)
-        input.position += 1
+        try appendDigit(byte!)
         byte = try take()
       }
     }
@@ -389,6 +437,9 @@ final class JSONParser {
       default:
         scratch.append(b)
         input.position += 1
+      }
+      if scratch.count > Self.maxStringBytes {
+        throw error("refused: a string longer than \(Self.maxStringBytes >> 20) MB")
       }
     }
   }

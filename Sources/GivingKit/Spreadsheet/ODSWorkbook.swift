@@ -12,6 +12,10 @@ final class ODSWorkbook: Workbook {
 
   /// Row numbers past this are refused (a repeated non-empty row cannot run for ever).
   static let maxRows = 1 << 24
+  /// The most values one sheet may hold once its repeated rows and cells are counted out:
+  /// a hundred columns of a million rows. A few bytes of `number-rows-repeated` and
+  /// `number-columns-repeated` can otherwise stand for billions of values.
+  static let maxValuesPerSheet = 100 << 20
 
   private static let tableNS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
   private static let officeNS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -75,6 +79,7 @@ final class ODSWorkbook: Workbook {
     var tableDepth: Int?
     var rowNumber = 0  // rows before the current one
     var rowRepeat = 1
+    var valuesRead = 0
     var inRow = false
     var column = 0  // columns before the current cell
     var cells: [(Int, CellValue)] = []
@@ -98,6 +103,13 @@ final class ODSWorkbook: Workbook {
       guard rowNumber + rowRepeat <= Self.maxRows else {
         throw FeedError.limitExceeded(
           file: file, reason: "sheet '\(sheetName)' repeats a row past row \(Self.maxRows)")
+      }
+      valuesRead += cells.count * rowRepeat
+      guard valuesRead <= Self.maxValuesPerSheet else {
+        throw FeedError.limitExceeded(
+          file: file,
+          reason: "sheet '\(sheetName)' holds more than \(Self.maxValuesPerSheet) values once its repeated rows and cells"
+            + " are counted (row \(rowNumber + 1) repeats \(cells.count) values \(rowRepeat) times)")
       }
       let width = (cells.map(\.0).max() ?? 0) + 1
       var row = [CellValue?](repeating: nil, count: width)

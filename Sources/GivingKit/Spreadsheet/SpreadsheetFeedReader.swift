@@ -141,6 +141,7 @@ final class SpreadsheetFeedReader {
         assembly.materialize(recordsCells: recordsCells)
         for pending in extra {
           assembly.merge(pending.tree, sheet: pending.sheet, rowNumber: pending.row, sources: sources, warnings: &warnings)
+          try Self.checkRowCount(of: assembly, sources: sources)
         }
       }
       if let id = assembly.id { emittedIDs.insert(id.hashValue) }
@@ -170,6 +171,7 @@ final class SpreadsheetFeedReader {
           current = nil
           assembly.materialize(recordsCells: recordsCells)
           assembly.merge(row.tree, sheet: source, rowNumber: rowNumber, sources: sources, warnings: &warnings)
+          try Self.checkRowCount(of: assembly, sources: sources)
           current = assembly
           return
         }
@@ -218,6 +220,7 @@ final class SpreadsheetFeedReader {
       assembly.merge(firstRow.tree, sheet: firstRow.sheet, rowNumber: firstRow.row, sources: sources, warnings: &warnings)
       for pending in rows.dropFirst() {
         assembly.merge(pending.tree, sheet: pending.sheet, rowNumber: pending.row, sources: sources, warnings: &warnings)
+        try Self.checkRowCount(of: assembly, sources: sources)
       }
       try emit(assembly)
     }
@@ -483,6 +486,22 @@ final class SpreadsheetFeedReader {
         return tree
       }
     }
+  }
+
+  /// The most rows that may merge into one grant: far more than any grant's rows, and few
+  /// enough that the grant, its cells and its merge warnings stay small (a million rows
+  /// sharing one Identifier otherwise held 1.8 GB).
+  static let maxRowsPerGrant = 10_000
+
+  /// Refuses a grant that has grown past ``maxRowsPerGrant`` rows, naming its Identifier and
+  /// where its rows began.
+  static func checkRowCount(of assembly: GrantAssembly, sources: FeedSources) throws {
+    guard assembly.rows.count > maxRowsPerGrant, let first = assembly.rows.first else { return }
+    let sheet = sources.sheets.indices.contains(Int(first.sheet)) ? sources.sheets[Int(first.sheet)] : nil
+    throw FeedError.limitExceeded(
+      file: sheet?.file ?? "",
+      reason: "more than \(maxRowsPerGrant) rows share the Identifier '\(assembly.id ?? "")'"
+        + " (from row \(first.row) of sheet '\(sheet?.name ?? "")'): giving merges at most \(maxRowsPerGrant) rows into one grant")
   }
 
   /// The warning for a row whose id was handed out earlier, not on the row before.

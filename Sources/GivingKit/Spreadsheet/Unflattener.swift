@@ -209,6 +209,10 @@ struct GrantAssembly {
   var id: String?
   var rows: [RowReference] = []
   var cells: [CellReference] = []
+  /// The index in ``cells`` of the last cell of each path, kept once a second row merges in,
+  /// so that a conflict finds the earlier cell without a search of every cell (rows that
+  /// share an Identifier can number a million).
+  var lastCellOfPath: [String: Int] = [:]
   /// The cells of a grant of one row so far, made from a ``RowTemplate`` (then `cells` is
   /// empty until another row merges in).
   var layout: CellLayout?
@@ -253,8 +257,19 @@ struct GrantAssembly {
     var object = self.object
     self.object = JSONObject()
     var context = MergeContext(sheet: sheet, rowNumber: rowNumber, id: id, sources: sources)
-    context.earlierCells = cells
+    let indexesCells = rows.count > 1
+    if rows.count == 2 {
+      for (i, cell) in cells.enumerated() { lastCellOfPath[cell.path] = i }
+    }
+    // Lent to the context and taken back, so that neither is copied.
+    swap(&cells, &context.earlierCells)
+    swap(&lastCellOfPath, &context.lastEarlierCellOfPath)
     context.merge(row, into: &object, canonical: true)
+    swap(&cells, &context.earlierCells)
+    swap(&lastCellOfPath, &context.lastEarlierCellOfPath)
+    if indexesCells {
+      for (i, cell) in context.cells.enumerated() { lastCellOfPath[cell.path] = cells.count + i }
+    }
     self.object = object
     cells += context.cells
     warnings += context.warnings
@@ -271,8 +286,10 @@ private struct MergeContext {
   var warnings: [ConversionWarning] = []
   /// The path being merged, as UTF-8 bytes (reused: only non-canonical paths become strings).
   var path: [UInt8] = []
-  /// Earlier cells of the grant, for conflict messages.
+  /// Earlier cells of the grant, for conflict messages, and the index of the last of each
+  /// path among them.
   var earlierCells: [CellReference] = []
+  var lastEarlierCellOfPath: [String: Int] = [:]
 
   init(sheet: Int, rowNumber: Int, id: String?, sources: FeedSources) {
     self.sheet = sheet
@@ -364,7 +381,11 @@ private struct MergeContext {
 
   private mutating func conflict(key: String, existing: JSONValue, value: JSONValue, cell: CellReference) {
     var locations: [SourceLocation] = []
-    if let first = (earlierCells + cells).last(where: { $0.path == cell.path }) {
+    // The grant's first row has no index yet: its cells are all earlier cells then.
+    let earlier =
+      lastEarlierCellOfPath.isEmpty
+      ? earlierCells.last { $0.path == cell.path } : lastEarlierCellOfPath[cell.path].map { earlierCells[$0] }
+    if let first = cells.last(where: { $0.path == cell.path }) ?? earlier {
       locations.append(sources.location(of: first))
     }
     locations.append(sources.location(of: cell))

@@ -248,6 +248,35 @@ import Testing
     #expect(throws: FeedError.self) { try TestWorkbooks.rows(ODSWorkbook(url: url)) }
   }
 
+  @Test func repeatedValuesBeyondTheSheetsLimitAreRefusedNamingTheRow() throws {
+    // A few hundred bytes that stand for 17 billion values.
+    let url = try TestWorkbooks.ods(
+      tables: """
+        <table:table table:name="grants"><table:table-row><table:table-cell office:value-type="string"><text:p>Identifier</text:p></table:table-cell></table:table-row>        <table:table-row table:number-rows-repeated="1048575"><table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>        </table:table>
+        """)
+    defer { TestWorkbooks.remove(url) }
+    var rows = 0
+    #expect {
+      try ODSWorkbook(url: url).readRows(sheet: 0) { _ in rows += 1 }
+    } throws: { error in
+      HostileWorkbookTests.isLimit(error)
+        && HostileWorkbookTests.reason(error).contains("sheet 'grants' holds more than 104857600 values")
+        && HostileWorkbookTests.reason(error).contains("row 2 repeats 16384 values 1048575 times")
+    }
+    #expect(rows == 1)
+  }
+
+  @Test func repeatedRowsWithinTheLimitAreEachRead() throws {
+    let url = try TestWorkbooks.ods(
+      tables: """
+        <table:table table:name="grants"><table:table-row table:number-rows-repeated="1000"><table:table-cell table:number-columns-repeated="3" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row></table:table>
+        """)
+    defer { TestWorkbooks.remove(url) }
+    let rows = try TestWorkbooks.rows(ODSWorkbook(url: url))
+    #expect(rows.count == 1000)
+    #expect(rows.last?.1 == SheetRow(number: 1000, cells: [.text("x"), .text("x"), .text("x")]))
+  }
+
   @Test func aRowRepeatingOneCellManyTimesKeepsOneCell() throws {
     let url = try TestWorkbooks.xlsx(
       sheetData: "<row r=\"1\">" + String(repeating: "<c r=\"C1\"><v>1</v></c>", count: 100_000) + "<c r=\"B1\"><v>2</v></c></row>")

@@ -18,18 +18,20 @@ enum TestWorkbooks {
     try? FileManager.default.removeItem(at: url.deletingLastPathComponent())
   }
 
-  /// A zip with `entries` (path, bytes) in order.
-  static func zip(_ name: String, _ entries: [(String, [UInt8])]) throws -> URL {
+  /// A zip with `entries` (path, bytes) in order, then `files` (path, file streamed in).
+  static func zip(_ name: String, _ entries: [(String, [UInt8])], files: [(String, URL)] = []) throws -> URL {
     let url = temporaryPath(name)
     let writer = try ZipWriter(url: url)
     for (path, bytes) in entries { try writer.add(path, bytes: bytes) }
+    for (path, file) in files { try writer.add(path, file: file) }
     return url
   }
 
   /// An XLSX whose one sheet `grants` has `sheetData` (the inside of `<sheetData>`).
   static func xlsx(
     sheetData: String, sharedStrings: [String]? = nil, stylesXML: String? = nil, date1904: Bool = false,
-    sheetXML: String? = nil, leaveOut: Set<String> = [], extra: [(String, [UInt8])] = []
+    sheetXML: String? = nil, leaveOut: Set<String> = [], extra: [(String, [UInt8])] = [],
+    extraFiles: [(String, URL)] = []
   ) throws -> URL {
     var entries: [(String, [UInt8])] = []
     func add(_ path: String, _ text: String) {
@@ -68,7 +70,7 @@ enum TestWorkbooks {
       sheetXML
         ?? "<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"\(mainNS)\"><sheetData>\(sheetData)</sheetData></worksheet>"
     )
-    return try zip("test.xlsx", entries + extra)
+    return try zip("test.xlsx", entries + extra, files: extraFiles)
   }
 
   /// An ODS whose `office:spreadsheet` holds `tables`.

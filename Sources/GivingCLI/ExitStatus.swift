@@ -4,7 +4,8 @@ public import ArgumentParser
 public enum ExitStatus {
   /// Success: every file read (and, for `validate`, valid).
   public static let success = ExitCode(0)
-  /// `validate`: some file has schema or codelist errors (with `--strict`, quality findings).
+  /// `validate`: some file has schema or codelist errors (with `--strict`, quality findings);
+  /// `convert --strict`: the conversion gave warnings, so nothing was written.
   public static let findings = ExitCode(1)
   /// Some file could not be read: missing, unreadable, malformed or refused.
   public static let unreadable = ExitCode(2)

@@ -37,3 +37,74 @@ import Testing
     #expect(result.status == 64)
   }
 }
+
+/// `convert` names every value a sheet cannot hold, and `--strict` refuses to write.
+@Suite(.serialized) struct ConvertWarningCommandTests {
+  static let badfile = FixturePaths.url("real/dataquality/badfile_all_validation_errors.json").path
+
+  static func scratch() throws -> URL {
+    let directory = ScratchSpace.root.appendingPathComponent("giving-\(UUID())")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    return directory
+  }
+
+  @Test func warningsNameTheGrantAndPathOneLineEach() throws {
+    let directory = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let out = directory.appendingPathComponent("out.csv").path
+    let result = try runGiving(["convert", Self.badfile, "--to", "csv", "-o", out])
+    #expect(result.status == 0)
+    let lines = result.standardError.split(separator: "\n").map(String.init)
+    #expect(lines.count == 4)
+    #expect(lines.contains {
+      $0.hasPrefix("giving: warning: ") && $0.contains(
+        #"badfile_all_validation_errors.json:17:29: grants/0/actualDates/0 (grant "360G-sampletrust-105177/Z/14/Z") is the text "This should be an object", not an object"#)
+    })
+    #expect(lines.last == "giving: 1 grant written to \(out) (3 warnings)")
+    #expect(FileManager.default.fileExists(atPath: out))
+  }
+
+  @Test func strictWithWarningsExitsOneAndLeavesNoFile() throws {
+    let directory = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    for format in ["csv", "xlsx"] {
+      let out = directory.appendingPathComponent("out.\(format)").path
+      let result = try runGiving(["convert", Self.badfile, "--to", format, "-o", out, "--strict"])
+      #expect(result.status == 1)
+      #expect(result.standardError.contains("grants/0/actualDates/0"))
+      #expect(result.standardError.hasSuffix("giving: error: 3 warnings with --strict: nothing written to \(out)\n"))
+    }
+    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+  }
+
+  @Test func strictToStandardOutputPrintsNothing() throws {
+    let result = try runGiving(["convert", Self.badfile, "--to", "csv", "--strict", "--quiet"])
+    #expect(result.status == 1)
+    #expect(result.standardOutput.isEmpty)
+    #expect(result.standardError == "giving: error: 3 warnings with --strict: nothing written to standard output\n")
+  }
+
+  @Test func strictWithoutWarningsWritesAsBefore() throws {
+    let source = FixturePaths.url("real/dataquality/multiple_funder_names_org_ids.json").path
+    let plain = try runGiving(["convert", source, "--to", "csv"])
+    let strict = try runGiving(["convert", source, "--to", "csv", "--strict"])
+    #expect(plain.status == 0 && strict.status == 0)
+    #expect(!strict.standardOutput.isEmpty)
+    #expect(strict.standardOutput == plain.standardOutput)
+    #expect(strict.standardError.isEmpty)
+  }
+
+  @Test func countsReadRight() throws {
+    let directory = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let out = directory.appendingPathComponent("out.csv").path
+    let two = try runGiving([
+      "convert", FixturePaths.url("real/dataquality/multiple_funder_names_org_ids.json").path, "--to", "csv", "-o", out,
+    ])
+    #expect(two.standardError == "giving: 2 grants written to \(out)\n")
+    let one = try runGiving([
+      "convert", FixturePaths.url("real/dataquality/ids-unexpected-chars.xlsx").path, "--to", "csv", "-o", out,
+    ])
+    #expect(one.standardError.hasSuffix("giving: 1 grant written to \(out) (1 warning)\n"))
+  }
+}

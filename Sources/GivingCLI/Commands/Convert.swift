@@ -10,7 +10,9 @@ extension Giving {
       discussion: """
         Several CSV inputs are read as the sheets of one workbook (rows sharing an \
         Identifier merge into one grant). The output is written atomically: a failed run \
-        leaves no file behind.
+        leaves no file behind. Writing CSV or XLSX warns about every value a sheet cannot \
+        hold and every grant that shares an Identifier with an earlier one (reading the \
+        sheet back would merge them); --strict makes any warning exit 1 with no output.
         """)
 
     @OptionGroup public var input: InputOptions
@@ -23,6 +25,9 @@ extension Giving {
 
     @Flag(name: .shortAndLong, help: "Do not print conversion warnings.")
     public var quiet = false
+
+    @Flag(help: "Write nothing and exit 1 if the conversion gives any warning.")
+    public var strict = false
 
     public init() {}
 
@@ -37,17 +42,27 @@ extension Giving {
         guard feeds.count == 1 else {
           throw ValidationError("convert takes one JSON, XML, XLSX or ODS file, or CSV files")
         }
-        let report = try Converter.convert(feeds[0], to: to, path: output)
-        if !quiet {
-          for warning in report.warnings { Diagnostics.warning(warning.description) }
-        }
+        let report = try Converter.convert(feeds[0], to: to, path: output, strict: strict)
+        printWarnings(report)
         if output != "-" {
-          Diagnostics.note("\(report.grantCount) grants written to \(output)")
+          var summary = "\(English.count(report.grantCount, "grant")) written to \(output)"
+          if !report.warnings.isEmpty { summary += " (\(English.count(report.warnings.count, "warning")))" }
+          Diagnostics.note(summary)
         }
+      } catch let refusal as ConversionRefusal {
+        printWarnings(refusal.report)
+        let count = English.count(refusal.report.warnings.count, "warning")
+        Diagnostics.error("\(count) with --strict: nothing written to \(output == "-" ? "standard output" : output)")
+        throw ExitStatus.findings
       } catch let error as FeedError {
         Diagnostics.error(error.description)
         throw ExitStatus.unreadable
       }
+    }
+
+    private func printWarnings(_ report: FeedReport) {
+      guard !quiet else { return }
+      for warning in report.warnings { Diagnostics.warning(warning.description) }
     }
   }
 }

@@ -11,15 +11,23 @@ public enum FeedFormat: String, Sendable, CaseIterable, Codable {
 }
 
 /// A problem met while turning input into grants that does not stop the reading: a value
-/// kept as text in a number column, a duplicate heading, a merge conflict, a guessed encoding.
+/// kept as text in a number column, a duplicate heading, a merge conflict, a guessed encoding;
+/// or met while writing a sheet: a value the sheet cannot hold, grants sharing an identifier.
 public struct ConversionWarning: Sendable, Hashable, Codable, CustomStringConvertible {
   public var message: String
   /// Where the problem is; several places for merge conflicts (both cells).
   public var locations: [SourceLocation]
+  /// The JSON path of the value concerned, package-relative (`grants/3/actualDates/0`), for
+  /// warnings about a value of the feed rather than a cell of the input (writing a sheet).
+  public var path: String?
+  /// The id of the grant concerned, when the warning is about one grant that has an id.
+  public var grantID: String?
 
-  public init(_ message: String, at locations: [SourceLocation] = []) {
+  public init(_ message: String, at locations: [SourceLocation] = [], path: String? = nil, grantID: String? = nil) {
     self.message = message
     self.locations = locations
+    self.path = path
+    self.grantID = grantID
   }
 
   public var description: String {

@@ -4,12 +4,18 @@ internal import Foundation
 public enum Converter {
   /// Reads `feed` and writes it to `path` (`-` for standard output) as `format`.
   ///
-  /// The output file appears only when the whole conversion succeeded.
+  /// The output file appears only when the whole conversion succeeded; with `strict`, only
+  /// when it also gave no conversion warning (standard output then receives nothing).
+  /// The warnings are those of reading the feed and, for CSV and XLSX, of writing the sheet:
+  /// each value a sheet cannot hold, each grant sharing an identifier with an earlier one.
   /// - Returns: the report of reading the feed (grants, warnings).
-  /// - Throws: ``FeedError`` when the input cannot be read or the output written.
+  /// - Throws: ``FeedError`` when the input cannot be read or the output written;
+  ///   ``ConversionRefusal`` when `strict` and there were warnings.
   @discardableResult
-  public static func convert(_ feed: GrantFeed, to format: FeedFormat, path: String) throws -> FeedReport {
-    let output = try OutputFile(path: path)
+  public static func convert(
+    _ feed: GrantFeed, to format: FeedFormat, path: String, strict: Bool = false
+  ) throws -> FeedReport {
+    let output = try OutputFile(path: path, holdingStandardOutput: strict)
     // The writers never ask where a value came from.
     var feed = feed
     feed.recordsCells = false
@@ -38,6 +44,7 @@ public enum Converter {
       case .ods:
         throw FeedError.unknownFormat(file: path)
       }
+      if strict && !report.warnings.isEmpty { throw ConversionRefusal(report: report) }
       try output.commit()
       return report
     } catch {
@@ -45,6 +52,12 @@ public enum Converter {
       throw error
     }
   }
+}
+
+/// A strict conversion that gave warnings, so wrote nothing.
+public struct ConversionRefusal: Error, Sendable {
+  /// What the conversion found: its ``FeedReport/warnings`` are the reason.
+  public var report: FeedReport
 }
 
 /// One grant as JSON text, made by a worker of a parallel read.

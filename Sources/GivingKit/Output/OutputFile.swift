@@ -3,22 +3,26 @@ internal import Foundation
 /// A file written atomically: bytes go to a temporary file beside the destination, which
 /// replaces the destination only on ``commit()``. A run that fails leaves nothing behind.
 ///
-/// Writing to standard output (`path == "-"`) streams directly.
+/// Writing to standard output (`path == "-"`) streams directly, unless `holdingStandardOutput`
+/// is set: then the bytes go to a temporary file and are copied to standard output on
+/// ``commit()`` (`convert --strict`, which must print nothing when it refuses).
 public final class OutputFile {
   public let path: String
   private let temporaryPath: String?
   private let handle: FileHandle
+  private let isHeldStandardOutput: Bool
   private var isFinished = false
 
   /// - Throws: ``FeedError/unreadable(file:reason:)`` if the temporary file cannot be created.
-  public init(path: String) throws {
+  public init(path: String, holdingStandardOutput: Bool = false) throws {
     self.path = path
-    if path == "-" {
+    isHeldStandardOutput = path == "-" && holdingStandardOutput
+    if path == "-" && !holdingStandardOutput {
       temporaryPath = nil
       handle = FileHandle.standardOutput
       return
     }
-    let url = URL(fileURLWithPath: path)
+    let url = URL(fileURLWithPath: isHeldStandardOutput ? NSTemporaryDirectory() + "/standard-output" : path)
     let directory = url.deletingLastPathComponent().path
     let temporary = directory + "/." + url.lastPathComponent + ".giving-\(getpid())-\(UUID().uuidString.prefix(8)).tmp"
     guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
@@ -55,6 +59,19 @@ public final class OutputFile {
     isFinished = true
     guard let temporaryPath else { return }
     try? handle.close()
+    if isHeldStandardOutput {
+      defer { try? FileManager.default.removeItem(atPath: temporaryPath) }
+      do {
+        let input = try FileHandle(forReadingFrom: URL(fileURLWithPath: temporaryPath))
+        defer { try? input.close() }
+        while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty {
+          try FileHandle.standardOutput.write(contentsOf: chunk)
+        }
+      } catch {
+        throw FeedError.unreadable(file: path, reason: FeedError.describe(error))
+      }
+      return
+    }
     if rename(temporaryPath, path) != 0 {
       let reason = String(cString: strerror(errno))
       try? FileManager.default.removeItem(atPath: temporaryPath)

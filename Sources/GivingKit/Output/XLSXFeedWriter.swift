@@ -4,20 +4,29 @@
 /// ``SpreadsheetFeedReader`` read back.
 ///
 /// The feed is read twice (columns, then rows), so memory holds only the column layout, one
-/// grant and the writer's buffer; the sheet XML streams to a temporary file.
+/// grant and the writer's buffer; the sheet XML streams to a temporary file. What the sheets
+/// cannot hold is added to the report's warnings (``SheetWriteWarnings``).
 enum XLSXFeedWriter {
   /// - Throws: ``FeedError`` when the feed cannot be read or the workbook written (including
   ///   more grants than an XLSX sheet has rows).
   static func write(_ feed: GrantFeed, to output: OutputFile) throws -> FeedReport {
     var flattener = Flattener()
-    let first = try feed.read { flattener.add($0) }
+    var checks = SheetWriteWarnings(output: output.path, sheet: "grants", cellsAreText: false)
+    let first = try feed.read {
+      flattener.add($0)
+      checks.note($0)
+    }
     let layout = flattener.layout()
     let writer = try XLSXSheetWriter(output: output)
     try writer.addSheet(name: "grants")
     try writer.appendRow(layout.headings.map { .text($0) })
-    let report = try feed.read { grant in
+    var number = 0
+    var report = try feed.read { grant in
       try writer.appendRow(layout.row(for: grant))
+      checks.check(grant, number: number, row: number + 2, layout: layout, sources: first.sources)
+      number += 1
     }
+    report.warnings += checks.warnings
     if !first.package.isEmpty {
       // The package members flattened like one grant, against the package titles.
       var meta = Flattener(titles: .package)
@@ -29,6 +38,10 @@ enum XLSXFeedWriter {
       for (heading, value) in zip(metaLayout.headings, values) {
         guard let value else { continue }
         try writer.appendRow([.text(heading), value])
+      }
+      for loss in metaLayout.losses(in: package.json, cellsAreText: false) {
+        report.warnings.append(
+          ConversionWarning("package member \(loss.path) \(loss.reason)", path: loss.path))
       }
     }
     try writer.finish()

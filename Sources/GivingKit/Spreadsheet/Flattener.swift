@@ -99,7 +99,7 @@ public struct Flattener: Sendable {
     let ordered = columns.sorted {
       $0.value == $1.value ? $0.key < $1.key : $0.value.lexicographicallyPrecedes($1.value)
     }.map(\.key)
-    return FlatLayout(paths: ordered, headings: ordered.map(heading(for:)))
+    return FlatLayout(paths: ordered, headings: ordered.map(heading(for:)), titles: titles)
   }
 
   /// The heading for a column path with indexes (`recipientOrganization/1/location/0/name`
@@ -141,14 +141,19 @@ public struct FlatLayout: Sendable {
   public let paths: [String]
   /// The heading of each column (`Recipient Org:Identifier`).
   public let headings: [String]
-  private let columnByPath: [String: Int]
+  let columnByPath: [String: Int]
+  /// How a sheet reader takes each heading back (``HeadingMapper/plan(for:)``): where its
+  /// values go and their schema kind. ``losses(in:cellsAreText:)`` compares it with the path.
+  let readBack: [ColumnPlan]
 
-  init(paths: [String], headings: [String]) {
+  init(paths: [String], headings: [String], titles: SchemaTitles) {
     self.paths = paths
     self.headings = headings
     var map: [String: Int] = [:]
     for (i, p) in paths.enumerated() { map[p] = i }
     columnByPath = map
+    let mapper = HeadingMapper(titles: titles)
+    readBack = headings.map(mapper.plan(for:))
   }
 
   /// The grant's cells, one per column (`nil` = empty): strings as text, numbers as their
@@ -190,7 +195,7 @@ public struct FlatLayout: Sendable {
     if let column = columnByPath[path] { cells[column] = cell }
   }
 
-  private static func listText(_ value: JSONValue) -> String {
+  static func listText(_ value: JSONValue) -> String {
     switch value {
     case .string(let s): s
     case .number(let n): n.text

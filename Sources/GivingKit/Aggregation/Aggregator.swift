@@ -144,12 +144,13 @@ public struct Aggregator: Sendable {
 
   var groupIndex: [GroupID: Int] = [:]
   var accumulators: [Accumulator] = []
-  /// Every identifier counted so far, by its digest (``DigestTable``), with what a later copy
-  /// is compared with: 12 bytes a slot for each of millions of ids. While every id counted
+  /// Every identifier counted so far, found by its digest and confirmed by its bytes
+  /// (``ExactIDTable``: two ids are one only if they are the same), with what a later copy is
+  /// compared with: a 16-byte slot and the id's bytes for each of millions of ids. While every id counted
   /// came from one file (`onlyFile`), the value kept is the first copy's print of its amount
   /// (``GrantFacts/amountPrint``); once ids come from a second file, it is the first copy's
   /// ordinal in `firstCopyPrints`, so that its file can be found too.
-  var seen = DigestTable<UInt32>(vacant: 0)
+  var seen = ExactIDTable<UInt32>(vacant: 0)
   /// The file every id counted so far came from, until ids come from a second one.
   var onlyFile: Int?
   /// Whether `seen` keeps ordinals (ids have come from more than one file).
@@ -169,9 +170,10 @@ public struct Aggregator: Sendable {
   var unknownAreas: [String: Int] = [:]
   /// Grants located from each ``PlaceSource``, in `allCases` order.
   var placeSourceCounts = [Int](repeating: 0, count: PlaceSource.allCases.count)
-  /// How each area code seen splits (`distributions`), found by the code's digest: hashing
-  /// the code's text with SipHash for a dictionary was 3% of `aggregate --by imd-decile`.
-  var distributionSlots = DigestTable<Int32>(vacant: -1)
+  /// How each area code seen splits (`distributions`), found by the code's digest and
+  /// confirmed by its bytes: hashing the code's text with SipHash for a dictionary was 3% of
+  /// `aggregate --by imd-decile`.
+  var distributionSlots = ExactIDTable<Int32>(vacant: -1)
   var distributions: [Distribution] = []
   /// Per entry of `distributions`: the groups of its parts in the currency of the grant that
   /// last used them (see ``add(_:file:)``).
@@ -309,7 +311,7 @@ public struct Aggregator: Sendable {
       if onlyFile == nil { onlyFile = file }
       let ordinal = firstCopyPrints.count
       let kept = keepsOrdinals ? UInt32(truncatingIfNeeded: ordinal) : facts.amountPrint
-      if let first = seen.firstValue(of: digest, keeping: kept) {
+      if let first = seen.firstValue(of: id, digest: digest, keeping: kept) {
         let firstPrint = keepsOrdinals ? firstCopyPrints[Int(first)] : first
         var index = duplicateIndex[id]
         if index == nil {
@@ -474,7 +476,7 @@ public struct Aggregator: Sendable {
   /// (`nil` once that list is full).
   private mutating func distribution(of code: String, placeKeys: [AggregationKey]) -> (Int?, Distribution) {
     let digest = IDDigest(code)
-    if let slot = distributionSlots[digest] {
+    if let slot = distributionSlots.value(of: code, digest: digest) {
       let hit = distributions[Int(slot)]
       if case .notAttributable(let why) = hit, why.hasPrefix("unknown area"), unknownAreas[code] != nil {
         unknownAreas[code, default: 0] += 1
@@ -527,7 +529,7 @@ public struct Aggregator: Sendable {
       }
     }
     guard distributions.count < 100_000 else { return (nil, result) }
-    _ = distributionSlots.firstValue(of: digest, keeping: Int32(distributions.count))
+    _ = distributionSlots.firstValue(of: code, digest: digest, keeping: Int32(distributions.count))
     distributions.append(result)
     return (distributions.count - 1, result)
   }

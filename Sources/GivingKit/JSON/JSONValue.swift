@@ -236,19 +236,30 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     return rounded == d
   }
 
-  public var isZero: Bool { decimal?.isZero ?? (Double(text) == 0) }
+  /// Whether the value is zero (`0`, `-0.0`, `0e5`), exactly: `1e-400`, a `Double` zero, is not.
+  public var isZero: Bool { decimal?.isZero ?? ExactDecimal(text)?.isZero ?? false }
 
+  /// Equal when the values are the same number exactly (`1 == 1.0 == 1e0`, `-0 == 0`), never
+  /// through `Double`: `0.1` and `0.1000000000000000000001` differ, as do `9007199254740993`
+  /// and `9007199254740992`, however large or long the numbers are (``ExactDecimal``). Text
+  /// that is not a decimal number equals only the same text.
   public static func == (lhs: JSONNumber, rhs: JSONNumber) -> Bool {
     if lhs.text == rhs.text { return true }
-    if let l = lhs.decimal, let r = rhs.decimal { return l == r }
-    return lhs.double == rhs.double
+    if let l = DecimalParser.parse(lhs.text), let r = DecimalParser.parse(rhs.text) { return l == r }
+    switch (ExactDecimal(lhs.text), ExactDecimal(rhs.text)) {
+    case (let l?, let r?): return l == r
+    case (nil, nil): return lhs.text.utf8.elementsEqual(rhs.text.utf8)
+    default: return false
+    }
   }
 
+  /// Hashes the canonical form ``==`` compares, so that equal numbers hash alike whether or not
+  /// a `Decimal` can hold them.
   public func hash(into hasher: inout Hasher) {
-    if let d = decimal {
-      // Normalise so that 1, 1.0 and 1e0 hash alike.
-      hasher.combine(d.isZero ? "0" : d.description)
+    if let exact = ExactDecimal(text) {
+      hasher.combine(exact)
     } else {
+      hasher.combine(0xFF as UInt8)
       hasher.combine(text)
     }
   }

@@ -236,10 +236,11 @@ struct ParallelCSVFeedReader: Sendable {
     report.encoding = plan.encoding.rawValue
     var recordsBefore = 0
     var linesBefore = 0
-    // The range each id was first delivered in (by digest: a table of small slots, where a
-    // `Set` of hash values hashed every id twice and was 2.8% of validating 1M grants).
-    var firstRanges = DigestTable<Int32>(capacity: direct == nil ? plan.fileSize / 700 : 0, vacant: -1)
-    var warnedHere = Set<IDDigest>()
+    // The range each id was first delivered in (by digest, confirmed by the id's bytes: a
+    // table of small slots, where a `Set` of hash values hashed every id twice and was 2.8% of
+    // validating 1M grants).
+    var firstRanges = ExactIDTable<Int32>(capacity: direct == nil ? plan.fileSize / 700 : 0, vacant: -1)
+    var warnedHere = Set<IDBytes>()
     /// The ranges handed on so far (the index of the one being handed on).
     var delivered = 0
 
@@ -253,8 +254,8 @@ struct ParallelCSVFeedReader: Sendable {
         let digest = IDDigest(id)
         // A repeat within the range was warned about by its reader; one of an earlier range's
         // is warned about here, once a range.
-        if let firstRange = firstRanges.firstValue(of: digest, keeping: Int32(truncatingIfNeeded: delivered)),
-          firstRange != Int32(truncatingIfNeeded: delivered), warnedHere.insert(digest).inserted,
+        if let firstRange = firstRanges.firstValue(of: id, digest: digest, keeping: Int32(truncatingIfNeeded: delivered)),
+          firstRange != Int32(truncatingIfNeeded: delivered), warnedHere.insert(IDBytes(id)).inserted,
           let first = item.firstRow
         {
           let sheet = report.sources.sheets[Int(first.sheet)]

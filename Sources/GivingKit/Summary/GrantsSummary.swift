@@ -106,8 +106,10 @@ public struct GrantsSummary: Sendable, Codable, Hashable {
   public struct Builder: Sendable {
     private var count = 0
     private var idCount = 0
-    private var ids: Set<JSONValue> = []
-    private var duplicates: Set<JSONValue> = []
+    /// Ids compared as Python compares them (``ExactJSON``: strings code point by code point,
+    /// numbers by exact value), so that two ids are never one unless they are the same.
+    private var ids: Set<ExactJSON> = []
+    private var duplicates: Set<ExactJSON> = []
     private var minDate = ""
     private var maxDate = ""
     private var years: [String: Int] = [:]
@@ -164,7 +166,7 @@ public struct GrantsSummary: Sendable, Codable, Hashable {
       if let id = object["id"], id.isTruthy {
         if id.arrayValue != nil || id.objectValue != nil { officialWouldFail = true }
         idCount += 1
-        if !ids.insert(id).inserted { duplicates.insert(id) }
+        if !ids.insert(ExactJSON(value: id)).inserted { duplicates.insert(ExactJSON(value: id)) }
       }
       if !Self.collect(object["fundingOrganization"], into: &funders) { officialWouldFail = true }
       if !Self.collect(object["recipientOrganization"], into: &recipients) { officialWouldFail = true }
@@ -202,7 +204,7 @@ public struct GrantsSummary: Sendable, Codable, Hashable {
         file: file, grants: count, grantsWithId: idCount, funders: funders.count, recipients: recipients.count,
         recipientIndividuals: individuals, currencies: currencies,
         awardDates: AwardDates(min: cut(minDate), max: cut(maxDate)), awardYears: years,
-        duplicateIds: duplicates.map(OfficialText.str).sorted(), fundingOrgIds: funders.sorted(),
+        duplicateIds: duplicates.map { OfficialText.str($0.value) }.sorted(), fundingOrgIds: funders.sorted(),
         funderPrefixes: prefixes(funders), recipientPrefixes: prefixes(recipients),
         officialWouldFail: officialWouldFail)
     }

@@ -21,6 +21,9 @@ public final class FeedValidator {
   /// not hold a million: for 1M generated grants, every occurrence kept came to about a
   /// hundred bytes a grant.
   public var maxLocations: Int?
+  /// The hash whole grants are compared by before they are compared exactly
+  /// (``StructuralHash``; tests give one that makes every grant collide).
+  var wholeGrantHash: @Sendable (JSONValue) -> UInt64 = StructuralHash.of
   private let bundle: SchemaBundle
   private var validators: [[String]: SchemaValidator] = [:]
 
@@ -93,7 +96,8 @@ public final class FeedValidator {
   private func pass(_ feed: GrantFeed, validator: SchemaValidator) throws -> (report: ValidationReport, extensions: [String]) {
     var report = ValidationReport(file: feed.files.map(\.path).joined(separator: ", "))
     report.format = feed.format
-    var duplicates = DuplicateIDTracker()
+    let wholeGrantHash = self.wholeGrantHash
+    var duplicates = DuplicateIDTracker(wholeHash: wholeGrantHash)
     var codelists = try CodelistChecker(validator: validator)
     var additional = AdditionalFieldsCollector(validator: validator)
     let runner = CheckRunner(now: now, locationLimit: 0)
@@ -138,7 +142,7 @@ public final class FeedValidator {
       else { return shared }
       return CheckupTools(validator: copy, codelists: codelists, additionalFields: AdditionalFieldsCollector(validator: copy))
     }
-    let hashing = WholeGrantHashing()
+    let hashing = WholeGrantHashing(wholeHash: wholeGrantHash)
     var unhashed: [Range<Int>] = []
     let feedReport = try feed.readPipelined(
       preparingNumbered: { grant in
@@ -152,7 +156,7 @@ public final class FeedValidator {
       schemaFindings += checkup.findings
       codelists.record(checkup.unlisted)
       additional.record(checkup.unknownFields)
-      duplicates.add(grant: grant.json, index: grant.index, idDigest: checkup.idDigest, idPlace: checkup.idPlace)
+      duplicates.add(grant: grant.json, index: grant.index, stringID: checkup.stringID, idPlace: checkup.idPlace)
       if let hash = checkup.wholeHash {
         duplicates.add(wholeHash: hash)
       } else if let last = unhashed.last, last.upperBound == grant.index {
@@ -170,19 +174,35 @@ public final class FeedValidator {
       let place = feedReport.packageSource.place(of: error.path, in: .object(feedReport.package))
       schemaFindings.insert(ValidationReport.SchemaFinding(error: error, grantIndex: nil, place: place), at: 0)
     }
-    if duplicates.lacksSomeID && !duplicates.hasWholeDuplicate(), let end = unhashed.last?.upperBound {
-      // Grants read before the first grant without an id were not hashed (usually a short
-      // run at the start): hash them now, reading no further than the last of them.
-      var ranges = unhashed[...]
-      do {
-        try feed.read { grant in
-          while let range = ranges.first, range.upperBound <= grant.index { ranges.removeFirst() }
-          if ranges.first?.contains(grant.index) == true {
-            duplicates.add(wholeHash: DuplicateIDTracker.wholeHash(of: grant.json))
+    if duplicates.lacksSomeID {
+      if !duplicates.hasWholeCandidates(), let end = unhashed.last?.upperBound {
+        // Grants read before the first grant without an id were not hashed (usually a short
+        // run at the start): hash them now, reading no further than the last of them.
+        var ranges = unhashed[...]
+        do {
+          try feed.read { grant in
+            while let range = ranges.first, range.upperBound <= grant.index { ranges.removeFirst() }
+            if ranges.first?.contains(grant.index) == true {
+              duplicates.add(wholeHash: wholeGrantHash(grant.json))
+            }
+            if grant.index + 1 >= end { throw StopReading() }
           }
-          if grant.index + 1 >= end { throw StopReading() }
-        }
-      } catch is StopReading {}
+        } catch is StopReading {}
+      }
+      if var comparison = duplicates.wholeGrantComparison() {
+        // Two grants share a hash: read the grants again and compare those that do, exactly,
+        // stopping at the first two found equal. Files without equal hashes skip this.
+        var found = false
+        do {
+          try feed.read { grant in
+            if comparison.offer(grant.json) {
+              found = true
+              throw StopReading()
+            }
+          }
+        } catch is StopReading {}
+        duplicates.settleWholeDuplicate(found)
+      }
     }
     for (error, copies) in duplicates.findings() {
       schemaFindings.append(
@@ -249,13 +269,14 @@ final class CheckupTools: Sendable {
 }
 
 /// What is worked out from one grant on the thread that read it: its schema findings, its
-/// id's digest and place, its whole-grant hash (when wanted), its values missing from
+/// id (with its digest) and place, its whole-grant hash (when wanted), its values missing from
 /// codelists and its fields unknown to the schema.
 /// Findings are made for the grant where the reader found it and renumbered once its place in
 /// the feed is known.
 struct SchemaCheckup: GrantDerived {
   var findings: [ValidationReport.SchemaFinding]
-  var idDigest: IDDigest?
+  /// The grant's id and its digest, when the id is a string.
+  var stringID: (id: String, digest: IDDigest)?
   /// Where the grant's id is, in case another grant has it too.
   var idPlace: SourcePlace
   var wholeHash: UInt64?
@@ -270,7 +291,7 @@ struct SchemaCheckup: GrantDerived {
   ) {
     index = grant.index
     let hasID = UniqueIDs.id(of: grant.json) != nil
-    idDigest = hasID ? DuplicateIDTracker.idDigest(of: grant.json) : nil
+    stringID = hasID ? DuplicateIDTracker.stringID(of: grant.json) : nil
     idPlace = hasID ? grant.source.place(of: "id", in: grant.json) : .unknown
     wholeHash = hashing.hash(of: grant.json, hasID: hasID)
     unlisted = codelists.unlisted(in: grant.json)

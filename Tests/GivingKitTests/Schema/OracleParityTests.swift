@@ -120,7 +120,7 @@ import Testing
       codelists.check(grant: grant)
       fields.add(grant: grant)
     }
-    if let grants, grants.count > 1 { errors += tracker.errors() }
+    if let grants, grants.count > 1 { errors += tracker.errors(rereading: grants) }
     var found = Found()
     for e in errors {
       let k = key(e.validator, e.pathNoNumber, e.message, e.messageType, e.errorId, e.assumption, e.field)

@@ -139,23 +139,26 @@ import Testing
     var other = g
     other["id"] = .string("360G-other")
     var tracker = DuplicateIDTracker()
-    for (i, grant) in [g, other, g, other, g].enumerated() { tracker.add(grant: .object(grant), index: i) }
-    let errors = tracker.errors()
+    let grants: [JSONValue] = [g, other, g, other, g].map { .object($0) }
+    for (i, grant) in grants.enumerated() { tracker.add(grant: grant, index: i) }
+    let errors = tracker.errors(rereading: grants)
     #expect(errors.map(\.value) == [.string("360G-other"), .string("360G-sampletrust-105177/Z/14/Z")])
     #expect(errors.allSatisfy { $0.message == "Non-unique id values" && $0.errorId == "uniqueItems_with_id" })
     var noID = g
     noID["id"] = nil
     var second = DuplicateIDTracker()
-    for (i, grant) in [noID, g, noID].enumerated() { second.add(grant: .object(grant), index: i) }
-    #expect(second.errors().map(\.message) == ["Array has non-unique elements"])
+    let secondGrants: [JSONValue] = [noID, g, noID].map { .object($0) }
+    for (i, grant) in secondGrants.enumerated() { second.add(grant: grant, index: i) }
+    #expect(second.errors(rereading: secondGrants).map(\.message) == ["Array has non-unique elements"])
     // Amounts written differently are the same number, as Python compares them.
     var written = noID
     written["amountAwarded"] = .number(JSONNumber(text: "1000.0"))
     var plain = noID
     plain["amountAwarded"] = .number(JSONNumber(text: "1e3"))
     var fourth = DuplicateIDTracker()
-    for (i, grant) in [written, g, plain].enumerated() { fourth.add(grant: .object(grant), index: i) }
-    #expect(fourth.errors().map(\.message) == ["Array has non-unique elements"])
+    let fourthGrants: [JSONValue] = [written, g, plain].map { .object($0) }
+    for (i, grant) in fourthGrants.enumerated() { fourth.add(grant: grant, index: i) }
+    #expect(fourth.errors(rereading: fourthGrants).map(\.message) == ["Array has non-unique elements"])
     // Grants that differ anywhere are not duplicates, even strings that differ only as
     // Python tells them apart (code point by code point: "é" is not "e" + U+0301).
     var composed = noID
@@ -163,8 +166,9 @@ import Testing
     var decomposed = noID
     decomposed["title"] = .string("Cafe\u{301} grant")
     var third = DuplicateIDTracker()
-    for (i, grant) in [noID, g, other, composed, decomposed].enumerated() { third.add(grant: .object(grant), index: i) }
-    #expect(third.errors().isEmpty)
+    let thirdGrants: [JSONValue] = [noID, g, other, composed, decomposed].map { .object($0) }
+    for (i, grant) in thirdGrants.enumerated() { third.add(grant: grant, index: i) }
+    #expect(third.errors(rereading: thirdGrants).isEmpty)
   }
 
   @Test func collectsClosedCodelistValuesAndAdditionalFields() throws {

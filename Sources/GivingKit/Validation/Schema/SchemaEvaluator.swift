@@ -413,14 +413,18 @@ enum UniqueIDs {
   }
 }
 
-/// A JSON value compared as JSON Schema does, but with strings equal only when their Unicode
-/// scalars are (Swift's `String ==` also equates canonically equivalent strings).
+/// A JSON value compared as the official tool compares parsed values (Python's `==` on what
+/// `json.load(parse_float=Decimal)` makes): object members in any order, a repeated key by
+/// its last value (the one Python keeps), numbers by their exact value (`1`, `1.0` and `1e0`
+/// alike; ``JSONNumber``'s `==`, never through `Double`), and strings equal only when their
+/// Unicode scalars are (Swift's `String ==` also equates canonically equivalent strings).
+/// Hashing agrees with that equality.
 struct ExactJSON: Hashable {
   var value: JSONValue
 
   static func == (a: ExactJSON, b: ExactJSON) -> Bool { equal(a.value, b.value) }
 
-  func hash(into hasher: inout Hasher) { hasher.combine(value) }
+  func hash(into hasher: inout Hasher) { Self.hash(value, into: &hasher) }
 
   static func equal(_ a: JSONValue, _ b: JSONValue) -> Bool {
     switch (a, b) {
@@ -428,14 +432,61 @@ struct ExactJSON: Hashable {
     case (.array(let x), .array(let y)):
       return x.count == y.count && zip(x, y).allSatisfy { equal($0, $1) }
     case (.object(let x), .object(let y)):
-      guard x.count == y.count else { return false }
-      for m in x.members {
-        guard let other = y.members.last(where: { $0.key.utf8.elementsEqual(m.key.utf8) }),
-          equal(m.value, other.value)
+      let mine = lastMembers(of: x)
+      let theirs = lastMembers(of: y)
+      guard mine.count == theirs.count else { return false }
+      // As many distinct keys on each side, each of mine among theirs: the same keys.
+      for m in mine {
+        let key = x.members[m].key
+        guard let other = theirs.first(where: { y.members[$0].key.isSameKey(as: key) }),
+          equal(x.members[m].value, y.members[other].value)
         else { return false }
       }
       return true
     default: return a == b
+    }
+  }
+
+  /// The indexes of the members Python keeps: the last of each key (all of them, nearly
+  /// always). Quadratic for small objects, a dictionary of key bytes for larger ones.
+  static func lastMembers(of o: JSONObject) -> [Int] {
+    let members = o.members
+    if members.count <= 32 {
+      return members.indices.filter { i in
+        !members[(i + 1)...].contains { $0.key.isSameKey(as: members[i].key) }
+      }
+    }
+    var last: [[UInt8]: Int] = [:]
+    for i in members.indices { last[Array(members[i].key.utf8)] = i }
+    return last.values.sorted()
+  }
+
+  private static func hash(_ v: JSONValue, into hasher: inout Hasher) {
+    switch v {
+    case .null: hasher.combine(0 as UInt8)
+    case .bool(let b): hasher.combine(1 as UInt8); hasher.combine(b)
+    case .number(let n): hasher.combine(2 as UInt8); hasher.combine(n)
+    case .string(let s):
+      hasher.combine(3 as UInt8)
+      hasher.combine(s.utf8.count)
+      for byte in s.utf8 { hasher.combine(byte) }
+    case .array(let a):
+      hasher.combine(4 as UInt8)
+      hasher.combine(a.count)
+      for item in a { hash(item, into: &hasher) }
+    case .object(let o):
+      // Order-insensitive: the kept members' hashes combined commutatively.
+      let kept = lastMembers(of: o)
+      var combined = 0
+      for m in kept {
+        var h = Hasher()
+        hash(.string(o.members[m].key), into: &h)
+        hash(o.members[m].value, into: &h)
+        combined ^= h.finalize()
+      }
+      hasher.combine(5 as UInt8)
+      hasher.combine(kept.count)
+      hasher.combine(combined)
     }
   }
 }

@@ -251,50 +251,69 @@ enum JSONMergePatch {
 /// equal), as libcove's `unique_ids` on the package's `grants`, in one pass, and where each
 /// copy of a duplicated id is.
 ///
-/// Memory: one digest and one place per distinct id (32 bytes a slot), plus one hash per
-/// grant whose whole-grant hash is recorded (64 bits; twice that while they are sorted).
+/// Nothing is reported on a digest or hash alone. String ids are found by digest and confirmed
+/// by their bytes (``ExactIDTable``). Whole grants are hashed (``StructuralHash``); two equal
+/// hashes only make both grants candidates, which are read again and compared exactly
+/// (``ExactJSON``: members in any order, numbers by exact decimal value) before the error is
+/// reported (``wholeGrantComparison()``).
+///
+/// Memory: per distinct id, its digest's slot, a place and the id's bytes (about 60 bytes for
+/// an id of 25), plus one hash per grant whose whole-grant hash is recorded (64 bits; twice
+/// that while they are sorted), plus, only while candidates are compared, the candidate grants.
 public struct DuplicateIDTracker: Sendable {
   /// String ids (nearly all) by digest, to keep a million of them small, with where each was
   /// first seen; other ids as they are.
-  private var stringIDs = DigestTable<SourcePlace>(vacant: .unknown)
+  private var stringIDs = ExactIDTable<SourcePlace>(vacant: .unknown)
   private var otherIDs: [ExactJSON: SourcePlace] = [:]
   /// Every place of each duplicated id, in feed order.
   private var duplicates: [ExactJSON: [SourcePlace]] = [:]
-  /// Whole-grant hashes in the order added, sorted when asked for a duplicate (a `Set` grown
+  /// Whole-grant hashes in the order added, sorted when asked for candidates (a `Set` grown
   /// grant by grant was 1% of validating 1M dirty grants; a radix sort is a few milliseconds).
   private var wholeHashes: [UInt64] = []
-  /// How many of `wholeHashes`, from the start, were found free of repeats.
+  /// How many of `wholeHashes` were sorted when `candidateHashes` was last worked out.
   private var wholeHashesChecked = 0
+  /// The hashes two or more of `wholeHashes` share.
+  private var candidateHashes: Set<UInt64> = []
+  /// Whether two grants were compared and found equal.
   private var wholeDuplicate = false
   private var missingID = false
+  /// The hash whole grants are recorded by: ``StructuralHash`` (tests give one that makes
+  /// every grant collide).
+  let wholeHash: @Sendable (JSONValue) -> UInt64
 
   /// An empty tracker.
-  public init() {}
+  public init() { self.init(wholeHash: StructuralHash.of) }
+
+  /// An empty tracker whose whole-grant hashes are `wholeHash`'s (tests).
+  init(wholeHash: @escaping @Sendable (JSONValue) -> UInt64) { self.wholeHash = wholeHash }
 
   /// Records one grant.
   public mutating func add(grant: JSONValue, index: Int) {
-    add(grant: grant, index: index, idDigest: Self.idDigest(of: grant), idPlace: .unknown)
-    add(wholeHash: Self.wholeHash(of: grant))
+    add(grant: grant, index: index, stringID: Self.stringID(of: grant), idPlace: .unknown)
+    add(wholeHash: wholeHash(grant))
   }
 
   /// The hash ``add(wholeHash:)`` needs: it depends on the grant alone, so it can be computed
   /// on another thread.
   public static func wholeHash(of grant: JSONValue) -> UInt64 { StructuralHash.of(grant) }
 
-  /// The digest ``add(grant:index:idDigest:idPlace:)`` needs of a grant with a string id:
-  /// it depends on the grant alone, so it can be computed on another thread.
-  static func idDigest(of grant: JSONValue) -> IDDigest? {
+  /// The string id and its digest that ``add(grant:index:stringID:idPlace:)`` needs of a
+  /// grant with a string id: they depend on the grant alone, so they can be worked out on
+  /// another thread.
+  static func stringID(of grant: JSONValue) -> (id: String, digest: IDDigest)? {
     guard case .string(let id)? = UniqueIDs.id(of: grant) else { return nil }
-    return IDDigest(id)
+    return (id, IDDigest(id))
   }
 
-  /// Records one grant's id, found at `idPlace`. Whole-grant duplicates matter only once some
-  /// grant has no id (``lacksSomeID``): callers add the ``wholeHash(of:)`` of every grant
-  /// then, with ``add(wholeHash:)``.
-  mutating func add(grant: JSONValue, index: Int, idDigest: IDDigest?, idPlace: SourcePlace) {
-    if let idDigest {
-      if let first = stringIDs.firstValue(of: idDigest, keeping: idPlace), let id = UniqueIDs.id(of: grant) {
-        duplicates[ExactJSON(value: id), default: [first]].append(idPlace)
+  /// Records one grant's id, found at `idPlace`: `stringID` is its string id, if it has one,
+  /// with the id's digest (``stringID(of:)``'s, or any function of the id's bytes: tests make
+  /// every id collide). Whole-grant duplicates matter only once some grant has no id
+  /// (``lacksSomeID``): callers add the ``wholeHash(of:)`` of every grant then, with
+  /// ``add(wholeHash:)``.
+  mutating func add(grant: JSONValue, index: Int, stringID: (id: String, digest: IDDigest)?, idPlace: SourcePlace) {
+    if let (id, digest) = stringID {
+      if let first = stringIDs.firstValue(of: id, digest: digest, keeping: idPlace) {
+        duplicates[ExactJSON(value: .string(id)), default: [first]].append(idPlace)
       }
     } else if let id = UniqueIDs.id(of: grant) {
       let key = ExactJSON(value: id)
@@ -316,27 +335,53 @@ public struct DuplicateIDTracker: Sendable {
   /// Whether some grant recorded has no id, so that whole-grant duplicates are reported.
   var lacksSomeID: Bool { missingID }
 
-  /// Whether two of the whole-grant hashes recorded are equal.
-  mutating func hasWholeDuplicate() -> Bool {
-    if wholeDuplicate || wholeHashesChecked == wholeHashes.count { return wholeDuplicate }
-    RadixSort.sort(&wholeHashes)
-    wholeHashesChecked = wholeHashes.count
-    for i in wholeHashes.indices.dropFirst() where wholeHashes[i] == wholeHashes[i - 1] {
-      wholeDuplicate = true
-      wholeHashes = []
-      wholeHashesChecked = 0
-      break
+  /// Whether two of the whole-grant hashes recorded are equal (or two grants were already
+  /// found equal): only then can two grants be.
+  mutating func hasWholeCandidates() -> Bool {
+    if wholeDuplicate { return true }
+    if wholeHashesChecked != wholeHashes.count {
+      RadixSort.sort(&wholeHashes)
+      wholeHashesChecked = wholeHashes.count
+      candidateHashes = []
+      var i = 1
+      while i < wholeHashes.count {
+        if wholeHashes[i] == wholeHashes[i - 1] { candidateHashes.insert(wholeHashes[i]) }
+        i += 1
+      }
     }
-    return wholeDuplicate
+    return !candidateHashes.isEmpty
   }
 
-  /// The `uniqueItems` errors at path `grants`.
-  public mutating func errors() -> [SchemaError] { findings().map(\.error) }
+  /// What compares the grants whose hashes are shared, as they are handed again in order
+  /// (all of the feed's grants: the comparison keeps only candidates); `nil` when no two
+  /// hashes are equal, or the answer is known. Hand its verdict to ``settleWholeDuplicate(_:)``.
+  mutating func wholeGrantComparison() -> WholeGrantComparison? {
+    guard !wholeDuplicate, hasWholeCandidates() else { return nil }
+    return WholeGrantComparison(hashes: candidateHashes, hash: wholeHash)
+  }
+
+  /// Records whether the ``wholeGrantComparison()`` found two equal grants.
+  mutating func settleWholeDuplicate(_ found: Bool) {
+    wholeDuplicate = found
+    candidateHashes = []
+    wholeHashes = []
+    wholeHashesChecked = 0
+  }
+
+  /// The `uniqueItems` errors at path `grants`, the grants recorded with
+  /// ``add(grant:index:)`` being `grants`, handed again only if whole grants must be compared.
+  public mutating func errors(rereading grants: some Sequence<JSONValue>) -> [SchemaError] {
+    if missingID, var comparison = wholeGrantComparison() {
+      settleWholeDuplicate(grants.contains { comparison.offer($0) })
+    }
+    return findings().map(\.error)
+  }
 
   /// The `uniqueItems` errors at path `grants`, each with the places of its id's copies in
-  /// feed order (none for the no-ids error, which is about the whole array).
+  /// feed order (none for the no-ids error, which is about the whole array). Whole grants
+  /// count as duplicates only once compared (``settleWholeDuplicate(_:)``).
   mutating func findings() -> [(error: SchemaError, places: [SourcePlace])] {
-    if missingID && hasWholeDuplicate() {
+    if missingID && wholeDuplicate {
       let error = SchemaError(
         validator: "uniqueItems", errorId: "uniqueItems_no_ids", path: "grants",
         pathNoNumber: "grants", field: "grants", message: "Array has non-unique elements",
@@ -353,12 +398,41 @@ public struct DuplicateIDTracker: Sendable {
   }
 }
 
+/// Compares, exactly, the grants whose whole-grant hashes some other grant shares, as the
+/// feed's grants are handed to it again: libcove's `uniq` (Python `==` on the parsed grants,
+/// numbers as `Decimal`s) restricted to the grants that can be equal.
+///
+/// The candidates are kept in a `Set` of ``ExactJSON`` (hashed by Swift's per-process keyed
+/// hasher), so that grants crafted to share a ``StructuralHash`` cost one insertion each, not a
+/// comparison with every other. Only candidates are kept; files whose hashes are all distinct
+/// never get here.
+struct WholeGrantComparison {
+  let hashes: Set<UInt64>
+  let hash: @Sendable (JSONValue) -> UInt64
+  private var kept: Set<ExactJSON> = []
+
+  init(hashes: Set<UInt64>, hash: @escaping @Sendable (JSONValue) -> UInt64) {
+    self.hashes = hashes
+    self.hash = hash
+  }
+
+  /// Whether `grant` equals a grant offered before (the feed's next grant, in order).
+  mutating func offer(_ grant: JSONValue) -> Bool {
+    guard hashes.contains(hash(grant)) else { return false }
+    return !kept.insert(ExactJSON(value: grant)).inserted
+  }
+}
+
 /// Decides, across the threads that read a feed, which grants' whole-grant hashes are
 /// worked out while reading: none until some grant is found without an id (the only case in
 /// which libcove compares whole grants; hashing every grant cost 6% of validating a file whose
 /// grants all have ids), every grant from then on.
 final class WholeGrantHashing: Sendable {
   private let someGrantLacksID = Atomic<Bool>(false)
+  /// ``StructuralHash``, or what a test gives instead.
+  let wholeHash: @Sendable (JSONValue) -> UInt64
+
+  init(wholeHash: @escaping @Sendable (JSONValue) -> UInt64 = StructuralHash.of) { self.wholeHash = wholeHash }
 
   /// Notes whether a grant has an id, on the thread that reads the grants in order: grants
   /// prepared afterwards on another thread (``GrantFeed/readPipelined(batchSize:depth:preparingNumbered:noting:_:)``)
@@ -375,14 +449,15 @@ final class WholeGrantHashing: Sendable {
     } else if !someGrantLacksID.load(ordering: .relaxed) {
       return nil
     }
-    return StructuralHash.of(grant)
+    return wholeHash(grant)
   }
 }
 
 /// A 64-bit hash of a JSON value that agrees with JSON Schema sameness (object member order
 /// ignored, `1.0` like `1`), cheaper than `Hashable` because numbers are hashed through
-/// `Double` (numbers closer than a `Double` can tell apart hash alike, which only matters
-/// for grants that are otherwise identical).
+/// `Double` (numbers closer than a `Double` can tell apart hash alike). Equal values always
+/// hash alike; values that hash alike need not be equal, so a finding never rests on this
+/// hash: ``DuplicateIDTracker`` compares the grants themselves (``WholeGrantComparison``).
 enum StructuralHash {
   static func of(_ v: JSONValue) -> UInt64 {
     switch v {

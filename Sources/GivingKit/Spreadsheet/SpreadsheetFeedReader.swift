@@ -132,7 +132,9 @@ final class SpreadsheetFeedReader {
 
     var grantCount = 0
     var rowsMerged = 0
-    var emittedIDs = Set<Int>()
+    // Ids of grants handed out, to warn of a row whose id was handed out earlier (exactly:
+    // never on a hash alone).
+    var emittedIDs = ExactIDTable<Bool>(vacant: false)
     var current: GrantAssembly?
 
     func emit(_ assembly: GrantAssembly) throws {
@@ -144,7 +146,7 @@ final class SpreadsheetFeedReader {
           try Self.checkRowCount(of: assembly, sources: sources)
         }
       }
-      if let id = assembly.id { emittedIDs.insert(id.hashValue) }
+      if let id = assembly.id { _ = emittedIDs.firstValue(of: id, digest: IDDigest(id), keeping: true) }
       rowsMerged += assembly.rows.count
       if let written = assembly.written, let jsonSink, let row = assembly.rows.first {
         grantCount += 1
@@ -179,7 +181,7 @@ final class SpreadsheetFeedReader {
           current = nil
           try emit(done)
         }
-        if let id, emittedIDs.contains(id.hashValue) {
+        if let id, emittedIDs.value(of: id, digest: IDDigest(id)) != nil {
           warnings.append(
             Self.separatedRowsWarning(
               id: id, at: SourceLocation(file: sources.sheets[source].file, sheet: sources.sheets[source].name, row: rowNumber)))

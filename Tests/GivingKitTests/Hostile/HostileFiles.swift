@@ -32,7 +32,7 @@ enum HostileFiles {
     _ name: String, in folder: URL, prefix: String, filler: UInt8, count: Int, suffix: String = ""
   ) throws -> URL {
     let url = folder.appendingPathComponent(name)
-    FileManager.default.createFile(atPath: url.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: url.path, contents: nil)
     let handle = try FileHandle(forWritingTo: url)
     defer { try? handle.close() }
     try handle.write(contentsOf: Data(prefix.utf8))

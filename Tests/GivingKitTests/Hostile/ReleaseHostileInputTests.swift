@@ -42,21 +42,22 @@ import Testing
         (run.standardOutput + run.standardError).contains(saying),
         "\(hostile): expected '\(saying)' in \(run.standardOutput.prefix(2000))")
     }
-    try Self.record(hostile, run)
+    try Self.record(hostile, run, folder: folder)
   }
 
-  static func record(_ hostile: HostileCase, _ run: MeasuredRun) throws {
+  static func record(_ hostile: HostileCase, _ run: MeasuredRun, folder: URL) throws {
     guard let path = ProcessInfo.processInfo.environment["GIVING_HOSTILE_TABLE"] else { return }
     let outcome =
       switch hostile.expected {
       case .refused: "exit \(run.status.map(String.init) ?? "signal")"
       case .read: "read, exit \(run.status.map(String.init) ?? "signal")"
       }
-    let line = run.standardError.split(separator: "\n").first.map(String.init) ?? "—"
+    let line =
+      run.standardError.split(separator: "\n").first.map { $0.replacingOccurrences(of: folder.path + "/", with: "") } ?? "—"
     let row = String(
       format: "| %@ | %@ | %.0f MB | %.2f s | `%@` |\n", hostile.name, outcome, run.peakMegabytes, run.seconds,
       line.replacingOccurrences(of: "|", with: "\\|"))
-    if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+    if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
     defer { try? handle.close() }
     try handle.seekToEnd()
@@ -131,7 +132,7 @@ struct HostileCase: Sendable, CustomTestStringConvertible, CustomStringConvertib
     },
     HostileCase(name: "CSV with a million rows sharing one Identifier", expected: .refused(place: "row 2 of sheet")) { folder in
       let url = folder.appendingPathComponent("same.csv")
-      FileManager.default.createFile(atPath: url.path, contents: nil)
+      _ = FileManager.default.createFile(atPath: url.path, contents: nil)
       let handle = try FileHandle(forWritingTo: url)
       defer { try? handle.close() }
       try handle.write(contentsOf: Data(HostileFiles.header.utf8))

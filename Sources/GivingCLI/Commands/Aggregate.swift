@@ -124,8 +124,9 @@ extension Giving {
         if let postcodes {
           options.postcodes = try PostcodeTable(contentsOf: URL(fileURLWithPath: postcodes), prefer2021: index == .imd2025)
         }
-        // Unlike convert, every CSV file is its own feed here: several files are several publishers.
-        let feeds = try InputOptions.feeds(inputs, format: inputFormat, csvFilesTogether: false)
+        // Every file is its own feed: several files are several publishers (a folder that is
+        // one workbook of CSV sheets is one feed, as for every command).
+        let feeds = try InputOptions.feeds(inputs, format: inputFormat, sheets: false)
         let showProgress = isatty(2) == 1
         var aggregator = try Aggregator(options: options)
         if let problem = aggregator.areaProblem, let area {

@@ -40,7 +40,8 @@ extension Giving {
       do {
         let feeds = try input.feeds()
         guard feeds.count == 1 else {
-          throw ValidationError("convert takes one JSON, XML, XLSX or ODS file, or CSV files")
+          throw ValidationError(
+            "convert takes one input file, or the CSV sheets of one workbook with --sheets (\(feeds.count) feeds given)")
         }
         let report = try Converter.convert(feeds[0], to: to, path: output, strict: strict)
         printWarnings(report)

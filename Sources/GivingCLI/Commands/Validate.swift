@@ -8,9 +8,11 @@ extension Giving {
     public static let configuration = CommandConfiguration(
       abstract: "Check files against the 360Giving schema and every Data Quality Tool check.",
       discussion: """
-        Each file is validated on its own (several CSV files given together form one \
-        workbook). Exit codes: 0 every file valid, 1 some file has schema or codelist errors \
-        (with --strict, also accuracy notices), 2 some file could not be read, 64 usage.
+        Each file is validated on its own, and a line after them adds up the files (CSV files \
+        form one workbook with --sheets, or when a folder's CSV files are one main sheet and \
+        sheets keyed by Identifier). Exit codes: 0 every file valid, 1 some file has schema or \
+        codelist errors (with --strict, also accuracy notices), 2 some file could not be read, \
+        64 usage.
         """)
 
     @Argument(help: ArgumentHelp("Files to validate: .json, .csv, .xlsx, .ods or .xml, or folders of them.", valueName: "file"))
@@ -30,6 +32,9 @@ extension Giving {
 
     @Option(help: "List at most this many locations per finding (default: 10 for text, all for json).")
     var maxLocations: Int?
+
+    @Flag(help: InputOptions.sheetsHelp)
+    var sheets = false
 
     enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
       case text, json
@@ -60,27 +65,30 @@ extension Giving {
       let validator = try FeedValidator(now: today)
       // Only the locations the report will show are kept (the counts stay exact).
       validator.maxLocations = shownLocations
-      let files: [String]
+      let groups: [FeedGroups.Group]
       do {
-        files = try InputPaths.expand(self.files)
+        groups = try FeedGroups.group(files, sheets: sheets)
       } catch let error as FeedError {
         Diagnostics.error(error.description)
         throw ExitStatus.unreadable
       }
       var reports: [ValidationReport] = []
-      // CSV files together are the sheets of one workbook; every other file stands alone.
-      let csv = files.filter { $0.lowercased().hasSuffix(".csv") }
-      if !csv.isEmpty {
+      for group in groups {
+        if case .workbookFolder(let folder) = group.joined {
+          Diagnostics.note(
+            "\(folder): its \(group.files.count) CSV files are read as the sheets of one workbook (one main sheet, the others keyed by Identifier)")
+        }
+        guard group.files.count > 1 else {
+          reports.append(validator.validate(path: group.files[0]))
+          continue
+        }
         do {
-          reports.append(validator.validate(try GrantFeed(paths: csv, format: .csv)))
+          reports.append(validator.validate(try GrantFeed(paths: group.files, format: .csv)))
         } catch let error as FeedError {
-          var report = ValidationReport(file: csv.joined(separator: ", "))
+          var report = ValidationReport(file: group.files.joined(separator: ", "))
           report.error = error
           reports.append(report)
         }
-      }
-      for file in files where !file.lowercased().hasSuffix(".csv") {
-        reports.append(validator.validate(path: file))
       }
 
       let terminal = Terminal()
@@ -91,6 +99,7 @@ extension Giving {
       case .text:
         let printer = ValidationPrinter(terminal: terminal, maxLocations: shownLocations)
         for report in reports { printer.print(report) }
+        if reports.count > 1 { printer.printTotals(reports) }
       }
       terminal.flush()
       for report in reports where report.error != nil {

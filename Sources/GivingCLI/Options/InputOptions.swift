@@ -6,12 +6,19 @@ public import GivingKit
 public struct InputOptions: ParsableArguments {
   @Argument(
     help: ArgumentHelp(
-      "Input files: .json, .csv, .xlsx, .ods or .xml, or folders of them. Several CSV files are read as the sheets of one workbook.",
+      "Input files: .json, .csv, .xlsx, .ods or .xml, or folders of them. Each file is its own feed (see --sheets).",
       valueName: "input"))
   public var inputs: [String]
 
   @Option(help: "Read inputs as this format whatever their extension (json, csv, xlsx, ods, xml).")
   public var inputFormat: FeedFormat?
+
+  @Flag(help: InputOptions.sheetsHelp)
+  public var sheets = false
+
+  static let sheetsHelp = ArgumentHelp(
+    "Read all CSV inputs as the sheets of one workbook: rows that share an Identifier merge into one grant.",
+    discussion: "Without it, a folder is read this way only when its CSV files are one main sheet and sheets keyed by Identifier.")
 
   public init() {}
 
@@ -24,28 +31,17 @@ public struct InputOptions: ParsableArguments {
   /// otherwise be read as the current folder.
   static let emptyPathMessage = "an input is an empty path ('')"
 
-  /// The feeds named (a folder names the files in it, ``InputPaths``): all CSV files together
-  /// form one feed; every other file is its own feed.
+  /// The feeds named (a folder names the files in it, ``InputPaths``): every file its own
+  /// feed, but CSV files that are the sheets of one workbook (``FeedGroups``).
   func feeds() throws -> [GrantFeed] {
-    try Self.feeds(inputs, format: inputFormat, csvFilesTogether: true)
+    try Self.feeds(inputs, format: inputFormat, sheets: sheets)
   }
 
-  /// The feeds `paths` name (a folder names the files in it, ``InputPaths``), each read as
-  /// `format` or as its extension says: every file is its own feed, except that CSV files form
-  /// one feed, first, when `csvFilesTogether` (the sheets of one workbook).
-  static func feeds(_ paths: [String], format: FeedFormat?, csvFilesTogether: Bool) throws -> [GrantFeed] {
-    var csv: [String] = []
-    var feeds: [GrantFeed] = []
-    for path in try InputPaths.expand(paths) {
-      let pathFormat = format ?? FeedFormat(pathExtension: URL(fileURLWithPath: path).pathExtension)
-      if pathFormat == .csv { csv.append(path) } else { feeds.append(try GrantFeed(paths: [path], format: format)) }
+  /// The feeds `paths` name, each read as `format` or as its extension says.
+  static func feeds(_ paths: [String], format: FeedFormat?, sheets: Bool) throws -> [GrantFeed] {
+    try FeedGroups.group(paths, format: format, sheets: sheets).map { group in
+      try GrantFeed(paths: group.files, format: format ?? (group.files.count > 1 ? .csv : nil))
     }
-    if csvFilesTogether {
-      if !csv.isEmpty { feeds.insert(try GrantFeed(paths: csv, format: .csv), at: 0) }
-    } else {
-      for path in csv { feeds.append(try GrantFeed(paths: [path], format: .csv)) }
-    }
-    return feeds
   }
 }
 

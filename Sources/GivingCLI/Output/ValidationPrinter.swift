@@ -8,6 +8,30 @@ struct ValidationPrinter {
   /// Locations listed per kind of finding (`nil`: all).
   let maxLocations: Int?
 
+  /// After the reports of several files: a line per file with its verdict, then one line that
+  /// adds them up.
+  func printTotals(_ reports: [ValidationReport]) {
+    let t = terminal
+    let unreadable = reports.filter { $0.error != nil }.count
+    let valid = reports.filter { $0.error == nil && $0.isValid }.count
+    let grants = reports.reduce(0) { $0 + ($1.error == nil ? $1.grants : 0) }
+    t.line(
+      t.styled("\(English.count(reports.count, "file")): ", .bold)
+        + "\(valid) valid, \(reports.count - valid - unreadable) invalid, \(unreadable) unreadable; "
+        + "\(English.count(grants, "grant")) in all")
+    for report in reports {
+      if report.error != nil {
+        t.line("  " + t.styled("✘ ", .red) + report.file + ": cannot be read")
+      } else if report.isValid {
+        t.line("  " + t.styled("✔ ", .green) + report.file + ": " + English.count(report.grants, "grant"))
+      } else {
+        t.line(
+          "  " + t.styled("✘ ", .red) + report.file + ": " + English.count(report.grants, "grant") + ", "
+            + English.count(report.schemaErrors.count, "schema error"))
+      }
+    }
+  }
+
   func print(_ report: ValidationReport) {
     let t = terminal
     let format = [report.format?.rawValue, report.encoding].compactMap { $0 }.joined(separator: ", ")

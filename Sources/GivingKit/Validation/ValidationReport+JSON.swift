@@ -21,7 +21,7 @@ public struct ValidationReportWriter {
     return String(path.dropFirst(pathPrefix.count))
   }
 
-  /// Writes `{"now": …, "valid": …, "files": [ … ]}` through `emit`, in chunks.
+  /// Writes `{"now": …, "valid": …, "files": [ … ], "totals": {…}}` through `emit`, in chunks.
   public func write(_ reports: [ValidationReport], to emit: ([UInt8]) throws -> Void) throws {
     var out: [UInt8] = []
     out.reserveCapacity(1 << 20)
@@ -31,7 +31,11 @@ public struct ValidationReportWriter {
       if i > 0 { out.append(UInt8(ascii: ",")) }
       try write(report, into: &out, emit: emit)
     }
-    out.append(contentsOf: "]}\n".utf8)
+    let unreadable = reports.filter { $0.error != nil }.count
+    let valid = reports.filter { $0.error == nil && $0.isValid }.count
+    let grants = reports.reduce(0) { $0 + ($1.error == nil ? $1.grants : 0) }
+    out.append(
+      contentsOf: "],\"totals\":{\"files\":\(reports.count),\"valid\":\(valid),\"invalid\":\(reports.count - valid - unreadable),\"unreadable\":\(unreadable),\"grants\":\(grants)}}\n".utf8)
     try emit(out)
   }
 

@@ -62,3 +62,14 @@ bench: release
 
 clean:
 	rm -rf .build
+
+# make fuzz: every libFuzzer target for FUZZ_SECONDS each (docs/fuzzing.md); fails on any finding.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= json csv xml xlsx ods headings
+FUZZ_BUILD := swift build --scratch-path .build-fuzz --product giving-fuzz -c release --sanitize=fuzzer \
+	-Xswiftc -DGIVING_LIBFUZZER -Xswiftc -sanitize=fuzzer,address
+
+.PHONY: fuzz
+fuzz: deps
+	$(FUZZ_BUILD)
+	Tests/Fuzz/fuzz.sh .build-fuzz/release/giving-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)

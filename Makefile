@@ -2,6 +2,7 @@
 #   make demo   installs what is missing, builds, and runs giving on the bundled sample
 #   make test   installs what is missing, builds, and runs every test
 #   make bench  benchmarks giving against its peers on generated data (see Benchmarks/)
+#   make fuzz   runs the libFuzzer targets for FUZZ_SECONDS each (see docs/fuzzing.md)
 
 APT_PACKAGES := libcsv-dev libxml2-dev libxml2-utils zlib1g-dev libjemalloc-dev pkg-config
 # make test also checks that LibreOffice opens the workbooks giving writes.

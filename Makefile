@@ -2,6 +2,7 @@
 #   make demo   installs what is missing, builds, and runs giving on the bundled sample
 #   make test   installs what is missing, builds, and runs every test
 #   make bench  benchmarks giving against its peers on generated data (see Benchmarks/)
+#   make fuzz   runs the libFuzzer targets for FUZZ_SECONDS each (see docs/fuzzing.md)
 
 APT_PACKAGES := libcsv-dev libxml2-dev libxml2-utils zlib1g-dev libjemalloc-dev pkg-config
 # make test also checks that LibreOffice opens the workbooks giving writes, and measures the
@@ -75,3 +76,14 @@ bench: release
 
 clean:
 	rm -rf .build
+
+# make fuzz: every libFuzzer target for FUZZ_SECONDS each (docs/fuzzing.md); fails on any finding.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= json csv xml xlsx ods headings
+FUZZ_BUILD := swift build --scratch-path .build-fuzz --product giving-fuzz -c release --sanitize=fuzzer \
+	-Xswiftc -DGIVING_LIBFUZZER -Xswiftc -sanitize=fuzzer,address
+
+.PHONY: fuzz
+fuzz: deps
+	$(FUZZ_BUILD)
+	Tests/Fuzz/fuzz.sh .build-fuzz/release/giving-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)

@@ -76,6 +76,11 @@ let package = Package(
       swiftSettings: sharedSettings,
       linkerSettings: linksJemalloc ? [.linkedLibrary("jemalloc", .when(platforms: [.linux]))] : []),
 
+    // libFuzzer targets (`make fuzz`, docs/fuzzing.md); built as usual, a driver that replays inputs.
+    .executableTarget(
+      name: "giving-fuzz", dependencies: ["GivingKit"], path: "Tests/Fuzz", exclude: ["fuzz.sh"],
+      swiftSettings: sharedSettings),
+
     .target(
       name: "GivingTestSupport", path: "Tests/GivingTestSupport", swiftSettings: sharedSettings),
     .testTarget(

@@ -67,7 +67,7 @@ test: test-deps release
 TSAN_TESTS := Parallel|Pipelined|PerThread|Prefetching|Streaming|Validat|BatchQueue|Terminal
 test-sanitize: test-deps release
 	GIVING_SANITIZE=1 swift build --scratch-path .build-asan --build-tests --sanitize=address -Xcc -fsanitize=undefined
-	GIVING_SANITIZE=1 GIVING_BUILD=.build-asan/debug LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/Sanitizers/lsan-suppressions.txt \
+	GIVING_SANITIZE=1 GIVING_BUILD=.build-asan/debug LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/Sanitizers/lsan-suppressions.txt:print_suppressions=0 \
 	  swift test --scratch-path .build-asan --skip-build
 	GIVING_SANITIZE=1 swift build --scratch-path .build-tsan --build-tests --sanitize=thread
 	GIVING_SANITIZE=1 GIVING_BUILD=.build-tsan/debug swift test --scratch-path .build-tsan --skip-build --filter '$(TSAN_TESTS)'

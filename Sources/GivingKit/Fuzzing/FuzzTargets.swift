@@ -72,7 +72,8 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
   // MARK: - CSV
 
   /// One read of a CSV file: each record as text, the line the reader ended on, the error.
-  private struct CSVReading: Equatable, CustomStringConvertible {
+  /// What one read of a CSV file gave (also compared by `PlainCSVScannerTests`).
+  struct CSVReading: Equatable, CustomStringConvertible {
     var records: [String] = []
     var line = 0
     var error: String?
@@ -92,7 +93,7 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
 
   /// Reads `url` record by record (cells), and again as fields (UTF-8 only, as the direct
   /// rows read it).
-  private static func readCSV(_ url: URL, chunkSize: Int, scanner: Bool) -> (cells: CSVReading, fields: CSVReading) {
+  static func readCSV(_ url: URL, chunkSize: Int, scanner: Bool) -> (cells: CSVReading, fields: CSVReading) {
     func reading(encoding: CSVTextEncoding?, _ body: (CSVRecordReader, inout CSVReading) throws -> Void) -> CSVReading {
       var reading = CSVReading()
       do {

@@ -7,42 +7,11 @@ import Testing
 /// ``PlainCSVScanner`` reads plain records in place of libcsv: whatever it reads must read as
 /// libcsv alone reads it, record for record, line for line, error for error.
 @Suite struct PlainCSVScannerTests {
-  /// What one read of a file gave: records (number, line, cells), the last line, the error.
-  struct Reading: Equatable, CustomStringConvertible {
-    var records: [String] = []
-    var line = 0
-    var error: String?
-    var description: String { "\(records.count) records, line \(line), error \(error ?? "none")" }
+  /// Reads `url` record by record as cells, and again as fields, as the csv fuzz target does.
+  static func read(_ url: URL, chunkSize: Int, scanner: Bool) -> (cells: FuzzTarget.CSVReading, fields: FuzzTarget.CSVReading) {
+    FuzzTarget.readCSV(url, chunkSize: chunkSize, scanner: scanner)
   }
 
-  /// Reads `url` record by record as cells, and again as fields.
-  static func read(_ url: URL, chunkSize: Int, scanner: Bool) -> (cells: Reading, fields: Reading) {
-    func reading(encoding: CSVTextEncoding?, _ body: (CSVRecordReader, inout Reading) throws -> Void) -> Reading {
-      var reading = Reading()
-      do {
-        let reader = try CSVRecordReader(url: url, encoding: encoding, chunkSize: chunkSize, usesPlainScanner: scanner)
-        do { try body(reader, &reading) } catch { reading.error = "\(error)" }
-        reading.line = reader.line
-      } catch {
-        reading.error = "\(error)"
-      }
-      return reading
-    }
-    let cells = reading(encoding: nil) { reader, reading in
-      try reader.read { record in
-        reading.records.append("\(record.row.number)@\(record.line): \(record.row.cells.map { $0?.text ?? "∅" })")
-      }
-    }
-    let fields = reading(encoding: .utf8) { reader, reading in
-      try reader.readFields { record in
-        reading.records.append("\(record.number): \((0..<record.count).map { record.text($0) ?? "∅" })")
-      }
-    }
-    return (cells, fields)
-  }
-
-  /// Reads `url` with and without the scanner, in chunks of several sizes (tiny ones for small
-  /// files only), and compares.
   static func expectSameReading(_ url: URL, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
     let libcsv = read(url, chunkSize: CSVRecordReader.chunkSize, scanner: false)
     let size = (try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0

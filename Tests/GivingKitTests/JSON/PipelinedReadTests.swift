@@ -55,10 +55,10 @@ import Testing
       preparingNumbered: { Prepared(id: $0.id, onReader: pthread_equal(pthread_self(), consumer) == 0) },
       noting: { grant in
         noted.lock.withLock { noted.ids.append(grant.id) }
-        if grant.index >= plain.count / 2 { usleep(300) }  // the reader falls behind
+        if grant.index >= plain.count / 2 { usleep(2_000) }  // the reader falls behind (long enough under TSan too)
       }
     ) { grant, value in
-      if grant.index < plain.count / 2 { usleep(300) }  // the consumer falls behind
+      if grant.index < plain.count / 2 { usleep(2_000) }  // the consumer falls behind
       consumed.append(grant)
       prepared.append(value)
     }

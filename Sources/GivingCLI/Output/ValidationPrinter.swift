@@ -12,13 +12,11 @@ struct ValidationPrinter {
   /// adds them up.
   func printTotals(_ reports: [ValidationReport]) {
     let t = terminal
-    let unreadable = reports.filter { $0.error != nil }.count
-    let valid = reports.filter { $0.error == nil && $0.isValid }.count
-    let grants = reports.reduce(0) { $0 + ($1.error == nil ? $1.grants : 0) }
+    let totals = ValidationTotals(reports)
     t.line(
-      t.styled("\(English.count(reports.count, "file")): ", .bold)
-        + "\(valid) valid, \(reports.count - valid - unreadable) invalid, \(unreadable) unreadable; "
-        + "\(English.count(grants, "grant")) in all")
+      t.styled("\(English.count(totals.files, "file")): ", .bold)
+        + "\(totals.valid) valid, \(totals.invalid) invalid, \(totals.unreadable) unreadable; "
+        + "\(English.count(totals.grants, "grant")) in all")
     for report in reports {
       if report.error != nil {
         t.line("  " + t.styled("✘ ", .red) + report.file + ": cannot be read")

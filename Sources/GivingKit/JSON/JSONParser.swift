@@ -9,8 +9,8 @@ public import Foundation
 final class JSONParser {
   /// Deeper nesting than this is refused (360Giving data is at most a few levels deep).
   static let maxDepth = 512
-  /// The most bytes one string, key or number may hold: a stranger's file cannot make the
-  /// parser hold an unbounded value (a 2 GB string took 4 GB of memory before).
+  /// The most bytes one string, key or number may hold, so that a stranger's file cannot make
+  /// the parser hold an unbounded value.
   static let maxStringBytes = 16 << 20
 
   /// A bound on the value being parsed (see ``limitNextValue(bytes:values:what:)``).

@@ -491,8 +491,8 @@ final class SpreadsheetFeedReader {
   }
 
   /// The most rows that may merge into one grant: far more than any grant's rows, and few
-  /// enough that the grant, its cells and its merge warnings stay small (a million rows
-  /// sharing one Identifier otherwise held 1.8 GB).
+  /// enough that the grant, its cells and its merge warnings stay small however many rows of
+  /// a file share one Identifier.
   static let maxRowsPerGrant = 10_000
 
   /// Refuses a grant that has grown past ``maxRowsPerGrant`` rows, naming its Identifier and

@@ -31,11 +31,9 @@ public struct ValidationReportWriter {
       if i > 0 { out.append(UInt8(ascii: ",")) }
       try write(report, into: &out, emit: emit)
     }
-    let unreadable = reports.filter { $0.error != nil }.count
-    let valid = reports.filter { $0.error == nil && $0.isValid }.count
-    let grants = reports.reduce(0) { $0 + ($1.error == nil ? $1.grants : 0) }
+    let t = ValidationTotals(reports)
     out.append(
-      contentsOf: "],\"totals\":{\"files\":\(reports.count),\"valid\":\(valid),\"invalid\":\(reports.count - valid - unreadable),\"unreadable\":\(unreadable),\"grants\":\(grants)}}\n".utf8)
+      contentsOf: "],\"totals\":{\"files\":\(t.files),\"valid\":\(t.valid),\"invalid\":\(t.invalid),\"unreadable\":\(t.unreadable),\"grants\":\(t.grants)}}\n".utf8)
     try emit(out)
   }
 

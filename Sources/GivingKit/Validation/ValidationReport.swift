@@ -128,3 +128,21 @@ public struct ValidationReport: Sendable {
 public enum SchemaErrorGroup: String, Sendable, Codable, CaseIterable {
   case required, format, other
 }
+
+/// The reports of several files added up: how many files are valid, invalid (schema errors)
+/// and unreadable, and the grants read in all (the JSON report's `totals`).
+public struct ValidationTotals: Sendable, Equatable {
+  public var files: Int
+  public var valid: Int
+  public var invalid: Int
+  public var unreadable: Int
+  public var grants: Int
+
+  public init(_ reports: [ValidationReport]) {
+    files = reports.count
+    unreadable = reports.filter { $0.error != nil }.count
+    valid = reports.filter(\.isValid).count
+    invalid = files - valid - unreadable
+    grants = reports.reduce(0) { $0 + ($1.error == nil ? $1.grants : 0) }
+  }
+}

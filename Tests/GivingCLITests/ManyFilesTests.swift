@@ -133,4 +133,44 @@ import Testing
     #expect(result.status == 64)
     #expect(result.standardError.contains("--sheets"))
   }
+
+  /// Three small files sharing ids, laid out so that every place can be worked out by hand:
+  /// `360G-t-Y` is in all three (and twice in a.csv), `360G-t-Z` in a.csv and c.json.
+  static let sharedIDs: [(String, String)] = [
+    ("a.csv", "Identifier,Title\n360G-t-Y,first\n360G-t-X,x\n360G-t-Z,z\n360G-t-Y,again\n"),
+    ("b.csv", "Identifier,Title\n360G-t-W,w\n360G-t-Y,y\n"),
+    ("c.json", "{\"grants\": [\n  {\"id\": \"360G-t-Z\", \"title\": \"z\"},\n  {\"id\": \"360G-t-Y\", \"title\": \"y\"}\n]}\n"),
+  ]
+
+  @Test func idsPublishedInSeveralFilesAreReportedWithTheirPlaceInEach() throws {
+    let folder = try Self.folder([], extra: Self.sharedIDs)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let paths = ["a.csv", "b.csv", "c.json"].map { folder.appendingPathComponent($0).path }
+    let result = try Self.validate(paths)
+    #expect(Self.int(result.report["totals"]?["crossFileDuplicateIDs"]) == 2)
+    let duplicates = try #require(result.report["crossFileDuplicates"]?.arrayValue)
+    #expect(duplicates.compactMap { $0["id"]?.stringValue } == ["360G-t-Y", "360G-t-Z"])
+    func places(_ duplicate: JSONValue) -> [String] {
+      (duplicate["copies"]?.arrayValue ?? []).map { copy in
+        let file = URL(fileURLWithPath: copy["file"]?.stringValue ?? "").lastPathComponent
+        if let row = Self.int(copy["row"]) { return "\(file) \(copy["columnLetter"]?.stringValue ?? "")\(row)" }
+        return "\(file):\(Self.int(copy["line"]) ?? 0):\(Self.int(copy["column"]) ?? 0)"
+      }
+    }
+    // The first copy in each file, files in the order given; a JSON id at its value's first byte.
+    #expect(places(duplicates[0]) == ["a.csv A2", "b.csv A3", "c.json:3:10"])
+    #expect(places(duplicates[1]) == ["a.csv A4", "c.json:2:10"])
+
+    let text = try runGiving(["validate", "--now", "2026-11-25"] + paths)
+    #expect(text.standardOutput.contains("Identifiers in more than one file (2)"))
+    #expect(text.standardOutput.contains("360G-t-Z"))
+  }
+
+  @Test func aFileAloneHasNoCrossFileFindings() throws {
+    let folder = try Self.folder([], extra: Self.sharedIDs)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let result = try Self.validate([folder.appendingPathComponent("a.csv").path])
+    #expect(Self.int(result.report["totals"]?["crossFileDuplicateIDs"]) == 0)
+    #expect(result.report["crossFileDuplicates"]?.arrayValue?.isEmpty == true)
+  }
 }

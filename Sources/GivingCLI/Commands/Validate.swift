@@ -62,9 +62,6 @@ extension Giving {
 
     public func run() async throws {
       let today = now.flatMap(CheckDate.init(iso:)) ?? CheckDate.today()
-      let validator = try FeedValidator(now: today)
-      // Only the locations the report will show are kept (the counts stay exact).
-      validator.maxLocations = shownLocations
       let groups: [FeedGroups.Group]
       do {
         groups = try FeedGroups.group(files, sheets: sheets)
@@ -72,43 +69,45 @@ extension Giving {
         Diagnostics.error(error.description)
         throw ExitStatus.unreadable
       }
-      var reports: [ValidationReport] = []
       for group in groups {
         if case .workbookFolder(let folder) = group.joined {
           Diagnostics.note(
             "\(folder): its \(group.files.count) CSV files are read as the sheets of one workbook (one main sheet, the others keyed by Identifier)")
         }
-        guard group.files.count > 1 else {
-          reports.append(validator.validate(path: group.files[0]))
-          continue
-        }
-        do {
-          reports.append(validator.validate(try GrantFeed(paths: group.files, format: .csv)))
-        } catch let error as FeedError {
-          var report = ValidationReport(file: group.files.joined(separator: ", "))
-          report.error = error
-          reports.append(report)
-        }
       }
 
+      // Only the locations the report will show are kept (the counts stay exact). Each report
+      // is written as soon as it and those before it are done, then dropped.
+      let run = ValidationRun(now: today, maxLocations: shownLocations)
       let terminal = Terminal()
+      let writer = ValidationReportWriter(now: today, maxLocations: shownLocations, pathPrefix: Terminal.workingDirectoryPrefix)
+      let printer = ValidationPrinter(terminal: terminal, maxLocations: shownLocations)
+      var unreadable: [FeedError] = []
+      var written = 0
+      if format == .json { try writer.writeStart { terminal.write($0) } }
+      let outcome = try run.validate(groups) { report in
+        if let error = report.error { unreadable.append(error) }
+        switch format {
+        case .json: try writer.write(report, number: written, to: { terminal.write($0) })
+        case .text: printer.print(report)
+        }
+        written += 1
+      }
       switch format {
       case .json:
-        try ValidationReportWriter(now: today, maxLocations: shownLocations, pathPrefix: Terminal.workingDirectoryPrefix)
-          .write(reports) { terminal.write($0) }
+        try writer.writeEnd(totals: outcome.totals, crossFileDuplicates: outcome.crossFeedDuplicates) { terminal.write($0) }
       case .text:
-        let printer = ValidationPrinter(terminal: terminal, maxLocations: shownLocations)
-        for report in reports { printer.print(report) }
-        if reports.count > 1 { printer.printTotals(reports) }
+        if groups.count > 1 {
+          printer.printTotals(outcome.verdicts, totals: outcome.totals)
+          printer.printCrossFileDuplicates(outcome.crossFeedDuplicates, count: outcome.totals.crossFileDuplicateIDs)
+        }
       }
       terminal.flush()
-      for report in reports where report.error != nil {
-        Diagnostics.error(report.error!.description)
-      }
+      for error in unreadable { Diagnostics.error(error.description) }
 
-      if reports.contains(where: { $0.error != nil }) { throw ExitStatus.unreadable }
-      let failed = reports.contains { report in
-        !report.isValid || !report.codelistErrors.isEmpty || (strict && !report.checks(in: .quality).isEmpty)
+      if !unreadable.isEmpty { throw ExitStatus.unreadable }
+      let failed = outcome.verdicts.contains { verdict in
+        !verdict.isValid || verdict.codelistErrorCount > 0 || (strict && verdict.qualityCheckCount > 0)
       }
       if failed { throw ExitStatus.findings }
     }

@@ -8,25 +8,42 @@ struct ValidationPrinter {
   /// Locations listed per kind of finding (`nil`: all).
   let maxLocations: Int?
 
-  /// After the reports of several files: a line per file with its verdict, then one line that
-  /// adds them up.
-  func printTotals(_ reports: [ValidationReport]) {
+  /// After the reports of several files: one line that adds them up, then a line per file
+  /// with its verdict.
+  func printTotals(_ verdicts: [ValidationVerdict], totals: ValidationTotals) {
     let t = terminal
-    let totals = ValidationTotals(reports)
     t.line(
       t.styled("\(English.count(totals.files, "file")): ", .bold)
         + "\(totals.valid) valid, \(totals.invalid) invalid, \(totals.unreadable) unreadable; "
         + "\(English.count(totals.grants, "grant")) in all")
-    for report in reports {
-      if report.error != nil {
-        t.line("  " + t.styled("✘ ", .red) + report.file + ": cannot be read")
-      } else if report.isValid {
-        t.line("  " + t.styled("✔ ", .green) + report.file + ": " + English.count(report.grants, "grant"))
+    for verdict in verdicts {
+      if !verdict.isReadable {
+        t.line("  " + t.styled("✘ ", .red) + verdict.file + ": cannot be read")
+      } else if verdict.isValid {
+        t.line("  " + t.styled("✔ ", .green) + verdict.file + ": " + English.count(verdict.grants, "grant"))
       } else {
         t.line(
-          "  " + t.styled("✘ ", .red) + report.file + ": " + English.count(report.grants, "grant") + ", "
-            + English.count(report.schemaErrors.count, "schema error"))
+          "  " + t.styled("✘ ", .red) + verdict.file + ": " + English.count(verdict.grants, "grant") + ", "
+            + English.count(verdict.schemaErrorCount, "schema error"))
       }
+    }
+  }
+
+  /// The ids that grants of different files share, each with its first copy in every file.
+  func printCrossFileDuplicates(_ duplicates: [CrossFeedDuplicate], count: Int) {
+    guard count > 0 else { return }
+    let t = terminal
+    t.line()
+    t.line(
+      t.styled("Identifiers in more than one file (\(count))", .bold)
+        + " — the same grant published twice, or two grants given one Identifier")
+    for duplicate in duplicates.prefix(maxLocations ?? Int.max) {
+      t.line("  " + t.styled("!", .yellow) + " \(duplicate.id)")
+      for copy in duplicate.copies { t.line("      " + copy.description) }
+    }
+    let shown = min(duplicates.count, maxLocations ?? Int.max)
+    if count > shown {
+      t.line(t.styled("  … and \(count - shown) more (--all lists every one)", .dim))
     }
   }
 

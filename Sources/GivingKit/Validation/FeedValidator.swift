@@ -24,6 +24,9 @@ public final class FeedValidator {
   /// The hash whole grants are compared by before they are compared exactly
   /// (``StructuralHash``; tests give one that makes every grant collide).
   var wholeGrantHash: @Sendable (JSONValue) -> UInt64 = StructuralHash.of
+  /// Whether reports keep every grant's string id and its place (``ValidationReport/grantIDs``),
+  /// for finding ids that several feeds share (``ValidationRun``).
+  var keepsGrantIDs = false
   private let bundle: SchemaBundle
   private var validators: [[String]: SchemaValidator] = [:]
 
@@ -79,7 +82,7 @@ public final class FeedValidator {
     // The package's `extensions` are only known once read; JSON packages usually put them
     // before `grants`, spreadsheets in the Meta sheet. Start with the plain schema and, if the
     // package declares `dei`, validate again with the patched schema (rare and small).
-    let first = try pass(feed, validator: try schemaValidator(extensions: []))
+    let first = try pass(feed, validator: try schemaValidator(extensions: []), keepingIDs: keepsGrantIDs)
     let extensions = first.extensions
     if !extensions.isEmpty && extensions.contains("dei") {
       // Spreadsheets are read again with the extended schema's titles, as the official tool
@@ -87,13 +90,17 @@ public final class FeedValidator {
       let validator = try schemaValidator(extensions: extensions)
       var extended = feed
       extended.grantSchema = validator.grantSchemaJSON
-      report = try pass(extended, validator: validator).report
+      report = try pass(extended, validator: validator, keepingIDs: false).report
+      // The same grants with the same ids at the same places: the first pass's list stands.
+      report.grantIDs = first.report.grantIDs
     } else {
       report = first.report
     }
   }
 
-  private func pass(_ feed: GrantFeed, validator: SchemaValidator) throws -> (report: ValidationReport, extensions: [String]) {
+  private func pass(
+    _ feed: GrantFeed, validator: SchemaValidator, keepingIDs: Bool
+  ) throws -> (report: ValidationReport, extensions: [String]) {
     var report = ValidationReport(file: feed.files.map(\.path).joined(separator: ", "))
     report.format = feed.format
     let wholeGrantHash = self.wholeGrantHash
@@ -144,6 +151,7 @@ public final class FeedValidator {
     }
     let hashing = WholeGrantHashing(wholeHash: wholeGrantHash)
     var unhashed: [Range<Int>] = []
+    var grantIDs = keepingIDs ? FeedIDList() : nil
     let feedReport = try feed.readPipelined(
       preparingNumbered: { grant in
         let mine = tools.current
@@ -157,6 +165,7 @@ public final class FeedValidator {
       codelists.record(checkup.unlisted)
       additional.record(checkup.unknownFields)
       duplicates.add(grant: grant.json, index: grant.index, stringID: checkup.stringID, idPlace: checkup.idPlace)
+      if let id = checkup.stringID?.id { grantIDs?.append(id, at: checkup.idPlace) }
       if let hash = checkup.wholeHash {
         duplicates.add(wholeHash: hash)
       } else if let last = unhashed.last, last.upperBound == grant.index {
@@ -246,6 +255,7 @@ public final class FeedValidator {
     report.officialWouldSilence = runner.officialWouldSilence
     report.paths = paths
     report.sources = feedReport.sources
+    report.grantIDs = grantIDs
     report.checks = runner.results().map { result in
       ValidationReport.CheckFinding(
         result: result, occurrences: occurrences[result.type] ?? [], occurrenceCount: occurrenceCounts[result.type])

@@ -21,19 +21,55 @@ public struct ValidationReportWriter {
     return String(path.dropFirst(pathPrefix.count))
   }
 
-  /// Writes `{"now": …, "valid": …, "files": [ … ], "totals": {…}}` through `emit`, in chunks.
+  /// Writes `{"now": …, "files": [ … ], "valid": …, "totals": {…}, "crossFileDuplicates": […]}`
+  /// through `emit`, in chunks.
   public func write(_ reports: [ValidationReport], to emit: ([UInt8]) throws -> Void) throws {
+    try writeStart(to: emit)
+    for (i, report) in reports.enumerated() { try write(report, number: i, to: emit) }
+    try writeEnd(totals: ValidationTotals(reports), crossFileDuplicates: [], to: emit)
+  }
+
+  /// The start of the report, before its files: `{"now": …, "files": [`. Then
+  /// ``write(_:number:to:)`` for each file as it is done, and ``writeEnd(totals:crossFileDuplicates:to:)``.
+  public func writeStart(to emit: ([UInt8]) throws -> Void) throws {
+    try emit(Array("{\"now\":\"\(now)\",\"files\":[".utf8))
+  }
+
+  /// One file's report, the `number`th (from 0).
+  public func write(_ report: ValidationReport, number: Int, to emit: ([UInt8]) throws -> Void) throws {
     var out: [UInt8] = []
     out.reserveCapacity(1 << 20)
-    let allValid = reports.allSatisfy(\.isValid)
-    out.append(contentsOf: "{\"now\":\"\(now)\",\"valid\":\(allValid),\"files\":[".utf8)
-    for (i, report) in reports.enumerated() {
-      if i > 0 { out.append(UInt8(ascii: ",")) }
-      try write(report, into: &out, emit: emit)
-    }
-    let t = ValidationTotals(reports)
+    if number > 0 { out.append(UInt8(ascii: ",")) }
+    try write(report, into: &out, emit: emit)
+    try emit(out)
+  }
+
+  /// The end of the report: whether every file is valid, the totals and the ids that grants
+  /// of different files share.
+  public func writeEnd(
+    totals t: ValidationTotals, crossFileDuplicates: [CrossFeedDuplicate], to emit: ([UInt8]) throws -> Void
+  ) throws {
+    var out: [UInt8] = []
+    out.append(contentsOf: "],\"valid\":\(t.valid == t.files)".utf8)
     out.append(
-      contentsOf: "],\"totals\":{\"files\":\(t.files),\"valid\":\(t.valid),\"invalid\":\(t.invalid),\"unreadable\":\(t.unreadable),\"grants\":\(t.grants)}}\n".utf8)
+      contentsOf: ",\"totals\":{\"files\":\(t.files),\"valid\":\(t.valid),\"invalid\":\(t.invalid),\"unreadable\":\(t.unreadable),\"grants\":\(t.grants),\"crossFileDuplicateIDs\":\(t.crossFileDuplicateIDs)}".utf8)
+    out.append(contentsOf: ",\"crossFileDuplicates\":[".utf8)
+    for (i, duplicate) in crossFileDuplicates.enumerated() {
+      if i > 0 { out.append(UInt8(ascii: ",")) }
+      out.append(contentsOf: #"{"id":"#.utf8)
+      JSONWriter.writeString(duplicate.id, into: &out)
+      out.append(contentsOf: #","copies":["#.utf8)
+      for (j, copy) in duplicate.copies.enumerated() {
+        if j > 0 { out.append(UInt8(ascii: ",")) }
+        write(copy, into: &out)
+      }
+      out.append(contentsOf: "]}".utf8)
+      if out.count > 1 << 20 {
+        try emit(out)
+        out.removeAll(keepingCapacity: true)
+      }
+    }
+    out.append(contentsOf: "]}\n".utf8)
     try emit(out)
   }
 

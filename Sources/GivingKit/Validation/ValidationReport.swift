@@ -67,6 +67,8 @@ public struct ValidationReport: Sendable {
   public var paths: [String] = []
   /// The files, sheets and headings places refer to.
   public var sources = FeedSources()
+  /// Every grant's string id and where it is, when the validator was asked to keep them.
+  var grantIDs: FeedIDList?
 
   public init(file: String) {
     self.file = file
@@ -129,20 +131,51 @@ public enum SchemaErrorGroup: String, Sendable, Codable, CaseIterable {
   case required, format, other
 }
 
+/// What is kept of a file's report once it has been written: enough for the line per file
+/// after several files' reports, their totals and the exit status.
+public struct ValidationVerdict: Sendable, Equatable {
+  public var file: String
+  public var grants: Int
+  public var isReadable: Bool
+  /// No schema errors (``ValidationReport/isValid``).
+  public var isValid: Bool
+  public var schemaErrorCount: Int
+  /// Distinct values missing from closed codelists.
+  public var codelistErrorCount: Int
+  /// How many accuracy (quality) checks found something.
+  public var qualityCheckCount: Int
+
+  public init(_ report: ValidationReport) {
+    file = report.file
+    grants = report.error == nil ? report.grants : 0
+    isReadable = report.error == nil
+    isValid = report.isValid
+    schemaErrorCount = report.schemaErrors.count
+    codelistErrorCount = report.codelistErrors.reduce(0) { $0 + $1.values.count }
+    qualityCheckCount = report.checks(in: .quality).count
+  }
+}
+
 /// The reports of several files added up: how many files are valid, invalid (schema errors)
-/// and unreadable, and the grants read in all (the JSON report's `totals`).
+/// and unreadable, the grants read in all, and the ids that grants of different files share
+/// (the JSON report's `totals`).
 public struct ValidationTotals: Sendable, Equatable {
   public var files: Int
   public var valid: Int
   public var invalid: Int
   public var unreadable: Int
   public var grants: Int
+  /// Ids that grants of two or more files share (``CrossFeedDuplicate``).
+  public var crossFileDuplicateIDs: Int
 
-  public init(_ reports: [ValidationReport]) {
-    files = reports.count
-    unreadable = reports.filter { $0.error != nil }.count
-    valid = reports.filter(\.isValid).count
+  public init(_ verdicts: [ValidationVerdict], crossFileDuplicateIDs: Int = 0) {
+    files = verdicts.count
+    unreadable = verdicts.count { !$0.isReadable }
+    valid = verdicts.count(where: \.isValid)
     invalid = files - valid - unreadable
-    grants = reports.reduce(0) { $0 + ($1.error == nil ? $1.grants : 0) }
+    grants = verdicts.reduce(0) { $0 + $1.grants }
+    self.crossFileDuplicateIDs = crossFileDuplicateIDs
   }
+
+  public init(_ reports: [ValidationReport]) { self.init(reports.map(ValidationVerdict.init)) }
 }

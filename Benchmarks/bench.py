@@ -53,7 +53,7 @@ RSS_LIMIT_MB = 256
 # a short run can fall wholly in a slow spell. Peers and giving alike; longer runs are made once.
 SHORT = 60.0
 REPEATS = 3
-SECTIONS = ("convert", "validate", "aggregate", "xlsx")
+SECTIONS = ("convert", "validate", "aggregate", "xlsx", "many")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -599,7 +599,78 @@ def bench_xlsx(n):
     return table
 
 
-BENCHES = {"convert": bench_convert, "validate": bench_validate, "aggregate": bench_aggregate, "xlsx": bench_xlsx}
+def split_dataset(n, parts):
+    """Benchmarks/data/grants-N-clean-in-PARTS/: the CSV of n grants cut into `parts` files of
+    n/parts grants each (header repeated), the same grants as the one file, made once."""
+    import csv
+
+    folder = DATA / f"grants-{n}-clean-in-{parts}"
+    if folder.exists():
+        return folder
+    source = dataset(n, "csv")
+    partial = folder.with_name(folder.name + ".partial")
+    partial.mkdir(parents=True, exist_ok=True)
+    per_file = n // parts
+    with open(source, newline="", encoding="utf-8") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        for part in range(parts):
+            with open(partial / f"part-{part:03}.csv", "w", newline="", encoding="utf-8") as out:
+                writer = csv.writer(out, lineterminator="\n")
+                writer.writerow(header)
+                for _ in range(per_file):
+                    writer.writerow(next(reader))
+    partial.rename(folder)
+    return folder
+
+
+FIXTURES_MEASURED = []
+
+
+def bench_many(n):
+    """Issue 23: many files in one run against one file of the same grants, and the 49 real
+    fixtures in one run against the slowest of them alone plus the rest's CPU over two cores."""
+    table = Table(f"many files, {size_name(n)} grants", ["÷ one file", "within 1.2× one file", "RSS < 256 MB"])
+    parts = 100
+    folder = split_dataset(n, parts)
+    args = ("validate", "--format", "json", "--now", NOW)
+    one = measure(f"giving validate 1 CSV file of {size_name(n)}", giving(*args, dataset(n, "csv")), accept=(0, 1),
+                  stdout_to=OUT / "many.json")
+    many = measure(f"giving validate {parts} CSV files of {size_name(n // parts)}", giving(*args, folder), accept=(0, 1),
+                   stdout_to=OUT / "many.json")
+    r = ratio(many, one)
+    table.add(one, "1.00×" if one.ok else "n/a", "", target("many", n, "validate 1 file of the grants: runs", fmt_s(one), one.ok))
+    table.add(
+        many, fmt_x(r),
+        target("many", n, f"validate {parts} files within 1.2× one file of the same grants", fmt_x(r),
+               False if not many.ok else None if r is None else r <= 1.2),
+        target("many", n, f"validate {parts} files peak RSS < 256 MB", fmt_mb(many, " MB"), rss_ok(many) if many.ok else False),
+    )
+    table.notes.append(f"the {parts} files are the one file's grants cut into {parts} (`Benchmarks/data/{folder.name}/`).")
+    if not FIXTURES_MEASURED:
+        FIXTURES_MEASURED.append(True)
+        fixtures = sorted(p for p in (ROOT / "Fixtures" / "real").rglob("*") if p.is_file() and p.suffix != ".md")
+        alone = [measure(f"  alone: {p.name}", giving(*args, p), accept=(0, 1, 2), stdout_to=OUT / "many.json") for p in fixtures]
+        together = measure(f"giving validate the {len(fixtures)} real fixtures in one run", giving(*args, *fixtures),
+                           accept=(0, 1, 2), stdout_to=OUT / "many.json")
+        measured = [run for run in alone if run.ok]
+        if len(measured) == len(alone) and together.ok:
+            slowest = max(measured, key=lambda run: run.wall)
+            rest_cpu = sum(run.cpu for run in measured) - slowest.cpu
+            bound = slowest.wall + rest_cpu / 2
+            passed = together.wall <= bound
+            text = f"{bound:.2f} s ({slowest.label.strip()} {slowest.wall:.2f} s + {rest_cpu:.2f} cpu s ÷ 2)"
+        else:
+            passed, text = False, "a run failed"
+        table.add(together, "", target("many", 0, f"the {len(fixtures)} fixtures in one run within the slowest alone + the rest's CPU ÷ 2",
+                                        f"{fmt_s(together)} s ≤ {text}", passed), "")
+        table.notes.append(f"each of the {len(fixtures)} fixtures alone: {sum(r.wall for r in measured):.2f} s wall, "
+                           f"{sum(r.cpu for r in measured):.2f} s cpu in all (exit 2 for the one file giving does not read, as in the run).")
+    (OUT / "many.json").unlink(missing_ok=True)
+    return table
+
+
+BENCHES = {"convert": bench_convert, "validate": bench_validate, "aggregate": bench_aggregate, "xlsx": bench_xlsx, "many": bench_many}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -67,7 +67,7 @@ struct ValidationPrinter {
     t.line(t.styled(report.file, .bold) + " (\(format)): \(report.grants) grant\(report.grants == 1 ? "" : "s") — \(verdict)")
     let codelistValues = report.codelistErrors.reduce(0) { $0 + $1.values.count }
     t.line(
-      "  \(report.schemaErrors.count) schema error\(report.schemaErrors.count == 1 ? "" : "s"), "
+      "  \(report.schemaErrorCount) schema error\(report.schemaErrorCount == 1 ? "" : "s"), "
         + "\(codelistValues) codelist error\(codelistValues == 1 ? "" : "s"), "
         + "\(report.checks(in: .quality).count) accuracy and \(report.checks(in: .usefulness).count) usefulness notices")
 
@@ -107,21 +107,24 @@ struct ValidationPrinter {
     for group in SchemaErrorGroup.allCases {
       let findings = report.schemaErrors.filter { ValidationReport.group(of: $0.error) == group }
       guard !findings.isEmpty else { continue }
-      t.line()
-      t.line(t.styled("Schema errors — \(group.rawValue) (\(findings.count))", .bold))
-      // Group identical messages at the same path, as the official report does.
-      var order: [String] = []
-      var byKey: [String: [ValidationReport.SchemaFinding]] = [:]
+      // Identical messages at the same path together, as the official report groups them.
+      var order: [SchemaErrorKind] = []
+      var byKind: [SchemaErrorKind: [ValidationReport.SchemaFinding]] = [:]
       for finding in findings {
-        let key = finding.error.message + "\u{0}" + finding.error.pathNoNumber
-        if byKey[key] == nil { order.append(key) }
-        byKey[key, default: []].append(finding)
+        let kind = SchemaErrorKind(finding.error)
+        if byKind[kind] == nil { order.append(kind) }
+        byKind[kind, default: []].append(finding)
       }
-      for key in order {
-        let items = byKey[key]!
+      let count = { (kind: SchemaErrorKind) in byKind[kind]!.count + report.unlistedSchemaErrors[kind, default: 0] }
+      t.line()
+      t.line(t.styled("Schema errors — \(group.rawValue) (\(order.reduce(0) { $0 + count($1) }))", .bold))
+      for kind in order {
+        let items = byKind[kind]!
         let e = items[0].error
-        t.line("  " + t.styled("✘", .red) + " \(e.message)  " + t.styled("[\(e.validator)] \(e.pathNoNumber) ×\(items.count)", .dim))
-        for finding in items.prefix(maxLocations ?? Int.max) {
+        let total = count(kind)
+        t.line("  " + t.styled("✘", .red) + " \(e.message)  " + t.styled("[\(e.validator)] \(e.pathNoNumber) ×\(total)", .dim))
+        let listed = items.prefix(maxLocations ?? Int.max)
+        for finding in listed {
           var text = report.location(of: finding)?.description ?? finding.error.path
           if finding.places.count > 1 {
             text = finding.places.compactMap { report.sources.resolve($0)?.description }.joined(separator: ", ")
@@ -131,8 +134,8 @@ struct ValidationPrinter {
           }
           t.line("      " + text)
         }
-        if let maxLocations, items.count > maxLocations {
-          t.line(t.styled("      … and \(items.count - maxLocations) more (--all lists every one)", .dim))
+        if total > listed.count {
+          t.line(t.styled("      … and \(total - listed.count) more (--all lists every one)", .dim))
         }
       }
     }

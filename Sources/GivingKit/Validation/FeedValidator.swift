@@ -10,7 +10,7 @@ private struct StopReading: Error {}
 /// ```swift
 /// let validator = try FeedValidator(now: CheckDate(year: 2026, month: 11, day: 25))
 /// let report = validator.validate(try GrantFeed(paths: ["grants.csv"]))
-/// print(report.isValid, report.schemaErrors.count)
+/// print(report.isValid, report.schemaErrorCount)
 /// ```
 ///
 /// Related 360Giving documentation: <https://dataquality.threesixtygiving.org/>
@@ -113,7 +113,7 @@ public final class FeedValidator {
     var pathComponents: [[String]] = []
     var occurrences: [String: [ValidationReport.Occurrence]] = [:]
     var occurrenceCounts: [String: Int] = [:]
-    var schemaFindings: [ValidationReport.SchemaFinding] = []
+    var schemaFindings = SchemaFindingsKept(limit: maxLocations)
     let maxLocations = self.maxLocations
 
     runner.context.observer = { check, grant, path in
@@ -161,7 +161,7 @@ public final class FeedValidator {
       },
       noting: { grant in hashing.note(hasID: UniqueIDs.id(of: grant.json) != nil) }
     ) { grant, checkup in
-      schemaFindings += checkup.findings
+      schemaFindings.add(checkup.findings)
       codelists.record(checkup.unlisted)
       additional.record(checkup.unknownFields)
       duplicates.add(grant: grant.json, index: grant.index, stringID: checkup.stringID, idPlace: checkup.idPlace)
@@ -181,7 +181,7 @@ public final class FeedValidator {
       feedReport.package, hasGrants: feedReport.hasGrantsMember, grantCount: feedReport.grantCount)
     {
       let place = feedReport.packageSource.place(of: error.path, in: .object(feedReport.package))
-      schemaFindings.insert(ValidationReport.SchemaFinding(error: error, grantIndex: nil, place: place), at: 0)
+      schemaFindings.addFirst(ValidationReport.SchemaFinding(error: error, grantIndex: nil, place: place))
     }
     if duplicates.lacksSomeID {
       if !duplicates.hasWholeCandidates(), let end = unhashed.last?.upperBound {
@@ -214,7 +214,7 @@ public final class FeedValidator {
       }
     }
     for (error, copies) in duplicates.findings() {
-      schemaFindings.append(
+      schemaFindings.add(
         ValidationReport.SchemaFinding(
           error: error, grantIndex: nil, place: copies.dropFirst().first ?? .unknown, places: copies))
     }
@@ -232,14 +232,14 @@ public final class FeedValidator {
           if headingByPath[path] == nil { headingByPath[path] = heading }
         }
       }
-      for i in schemaFindings.indices {
-        let error = schemaFindings[i].error
-        if let heading = feedReport.sources.heading(of: schemaFindings[i].place) {
-          schemaFindings[i].error = error.withHeading(heading)
+      for i in schemaFindings.kept.indices {
+        let error = schemaFindings.kept[i].error
+        if let heading = feedReport.sources.heading(of: schemaFindings.kept[i].place) {
+          schemaFindings.kept[i].error = error.withHeading(heading)
         } else if error.validator == "required", let property = error.property {
           let parent = error.pathNoNumber.split(separator: "/").dropFirst().joined(separator: "/")
           if let heading = headingByPath[parent.isEmpty ? property : parent + "/" + property] {
-            schemaFindings[i].error = error.withHeading(heading)
+            schemaFindings.kept[i].error = error.withHeading(heading)
           }
         }
       }
@@ -247,7 +247,7 @@ public final class FeedValidator {
 
     report.encoding = feedReport.encoding
     report.grants = feedReport.grantCount
-    report.schemaErrors = schemaFindings
+    (report.schemaErrors, report.unlistedSchemaErrors) = schemaFindings.listedAndUnlisted()
     report.codelistErrors = codelists.closedCodelistErrors
     report.additionalFields = additional.fields()
     report.additionalFieldsCount = additional.totalCount

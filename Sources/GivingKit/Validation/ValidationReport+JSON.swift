@@ -155,7 +155,7 @@ public struct ValidationReportWriter {
     key("error", &out)
     value(.null, &out)
     key("schemaErrorCount", &out)
-    value(int(report.schemaErrors.count), &out)
+    value(int(report.schemaErrorCount), &out)
     key("codelistErrorCount", &out)
     value(int(report.codelistErrors.reduce(0) { $0 + $1.values.count }), &out)
 

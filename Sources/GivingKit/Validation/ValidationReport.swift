@@ -54,7 +54,11 @@ public struct ValidationReport: Sendable {
   public var grants: Int
   /// Why the file could not be read at all (then nothing else is filled in).
   public var error: FeedError?
+  /// The schema errors, in the order found: every one, or the first ``FeedValidator/maxLocations``
+  /// of each kind when that is set (``unlistedSchemaErrors`` counts the others).
   public var schemaErrors: [SchemaFinding] = []
+  /// How many schema errors of each kind were found beyond those in ``schemaErrors``.
+  public var unlistedSchemaErrors: [SchemaErrorKind: Int] = [:]
   public var codelistErrors: [CodelistError] = []
   public var checks: [CheckFinding] = []
   public var additionalFields: [AdditionalField] = []
@@ -75,11 +79,14 @@ public struct ValidationReport: Sendable {
     self.grants = 0
   }
 
+  /// How many schema errors there are (the official `validation_errors_count`), listed or not.
+  public var schemaErrorCount: Int { schemaErrors.count + unlistedSchemaErrors.values.reduce(0, +) }
+
   /// No schema errors (the official "passes" verdict). A file that could not be read is not valid.
   public var isValid: Bool { error == nil && schemaErrors.isEmpty }
 
   /// Schema errors plus distinct closed-codelist values (the official headline count).
-  public var errorCount: Int { schemaErrors.count + codelistErrors.reduce(0) { $0 + $1.values.count } }
+  public var errorCount: Int { schemaErrorCount + codelistErrors.reduce(0) { $0 + $1.values.count } }
 
   /// The check findings of one category.
   public func checks(in category: CheckCategory) -> [CheckFinding] {
@@ -150,7 +157,7 @@ public struct ValidationVerdict: Sendable, Equatable {
     grants = report.error == nil ? report.grants : 0
     isReadable = report.error == nil
     isValid = report.isValid
-    schemaErrorCount = report.schemaErrors.count
+    schemaErrorCount = report.schemaErrorCount
     codelistErrorCount = report.codelistErrors.reduce(0) { $0 + $1.values.count }
     qualityCheckCount = report.checks(in: .quality).count
   }

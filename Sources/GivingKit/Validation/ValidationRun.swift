@@ -116,13 +116,24 @@ public final class ValidationRun: Sendable {
     return report
   }
 
-  /// About how much memory validating a feed takes, in input bytes: a zipped workbook's sheets
-  /// are several times the size of the file.
+  /// About how much memory validating a feed takes, in input bytes: a text file's size, a
+  /// zipped workbook's entries as unzipped (its central directory says; a file that is not a
+  /// readable zip counts its own size, and is refused when read).
   private static func weight(_ group: FeedGroups.Group) -> Int {
     group.files.reduce(0) { total, path in
+      let lowercased = path.lowercased()
+      if lowercased.hasSuffix(".xlsx") || lowercased.hasSuffix(".ods"),
+        let zip = try? ZipContainer(url: URL(fileURLWithPath: path), kind: "workbook")
+      {
+        // Sizes as declared, which a hostile file may make absurd: added without overflowing.
+        let unzipped = zip.entries.reduce(Int64(0)) { sum, entry in
+          let (next, overflow) = sum.addingReportingOverflow(max(0, entry.uncompressedSize))
+          return overflow ? .max : next
+        }
+        return total.addingReportingOverflow(Int(clamping: unzipped)).overflow ? .max : total + Int(clamping: unzipped)
+      }
       let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-      let zipped = path.lowercased().hasSuffix(".xlsx") || path.lowercased().hasSuffix(".ods")
-      return total + (zipped ? 8 * size : size)
+      return total.addingReportingOverflow(size).overflow ? .max : total + size
     }
   }
 }
@@ -152,7 +163,7 @@ private final class Schedule: @unchecked Sendable {
     condition.lock()
     defer { condition.unlock() }
     while !isCancelled && next < weights.count {
-      let fits = running == 0 || weightRunning + weights[next] <= bytesInFlight
+      let fits = running == 0 || (weightRunning <= bytesInFlight && weights[next] <= bytesInFlight - weightRunning)
       if fits && next < taken + reportsAhead {
         let index = next
         next += 1

@@ -4,10 +4,10 @@
 #   make bench  benchmarks giving against its peers on generated data (see Benchmarks/)
 #   make fuzz   runs the libFuzzer targets for FUZZ_SECONDS each (see docs/fuzzing.md)
 
-APT_PACKAGES := libcsv-dev libxml2-dev libxml2-utils zlib1g-dev libjemalloc-dev pkg-config
+APT_PACKAGES := libcsv-dev libxml2-dev libxml2-utils zlib1g-dev libjemalloc-dev libsqlite3-dev pkg-config
 # make test also checks that LibreOffice opens the workbooks giving writes, and measures the
 # release binary's peak memory on hostile files with GNU time.
-TEST_APT_PACKAGES := $(APT_PACKAGES) libreoffice-calc-nogui time
+TEST_APT_PACKAGES := $(APT_PACKAGES) libreoffice-calc-nogui time sqlite3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GIVING := .build/release/giving
 DEBUG_GIVING := .build/debug/giving

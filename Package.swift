@@ -26,6 +26,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
   ],
   targets: [
     // C libraries from Debian, each wrapped by one internal owner in GivingKit.
@@ -56,10 +57,15 @@ let package = Package(
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
       ],
       swiftSettings: sharedSettings),
+    // Grants into SQLite, through GRDB (Debian libsqlite3-dev): a layer above GivingKit.
+    .target(
+      name: "GivingDatabase",
+      dependencies: ["GivingKit", .product(name: "GRDB", package: "GRDB.swift")],
+      swiftSettings: sharedSettings),
     .target(
       name: "GivingCLI",
       dependencies: [
-        "GivingKit",
+        "GivingKit", "GivingDatabase",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: sharedSettings),
@@ -87,7 +93,7 @@ let package = Package(
       name: "GivingKitTests", dependencies: ["GivingKit", "GivingTestSupport"],
       swiftSettings: sharedSettings),
     .testTarget(
-      name: "GivingCLITests", dependencies: ["GivingCLI", "GivingKit", "GivingTestSupport", "giving"],
+      name: "GivingCLITests", dependencies: ["GivingCLI", "GivingKit", "GivingDatabase", "GivingTestSupport", "giving"],
       swiftSettings: sharedSettings),
   ],
   swiftLanguageModes: [.v6]

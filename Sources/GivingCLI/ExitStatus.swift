@@ -9,6 +9,9 @@ public enum ExitStatus {
   public static let findings = ExitCode(1)
   /// Some file could not be read: missing, unreadable, malformed or refused.
   public static let unreadable = ExitCode(2)
+  /// The output may not be written: `convert --to sqlite` onto a file that exists (without
+  /// `--append` or `--force`), or appending to a file that is not a giving database.
+  public static let cannotWrite = ExitCode(73)
   /// Bad arguments (ArgumentParser's `ValidationError` exits with this too).
   public static let usage = ExitCode(64)
 }

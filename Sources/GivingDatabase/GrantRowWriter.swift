@@ -1,0 +1,169 @@
+internal import Foundation
+internal import GRDB
+internal import GivingKit
+
+/// Inserts the grants of feeds into the tables ``GrantDatabase`` made, through statements
+/// prepared once.
+struct GrantRowWriter {
+  private let db: Database
+  private let insertFile: Statement
+  private let insertGrant: Statement
+  private let insertDuplicate: Statement
+  private let keyOfID: Statement
+  private let insertFunder: Statement
+  private let insertRecipient: Statement
+  private let insertIndividual: Statement
+  private let insertBeneficiaryLocation: Statement
+  private let insertRecipientLocation: Statement
+  private let insertClassification: Statement
+  private let json = JSONWriter()
+  private(set) var grantsStored = 0
+  private(set) var duplicates = 0
+
+  init(_ db: Database) throws {
+    self.db = db
+    insertFile = try db.makeStatement(sql: "INSERT INTO files (path, format, encoding) VALUES (?, ?, ?)")
+    insertGrant = try db.makeStatement(
+      sql: """
+        INSERT INTO grants (id, title, description, currency, amount_awarded, amount_awarded_minor, award_date,
+          planned_start_date, planned_end_date, planned_duration_months, actual_start_date, actual_end_date,
+          grant_programme_code, grant_programme_title, data_source, last_modified,
+          file_id, sheet, row, line, "column", json)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT(id) DO NOTHING
+        """)
+    insertDuplicate = try db.makeStatement(
+      sql: "INSERT INTO duplicates (id, grant_key, file_id, sheet, row, line, \"column\") VALUES (?, ?, ?, ?, ?, ?, ?)")
+    keyOfID = try db.makeStatement(sql: "SELECT grant_key FROM grants WHERE id = ?")
+    insertFunder = try db.makeStatement(sql: "INSERT INTO funding_organizations VALUES (?, ?, ?, ?)")
+    insertRecipient = try db.makeStatement(sql: "INSERT INTO recipient_organizations VALUES (?, ?, ?, ?, ?, ?, ?)")
+    insertIndividual = try db.makeStatement(sql: "INSERT INTO recipient_individuals VALUES (?, ?, ?, ?)")
+    insertBeneficiaryLocation = try db.makeStatement(sql: "INSERT INTO beneficiary_locations VALUES (?, ?, ?, ?, ?, ?)")
+    insertRecipientLocation = try db.makeStatement(sql: "INSERT INTO recipient_locations VALUES (?, ?, ?, ?, ?, ?, ?)")
+    insertClassification = try db.makeStatement(sql: "INSERT INTO classifications VALUES (?, ?, ?, ?, ?)")
+  }
+
+  /// Adds every grant of `feed`, and the feed to `files`.
+  mutating func add(_ feed: GrantFeed) throws -> FeedReport {
+    let path = feed.files.map(\.path).joined(separator: ", ")
+    try insertFile.execute(arguments: [path, feed.format.rawValue, nil])
+    let fileID = db.lastInsertedRowID
+    var stored = 0
+    let report = try feed.read { grant in
+      let place = grant.source.place(of: "", in: grant.json)
+      if try add(grant, fileID: fileID, place: place) { stored += 1 }
+    }
+    try db.execute(
+      sql: "UPDATE files SET encoding = ?, grants = ? WHERE file_id = ?", arguments: [report.encoding, stored, fileID])
+    // Places were written with the sheet's number: name the sheets, now that they are known.
+    for (index, sheet) in report.sources.sheets.enumerated() {
+      try db.execute(
+        sql: "UPDATE grants SET sheet = ? WHERE file_id = ? AND sheet = ?", arguments: [sheet.name, fileID, String(index)])
+      try db.execute(
+        sql: "UPDATE duplicates SET sheet = ? WHERE file_id = ? AND sheet = ?", arguments: [sheet.name, fileID, String(index)])
+    }
+    return report
+  }
+
+  /// Stores one grant, or lists it in `duplicates` when a grant with its id is stored already.
+  private mutating func add(_ grant: Grant, fileID: Int64, place: SourcePlace) throws -> Bool {
+    let g = grant.json
+    let (sheet, row, line, column) = Self.columns(of: place)
+    let id = g["id"]?.stringValue
+    let amount = g["amountAwarded"]?.numberValue
+    let currency = g["currency"]?.stringValue
+    let programme = g["grantProgramme"]?.arrayValue?.first
+    let planned = g["plannedDates"]?.arrayValue?.first
+    let actual = g["actualDates"]?.arrayValue?.first
+    let arguments: StatementArguments = [
+      id, text(g["title"]), text(g["description"]), currency,
+      amount?.text, amount.flatMap { MinorUnits.of($0, currency: currency) }, text(g["awardDate"]),
+      text(planned?["startDate"]), text(planned?["endDate"]), text(planned?["duration"]),
+      text(actual?["startDate"]), text(actual?["endDate"]),
+      text(programme?["code"]), text(programme?["title"]), text(g["dataSource"]), text(g["dateModified"]),
+      fileID, sheet, row, line, column, json.string(g),
+    ]
+    try insertGrant.execute(arguments: arguments)
+    if db.changesCount == 0, let id {
+      let kept = try Int64.fetchOne(keyOfID, arguments: [id]) ?? 0
+      try insertDuplicate.execute(arguments: [id, kept, fileID, sheet, row, line, column])
+      duplicates += 1
+      return false
+    }
+    grantsStored += 1
+    let key = db.lastInsertedRowID
+    for (i, funder) in (g["fundingOrganization"]?.arrayValue ?? []).enumerated() {
+      try insertFunder.execute(arguments: [key, i, text(funder["id"]), text(funder["name"])])
+    }
+    for (i, recipient) in (g["recipientOrganization"]?.arrayValue ?? []).enumerated() {
+      try insertRecipient.execute(arguments: [
+        key, i, text(recipient["id"]), text(recipient["name"]), text(recipient["charityNumber"]),
+        text(recipient["companyNumber"]), text(recipient["postalCode"]),
+      ])
+      for (j, location) in (recipient["location"]?.arrayValue ?? []).enumerated() {
+        try insertRecipientLocation.execute(arguments: [
+          key, i, j, text(location["name"]), text(location["countryCode"]), text(location["geoCode"]),
+          text(location["geoCodeType"]),
+        ])
+      }
+    }
+    for (i, individual) in (g["recipientIndividual"]?.arrayValue ?? []).enumerated() {
+      try insertIndividual.execute(arguments: [key, i, text(individual["id"]), text(individual["name"])])
+    }
+    for (i, location) in (g["beneficiaryLocation"]?.arrayValue ?? []).enumerated() {
+      try insertBeneficiaryLocation.execute(arguments: [
+        key, i, text(location["name"]), text(location["countryCode"]), text(location["geoCode"]),
+        text(location["geoCodeType"]),
+      ])
+    }
+    for (i, classification) in (g["classifications"]?.arrayValue ?? []).enumerated() {
+      try insertClassification.execute(arguments: [
+        key, i, text(classification["vocabulary"]), text(classification["code"]), text(classification["title"]),
+      ])
+    }
+    return true
+  }
+
+  /// A value as text: strings as they are, numbers as written, `true`/`false`; `nil` for
+  /// absent, null, arrays and objects (those are in the `json` column).
+  private func text(_ value: JSONValue?) -> String? {
+    switch value {
+    case .string(let s)?: s
+    case .number(let n)?: n.text
+    case .bool(let b)?: b ? "true" : "false"
+    default: nil
+    }
+  }
+
+  /// The `sheet`, `row`, `line` and `column` columns of a grant's place (a sheet by its number
+  /// until the feed's sheets are known).
+  private static func columns(of place: SourcePlace) -> (String?, Int?, Int?, Int?) {
+    switch place {
+    case .row(let sheet, let row), .cell(let sheet, let row, _): (String(sheet), Int(row), nil, nil)
+    case .text(_, let position): (nil, nil, Int(position.line), Int(position.column))
+    case .unknown: (nil, nil, nil, nil)
+    }
+  }
+}
+
+/// An amount in its currency's minor units (pence for GBP), when it is a whole number of them.
+enum MinorUnits {
+  /// ISO 4217 currencies whose minor unit is not a hundredth.
+  static let exponents: [String: Int] = [
+    "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0, "PYG": 0, "RWF": 0,
+    "UGX": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
+    "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
+  ]
+
+  static func of(_ amount: JSONNumber, currency: String?) -> Int64? {
+    guard let value = amount.decimal else { return nil }
+    var scaled = value
+    for _ in 0..<(exponents[currency ?? ""] ?? 2) { scaled *= 10 }
+    var rounded = Decimal()
+    NSDecimalRound(&rounded, &scaled, 0, .plain)
+    guard rounded == scaled, let whole = Int64(exactly: NSDecimalNumber(decimal: rounded).int64Value),
+      Decimal(whole) == rounded
+    else { return nil }
+    return whole
+  }
+}

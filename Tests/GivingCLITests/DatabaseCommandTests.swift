@@ -1,0 +1,115 @@
+import Foundation
+import GivingKit
+import GivingTestSupport
+import Testing
+
+/// `giving convert --to sqlite`: the database is queried with Debian's `sqlite3` command and
+/// must agree with `aggregate` and with `convert --to json` on the same files.
+@Suite(.serialized) struct DatabaseCommandTests {
+  static let sqlite3 = URL(fileURLWithPath: "/usr/bin/sqlite3")
+
+  static func scratch() throws -> URL {
+    let folder = ScratchSpace.root.appendingPathComponent("db-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return folder
+  }
+
+  static func query(_ database: URL, _ sql: String) throws -> String {
+    let result = try runGiving(["-bail", database.path, sql], executable: sqlite3)
+    #expect(result.status == 0, "\(result.standardError)")
+    return result.standardOutput
+  }
+
+  @Test func theSQLiteCommandIsInstalled() {
+    #expect(FileManager.default.isExecutableFile(atPath: Self.sqlite3.path), "make test-deps installs sqlite3")
+  }
+
+  @Test func totalsPerCurrencyAreThoseOfAggregate() throws {
+    let folder = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let inputs = ["sample/grants.csv", "sample/grants.json"].map { FixturePaths.url($0).path }
+    let database = folder.appendingPathComponent("grants.db")
+    let converted = try runGiving(["convert"] + inputs + ["--to", "sqlite", "-o", database.path])
+    #expect(converted.status == 0, "\(converted.standardError)")
+
+    let aggregate = try runGiving(["aggregate", "--by", "currency", "--format", "json"] + inputs)
+    let groups = try #require(try JSONValue(parsing: Array(aggregate.standardOutput.utf8))["groups"]?.arrayValue)
+    let rows = try Self.query(
+      database, "SELECT currency, count(*), sum(amount_awarded_minor) FROM grants GROUP BY currency ORDER BY currency")
+    let expected = groups.map { group -> String in
+      let currency = group["currency"]?.stringValue ?? ""
+      let total = Decimal(string: group["total"]?.stringValue ?? "") ?? .nan
+      let pence = NSDecimalNumber(decimal: total * 100).int64Value
+      return "\(currency)|\(group["grants"]?.numberValue?.text ?? "")|\(pence)"
+    }
+    #expect(rows.split(separator: "\n").map(String.init) == expected)
+    // The JSON file holds the CSV file's grants again: each stored once, the copies listed.
+    #expect(try Self.query(database, "SELECT count(*) FROM duplicates").trimmingCharacters(in: .newlines) == "500")
+    let place = try Self.query(database, "SELECT d.line, f.path FROM duplicates d JOIN files f USING (file_id) WHERE d.id = '360G-trcf-1001'")
+    #expect(place.hasPrefix("2|") && place.contains("grants.json"))
+  }
+
+  @Test(arguments: [
+    "sample/grants.json", "sample/dirty.csv", "real/dataquality/badfile_all_validation_errors_4_times.xlsx",
+    "real/flatten-tool/fundingproviders-grants_2_grants.ods", "real/360-dei/simple.json",
+  ])
+  func everyGrantComesBackAsConvertWritesIt(_ fixture: String) throws {
+    let folder = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let input = FixturePaths.url(fixture).path
+    let database = folder.appendingPathComponent("grants.db")
+    #expect(try runGiving(["convert", input, "--to", "sqlite", "-o", database.path]).status == 0)
+    let json = try runGiving(["convert", input, "--to", "json"])
+    let grants = try #require(try JSONValue(parsing: Array(json.standardOutput.utf8))["grants"]?.arrayValue)
+    let stored = try Self.query(database, "SELECT json FROM grants ORDER BY grant_key")
+      .split(separator: "\n").map { try JSONValue(parsing: Array($0.utf8)) }
+    let duplicates = Int(try Self.query(database, "SELECT count(*) FROM duplicates").trimmingCharacters(in: .newlines)) ?? -1
+    #expect(stored.count + duplicates == grants.count)
+    // The first grant of each id is the one stored.
+    var seen: Set<String> = []
+    let firsts = grants.filter { grant in grant["id"]?.stringValue.map { seen.insert($0).inserted } ?? true }
+    #expect(stored == firsts)
+  }
+
+  @Test func anExistingFileIsNeverOverwrittenWithoutForce() throws {
+    let folder = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let input = FixturePaths.url("sample/grants.csv").path
+    let notes = folder.appendingPathComponent("notes.db")
+    try Data("my notes".utf8).write(to: notes)
+    let refused = try runGiving(["convert", input, "--to", "sqlite", "-o", notes.path])
+    #expect(refused.status == 73)
+    #expect(refused.standardError.contains("notes.db"))
+    let appended = try runGiving(["convert", input, "--to", "sqlite", "-o", notes.path, "--append"])
+    #expect(appended.status == 73)
+    #expect(appended.standardError.contains("not a database giving wrote"))
+    #expect(try String(contentsOf: notes, encoding: .utf8) == "my notes")
+    let forced = try runGiving(["convert", input, "--to", "sqlite", "-o", notes.path, "--force"])
+    #expect(forced.status == 0)
+    #expect(try Self.query(notes, "SELECT count(*) FROM grants").trimmingCharacters(in: .newlines) == "500")
+  }
+
+  @Test func appendAddsFilesAndListsGrantsAlreadyStored() throws {
+    let folder = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let database = folder.appendingPathComponent("grants.db")
+    let csv = FixturePaths.url("sample/grants.csv").path
+    #expect(try runGiving(["convert", csv, "--to", "sqlite", "-o", database.path]).status == 0)
+    #expect(try runGiving(["convert", csv, "--to", "sqlite", "-o", database.path, "--append"]).status == 0)
+    #expect(try Self.query(database, "SELECT count(*), (SELECT count(*) FROM duplicates), (SELECT count(*) FROM files) FROM grants")
+      .trimmingCharacters(in: .newlines) == "500|500|2")
+  }
+
+  @Test func aFailedConversionLeavesNoDatabase() throws {
+    let folder = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let broken = folder.appendingPathComponent("broken.json")
+    try Data("{\"grants\": [{\"id\": \"360G-x-1\"}, {\"id\": ".utf8).write(to: broken)
+    let database = folder.appendingPathComponent("grants.db")
+    let result = try runGiving(["convert", FixturePaths.url("sample/grants.csv").path, broken.path, "--to", "sqlite", "-o", database.path])
+    #expect(result.status == 2)
+    #expect(result.standardError.contains("broken.json:1:"))
+    let left = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+    #expect(left == ["broken.json"])
+  }
+}

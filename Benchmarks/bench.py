@@ -53,7 +53,7 @@ RSS_LIMIT_MB = 256
 # a short run can fall wholly in a slow spell. Peers and giving alike; longer runs are made once.
 SHORT = 60.0
 REPEATS = 3
-SECTIONS = ("convert", "validate", "aggregate", "xlsx", "many")
+SECTIONS = ("convert", "validate", "aggregate", "xlsx", "many", "database")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -676,7 +676,37 @@ def bench_many(n):
     return table
 
 
-BENCHES = {"convert": bench_convert, "validate": bench_validate, "aggregate": bench_aggregate, "xlsx": bench_xlsx, "many": bench_many}
+def bench_database(n):
+    """Issue 19: the grants into SQLite against convert --to json of the same file, and a SQL
+    query over the database beside the same aggregate."""
+    table = Table(f"database, {size_name(n)} grants", ["÷ convert --to json", "within 3× convert", "RSS < 256 MB"])
+    csv_path = dataset(n, "csv")
+    database = OUT / "grants.db"
+    to_json = measure("giving convert CSV --to json", giving("convert", csv_path, "--to", "json", "-o", OUT / "grants.json"))
+    (OUT / "grants.json").unlink(missing_ok=True)
+    database.unlink(missing_ok=True)
+    to_sqlite = measure("giving convert CSV --to sqlite", giving("convert", csv_path, "--to", "sqlite", "-o", database, "--force"))
+    r = ratio(to_sqlite, to_json)
+    table.add(to_json, "1.00×" if to_json.ok else "n/a", "", "")
+    table.add(
+        to_sqlite, fmt_x(r),
+        target("database", n, "convert --to sqlite within 3× convert --to json", fmt_x(r),
+               False if not to_sqlite.ok else None if r is None else r <= 3),
+        target("database", n, "convert --to sqlite peak RSS < 256 MB", fmt_mb(to_sqlite, " MB"),
+               rss_ok(to_sqlite) if to_sqlite.ok else False),
+    )
+    query = ("SELECT f.id, g.currency, count(*), sum(g.amount_awarded_minor) FROM grants g "
+             "JOIN funding_organizations f USING (grant_key) GROUP BY f.id, g.currency")
+    sql = measure("sqlite3: spend per funder and currency", ["sqlite3", database, query])
+    aggregate = measure("giving aggregate --by funder (same CSV)", giving("aggregate", "--by", "funder", "--format", "csv", csv_path))
+    table.add(sql, "", "", "")
+    table.add(aggregate, "", "", "")
+    table.notes.append(f"query: `{query}`")
+    database.unlink(missing_ok=True)
+    return table
+
+
+BENCHES = {"convert": bench_convert, "validate": bench_validate, "aggregate": bench_aggregate, "xlsx": bench_xlsx, "many": bench_many, "database": bench_database}
 
 
 # ---------------------------------------------------------------------------------------------

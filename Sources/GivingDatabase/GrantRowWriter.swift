@@ -16,7 +16,6 @@ struct GrantRowWriter {
   private let insertBeneficiaryLocation: Statement
   private let insertRecipientLocation: Statement
   private let insertClassification: Statement
-  private let json = JSONWriter()
   private(set) var grantsStored = 0
   private(set) var duplicates = 0
 
@@ -27,31 +26,49 @@ struct GrantRowWriter {
       sql: """
         INSERT INTO grants (id, title, description, currency, amount_awarded, amount_awarded_minor, award_date,
           planned_start_date, planned_end_date, planned_duration_months, actual_start_date, actual_end_date,
-          grant_programme_code, grant_programme_title, data_source, last_modified,
-          file_id, sheet, row, line, "column", json)
+          grant_programme_code, grant_programme_title, data_source, last_modified, json,
+          file_id, sheet, row, line, "column")
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT(id) DO NOTHING
         """)
     insertDuplicate = try db.makeStatement(
       sql: "INSERT INTO duplicates (id, grant_key, file_id, sheet, row, line, \"column\") VALUES (?, ?, ?, ?, ?, ?, ?)")
     keyOfID = try db.makeStatement(sql: "SELECT grant_key FROM grants WHERE id = ?")
-    insertFunder = try db.makeStatement(sql: "INSERT INTO funding_organizations VALUES (?, ?, ?, ?)")
-    insertRecipient = try db.makeStatement(sql: "INSERT INTO recipient_organizations VALUES (?, ?, ?, ?, ?, ?, ?)")
-    insertIndividual = try db.makeStatement(sql: "INSERT INTO recipient_individuals VALUES (?, ?, ?, ?)")
-    insertBeneficiaryLocation = try db.makeStatement(sql: "INSERT INTO beneficiary_locations VALUES (?, ?, ?, ?, ?, ?)")
-    insertRecipientLocation = try db.makeStatement(sql: "INSERT INTO recipient_locations VALUES (?, ?, ?, ?, ?, ?, ?)")
-    insertClassification = try db.makeStatement(sql: "INSERT INTO classifications VALUES (?, ?, ?, ?, ?)")
+    // The grant's key last: the other values are made before the grant is stored.
+    insertFunder = try db.makeStatement(
+      sql: "INSERT INTO funding_organizations (position, id, name, grant_key) VALUES (?, ?, ?, ?)")
+    insertRecipient = try db.makeStatement(
+      sql: """
+        INSERT INTO recipient_organizations (position, id, name, charity_number, company_number, postal_code, grant_key)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        """)
+    insertIndividual = try db.makeStatement(
+      sql: "INSERT INTO recipient_individuals (position, id, name, grant_key) VALUES (?, ?, ?, ?)")
+    insertBeneficiaryLocation = try db.makeStatement(
+      sql: """
+        INSERT INTO beneficiary_locations (position, name, country_code, geo_code, geo_code_type, grant_key)
+        VALUES (?, ?, ?, ?, ?, ?)
+        """)
+    insertRecipientLocation = try db.makeStatement(
+      sql: """
+        INSERT INTO recipient_locations
+          (organization_position, position, name, country_code, geo_code, geo_code_type, grant_key)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        """)
+    insertClassification = try db.makeStatement(
+      sql: "INSERT INTO classifications (position, vocabulary, code, title, grant_key) VALUES (?, ?, ?, ?, ?)")
   }
 
-  /// Adds every grant of `feed`, and the feed to `files`.
+  /// Adds every grant of `feed`, and the feed to `files`. The rows of each grant are made on
+  /// the threads that read the feed; this one only inserts them.
   mutating func add(_ feed: GrantFeed) throws -> FeedReport {
     let path = feed.files.map(\.path).joined(separator: ", ")
     try insertFile.execute(arguments: [path, feed.format.rawValue, nil])
     let fileID = db.lastInsertedRowID
     var stored = 0
-    let report = try feed.read { grant in
+    let report = try feed.readPipelined(preparing: GrantRows.init) { grant, rows in
       let place = grant.source.place(of: "", in: grant.json)
-      if try add(grant, fileID: fileID, place: place) { stored += 1 }
+      if try add(rows, fileID: fileID, place: place) { stored += 1 }
     }
     try db.execute(
       sql: "UPDATE files SET encoding = ?, grants = ? WHERE file_id = ?", arguments: [report.encoding, stored, fileID])
@@ -65,74 +82,31 @@ struct GrantRowWriter {
     return report
   }
 
-  /// Stores one grant, or lists it in `duplicates` when a grant with its id is stored already.
-  private mutating func add(_ grant: Grant, fileID: Int64, place: SourcePlace) throws -> Bool {
-    let g = grant.json
+  /// Stores one grant's rows, or lists the grant in `duplicates` when a grant with its id is
+  /// stored already.
+  private mutating func add(_ rows: GrantRows, fileID: Int64, place: SourcePlace) throws -> Bool {
     let (sheet, row, line, column) = Self.columns(of: place)
-    let id = g["id"]?.stringValue
-    let amount = g["amountAwarded"]?.numberValue
-    let currency = g["currency"]?.stringValue
-    let programme = g["grantProgramme"]?.arrayValue?.first
-    let planned = g["plannedDates"]?.arrayValue?.first
-    let actual = g["actualDates"]?.arrayValue?.first
-    let arguments: StatementArguments = [
-      id, text(g["title"]), text(g["description"]), currency,
-      amount?.text, amount.flatMap { MinorUnits.of($0, currency: currency) }, text(g["awardDate"]),
-      text(planned?["startDate"]), text(planned?["endDate"]), text(planned?["duration"]),
-      text(actual?["startDate"]), text(actual?["endDate"]),
-      text(programme?["code"]), text(programme?["title"]), text(g["dataSource"]), text(g["dateModified"]),
-      fileID, sheet, row, line, column, json.string(g),
-    ]
-    try insertGrant.execute(arguments: arguments)
-    if db.changesCount == 0, let id {
+    insertGrant.setUncheckedArguments(rows.grant + [fileID, sheet, row, line, column])
+    try insertGrant.execute()
+    if db.changesCount == 0, let id = rows.id {
       let kept = try Int64.fetchOne(keyOfID, arguments: [id]) ?? 0
       try insertDuplicate.execute(arguments: [id, kept, fileID, sheet, row, line, column])
       duplicates += 1
       return false
     }
     grantsStored += 1
-    let key = db.lastInsertedRowID
-    for (i, funder) in (g["fundingOrganization"]?.arrayValue ?? []).enumerated() {
-      try insertFunder.execute(arguments: [key, i, text(funder["id"]), text(funder["name"])])
-    }
-    for (i, recipient) in (g["recipientOrganization"]?.arrayValue ?? []).enumerated() {
-      try insertRecipient.execute(arguments: [
-        key, i, text(recipient["id"]), text(recipient["name"]), text(recipient["charityNumber"]),
-        text(recipient["companyNumber"]), text(recipient["postalCode"]),
-      ])
-      for (j, location) in (recipient["location"]?.arrayValue ?? []).enumerated() {
-        try insertRecipientLocation.execute(arguments: [
-          key, i, j, text(location["name"]), text(location["countryCode"]), text(location["geoCode"]),
-          text(location["geoCodeType"]),
-        ])
+    let key: StatementArguments = [db.lastInsertedRowID]
+    for (statement, list) in [
+      (insertFunder, rows.funders), (insertRecipient, rows.recipients), (insertRecipientLocation, rows.recipientLocations),
+      (insertIndividual, rows.individuals), (insertBeneficiaryLocation, rows.beneficiaryLocations),
+      (insertClassification, rows.classifications),
+    ] {
+      for values in list {
+        statement.setUncheckedArguments(values + key)
+        try statement.execute()
       }
     }
-    for (i, individual) in (g["recipientIndividual"]?.arrayValue ?? []).enumerated() {
-      try insertIndividual.execute(arguments: [key, i, text(individual["id"]), text(individual["name"])])
-    }
-    for (i, location) in (g["beneficiaryLocation"]?.arrayValue ?? []).enumerated() {
-      try insertBeneficiaryLocation.execute(arguments: [
-        key, i, text(location["name"]), text(location["countryCode"]), text(location["geoCode"]),
-        text(location["geoCodeType"]),
-      ])
-    }
-    for (i, classification) in (g["classifications"]?.arrayValue ?? []).enumerated() {
-      try insertClassification.execute(arguments: [
-        key, i, text(classification["vocabulary"]), text(classification["code"]), text(classification["title"]),
-      ])
-    }
     return true
-  }
-
-  /// A value as text: strings as they are, numbers as written, `true`/`false`; `nil` for
-  /// absent, null, arrays and objects (those are in the `json` column).
-  private func text(_ value: JSONValue?) -> String? {
-    switch value {
-    case .string(let s)?: s
-    case .number(let n)?: n.text
-    case .bool(let b)?: b ? "true" : "false"
-    default: nil
-    }
   }
 
   /// The `sheet`, `row`, `line` and `column` columns of a grant's place (a sheet by its number
@@ -142,6 +116,81 @@ struct GrantRowWriter {
     case .row(let sheet, let row), .cell(let sheet, let row, _): (String(sheet), Int(row), nil, nil)
     case .text(_, let position): (nil, nil, Int(position.line), Int(position.column))
     case .unknown: (nil, nil, nil, nil)
+    }
+  }
+}
+
+/// The values of one grant's rows in every table but its key and place, worked out from the
+/// grant alone (so on the thread that read it).
+struct GrantRows: Sendable {
+  var id: String?
+  /// The `grants` columns from `id` to `json`.
+  var grant: StatementArguments
+  /// The rows of each list table, without their `grant_key`.
+  var funders: [StatementArguments] = []
+  var recipients: [StatementArguments] = []
+  var recipientLocations: [StatementArguments] = []
+  var individuals: [StatementArguments] = []
+  var beneficiaryLocations: [StatementArguments] = []
+  var classifications: [StatementArguments] = []
+
+  init(_ grant: Grant) {
+    let g = grant.json
+    id = g["id"]?.stringValue
+    let amount = g["amountAwarded"]?.numberValue
+    let currency = g["currency"]?.stringValue
+    let programme = g["grantProgramme"]?.arrayValue?.first
+    let planned = g["plannedDates"]?.arrayValue?.first
+    let actual = g["actualDates"]?.arrayValue?.first
+    let text = Self.text
+    self.grant = StatementArguments([
+      id.databaseValue, text(g["title"]), text(g["description"]), currency.databaseValue,
+      (amount?.text).databaseValue, amount.flatMap { MinorUnits.of($0, currency: currency) }.databaseValue,
+      text(g["awardDate"]), text(planned?["startDate"]), text(planned?["endDate"]), text(planned?["duration"]),
+      text(actual?["startDate"]), text(actual?["endDate"]), text(programme?["code"]), text(programme?["title"]),
+      text(g["dataSource"]), text(g["dateModified"]), JSONWriter().string(g).databaseValue,
+    ])
+    func list(_ name: String) -> [JSONValue] { g[name]?.arrayValue ?? [] }
+    for (i, funder) in list("fundingOrganization").enumerated() {
+      funders.append(StatementArguments([i.databaseValue, text(funder["id"]), text(funder["name"])]))
+    }
+    for (i, recipient) in list("recipientOrganization").enumerated() {
+      recipients.append(
+        StatementArguments([
+          i.databaseValue, text(recipient["id"]), text(recipient["name"]), text(recipient["charityNumber"]),
+          text(recipient["companyNumber"]), text(recipient["postalCode"]),
+        ]))
+      for (j, location) in (recipient["location"]?.arrayValue ?? []).enumerated() {
+        recipientLocations.append(StatementArguments([i.databaseValue, j.databaseValue] + Self.location(location)))
+      }
+    }
+    for (i, individual) in list("recipientIndividual").enumerated() {
+      individuals.append(StatementArguments([i.databaseValue, text(individual["id"]), text(individual["name"])]))
+    }
+    for (i, location) in list("beneficiaryLocation").enumerated() {
+      beneficiaryLocations.append(StatementArguments([i.databaseValue] + Self.location(location)))
+    }
+    for (i, classification) in list("classifications").enumerated() {
+      classifications.append(
+        StatementArguments([
+          i.databaseValue, text(classification["vocabulary"]), text(classification["code"]),
+          text(classification["title"]),
+        ]))
+    }
+  }
+
+  private static func location(_ location: JSONValue) -> [DatabaseValue] {
+    [text(location["name"]), text(location["countryCode"]), text(location["geoCode"]), text(location["geoCodeType"])]
+  }
+
+  /// A value as text: strings as they are, numbers as written, `true`/`false`; NULL for
+  /// absent, null, arrays and objects (those are in the `json` column).
+  private static func text(_ value: JSONValue?) -> DatabaseValue {
+    switch value {
+    case .string(let s)?: s.databaseValue
+    case .number(let n)?: n.text.databaseValue
+    case .bool(let b)?: (b ? "true" : "false").databaseValue
+    default: .null
     }
   }
 }

@@ -36,6 +36,9 @@ extension Giving {
     @Flag(help: InputOptions.sheetsHelp)
     var sheets = false
 
+    @Flag(name: .shortAndLong, help: InputOptions.quietHelp)
+    var quiet = false
+
     enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
       case text, json
     }
@@ -73,6 +76,9 @@ extension Giving {
         throw ExitStatus.unreadable
       }
       var reports: [ValidationReport] = []
+      let progress = ReadProgress(paths: groups.flatMap(\.files))
+      validator.progress = progress
+      let bar = ProgressBar.start(progress, quiet: quiet)
       for group in groups {
         if case .workbookFolder(let folder) = group.joined {
           Diagnostics.note(
@@ -90,6 +96,7 @@ extension Giving {
           reports.append(report)
         }
       }
+      bar?.finish()
 
       let terminal = Terminal()
       switch format {

@@ -5,9 +5,11 @@
 #   make fuzz   runs the libFuzzer targets for FUZZ_SECONDS each (see docs/fuzzing.md)
 
 APT_PACKAGES := libcsv-dev libxml2-dev libxml2-utils zlib1g-dev libjemalloc-dev libsqlite3-dev pkg-config
-# make test also checks that LibreOffice opens the workbooks giving writes, and measures the
-# release binary's peak memory on hostile files with GNU time.
-TEST_APT_PACKAGES := $(APT_PACKAGES) libreoffice-calc-nogui time sqlite3
+# make test also checks that LibreOffice opens the workbooks giving writes, measures the
+# release binary's peak memory on hostile files with GNU time, runs commands on a
+# pseudo-terminal with util-linux's `script` (bsdutils) to see the progress bar, and queries
+# the databases giving writes with sqlite3.
+TEST_APT_PACKAGES := $(APT_PACKAGES) libreoffice-calc-nogui time bsdutils sqlite3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GIVING := .build/release/giving
 DEBUG_GIVING := .build/debug/giving

@@ -55,6 +55,7 @@ extension Giving {
     @Option(help: "Only grants placed in or overlapping this area code.") public var area: String?
     @Option(help: "Only grants whose title or description contains this text.") public var search: String?
     @Option(name: .shortAndLong, help: "The output file ('-' for standard output).") public var output: String = "-"
+    @Flag(name: .shortAndLong, help: InputOptions.quietHelp) public var quiet = false
 
     /// An empty command, filled in by ArgumentParser.
     public init() {}
@@ -127,7 +128,6 @@ extension Giving {
         // Every file is its own feed: several files are several publishers (a folder that is
         // one workbook of CSV sheets is one feed, as for every command).
         let feeds = try InputOptions.feeds(inputs, format: inputFormat, sheets: false)
-        let showProgress = isatty(2) == 1
         var aggregator = try Aggregator(options: options)
         if let problem = aggregator.areaProblem, let area {
           Diagnostics.warning("--area '\(area)': \(problem)")
@@ -135,18 +135,19 @@ extension Giving {
         // An unreadable file is reported and skipped; the others are still added up, and the
         // run exits 2. (Grants read before the error in that file stay counted.)
         var unreadable = false
-        for feed in feeds {
+        let progress = ReadProgress(feeds: feeds)
+        let bar = ProgressBar.start(progress, quiet: quiet)
+        defer { bar?.finish() }
+        for var feed in feeds {
+          feed.progress = progress
           do {
-            try aggregator.aggregate(feed) { n in
-              if showProgress { FileHandle.standardError.write(Data("\rgiving: \(n) grants read…".utf8)) }
-            }
+            try aggregator.aggregate(feed)
           } catch let error as FeedError {
-            if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
             Diagnostics.error(error.description)
             unreadable = true
           }
         }
-        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        bar?.finish()
         let result = Self.namingFilesAsGiven(aggregator.result())
         let text: String
         switch format {

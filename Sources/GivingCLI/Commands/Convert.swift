@@ -31,7 +31,7 @@ extension Giving {
     @Option(name: .shortAndLong, help: "The output file ('-' for standard output).")
     public var output: String = "-"
 
-    @Flag(name: .shortAndLong, help: "Do not print conversion warnings.")
+    @Flag(name: .shortAndLong, help: "Do not print conversion warnings, nor a progress bar.")
     public var quiet = false
 
     @Flag(help: "Write nothing and exit 1 if the conversion gives any warning.")
@@ -60,7 +60,14 @@ extension Giving {
           throw ValidationError(
             "convert takes one input file, or the CSV sheets of one workbook with --sheets (\(feeds.count) feeds given)")
         }
-        let report = try Converter.convert(feeds[0], to: FeedFormat(rawValue: to.rawValue)!, path: output, strict: strict)
+        var feed = feeds[0]
+        let progress = ReadProgress(feeds: feeds)
+        feed.progress = progress
+        // No bar over the output itself, when it goes to the same terminal.
+        let bar = output == "-" && isatty(STDOUT_FILENO) == 1 ? nil : ProgressBar.start(progress, quiet: quiet)
+        defer { bar?.finish() }
+        let report = try Converter.convert(feed, to: FeedFormat(rawValue: to.rawValue)!, path: output, strict: strict)
+        bar?.finish()
         printWarnings(report)
         if output != "-" {
           var summary = "\(English.count(report.grantCount, "grant")) written to \(output)"

@@ -24,6 +24,9 @@ extension Giving {
     @Option(help: "Output format: text or json.")
     public var format: SummaryFormat = .text
 
+    @Flag(name: .shortAndLong, help: InputOptions.quietHelp)
+    public var quiet = false
+
     public init() {}
 
     public func run() async throws {
@@ -36,7 +39,11 @@ extension Giving {
         Diagnostics.error(error.description)
         throw ExitStatus.unreadable
       }
-      for feed in feeds {
+      let progress = ReadProgress(feeds: feeds)
+      let bar = ProgressBar.start(progress, quiet: quiet)
+      defer { bar?.finish() }
+      for var feed in feeds {
+        feed.progress = progress
         var builder = GrantsSummary.Builder()
         do {
           _ = try feed.read { builder.add($0) }
@@ -47,8 +54,13 @@ extension Giving {
         }
         let summary = builder.summary(file: feed.files.map { Terminal.relative($0.path) }.joined(separator: ", "))
         summaries.append(summary)
-        if format == .text { print(SummaryText.render(summary)) }
+        if format == .text {
+          // Standard output may be the bar's terminal too: written at once, below the bar.
+          let text = SummaryText.render(summary) + "\n"
+          ProgressBar.clearingLine { FileHandle.standardOutput.write(Data(text.utf8)) }
+        }
       }
+      bar?.finish()
       if format == .json {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -36,6 +36,9 @@ extension Giving {
     @Flag(help: InputOptions.sheetsHelp)
     var sheets = false
 
+    @Flag(name: .shortAndLong, help: InputOptions.quietHelp)
+    var quiet = false
+
     enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
       case text, json
     }
@@ -78,7 +81,10 @@ extension Giving {
 
       // Only the locations the report will show are kept (the counts stay exact). Each report
       // is written as soon as it and those before it are done, then dropped.
-      let run = ValidationRun(now: today, maxLocations: shownLocations)
+      let progress = ReadProgress(paths: groups.flatMap(\.files))
+      let run = ValidationRun(now: today, maxLocations: shownLocations, progress: progress)
+      let bar = ProgressBar.start(progress, quiet: quiet)
+      defer { bar?.finish() }
       let terminal = Terminal()
       let writer = ValidationReportWriter(now: today, maxLocations: shownLocations, pathPrefix: Terminal.workingDirectoryPrefix)
       let printer = ValidationPrinter(terminal: terminal, maxLocations: shownLocations)
@@ -87,12 +93,17 @@ extension Giving {
       if format == .json { try writer.writeStart { terminal.write($0) } }
       let outcome = try run.validate(groups) { report in
         if let error = report.error { unreadable.append(error) }
-        switch format {
-        case .json: try writer.write(report, number: written, to: { terminal.write($0) })
-        case .text: printer.print(report)
+        // With a bar on the terminal, each report is written out with the bar's line erased.
+        try ProgressBar.clearingLine(if: bar != nil) {
+          switch format {
+          case .json: try writer.write(report, number: written, to: { terminal.write($0) })
+          case .text: printer.print(report)
+          }
+          if bar != nil { terminal.flush() }
         }
         written += 1
       }
+      bar?.finish()
       switch format {
       case .json:
         try writer.writeEnd(totals: outcome.totals, crossFileDuplicates: outcome.crossFeedDuplicates) { terminal.write($0) }

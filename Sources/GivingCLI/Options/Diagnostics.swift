@@ -1,19 +1,23 @@
 internal import Foundation
 internal import GivingKit
 
-/// Writes one-line messages to standard error.
+/// Writes one-line messages to standard error (below the progress bar, when one is drawn).
 enum Diagnostics {
   static func error(_ message: String) {
-    FileHandle.standardError.write(Data("giving: error: \(Terminal.shorten(message))\n".utf8))
+    write("giving: error: \(Terminal.shorten(message))\n")
   }
 
   static func warning(_ message: String) {
-    FileHandle.standardError.write(Data("giving: warning: \(Terminal.shorten(message))\n".utf8))
+    write("giving: warning: \(Terminal.shorten(message))\n")
+  }
+
+  private static func write(_ line: String) {
+    ProgressBar.clearingLine { FileHandle.standardError.write(Data(line.utf8)) }
   }
 }
 
 extension Diagnostics {
   static func note(_ message: String) {
-    FileHandle.standardError.write(Data("giving: \(Terminal.shorten(message))\n".utf8))
+    write("giving: \(Terminal.shorten(message))\n")
   }
 }

@@ -20,6 +20,11 @@ public struct InputOptions: ParsableArguments {
     "Read all CSV inputs as the sheets of one workbook: rows that share an Identifier merge into one grant.",
     discussion: "Without it, a folder is read this way only when its CSV files are one main sheet and sheets keyed by Identifier.")
 
+  /// The help of `--quiet`, which every reading command takes.
+  static let quietHelp = ArgumentHelp(
+    "Draw no progress bar.",
+    discussion: "The bar is drawn on standard error only when it is a terminal and the inputs are \(ProgressBar.minimumTotalBytes / 1_000_000) MB or more.")
+
   public init() {}
 
   public func validate() throws {

@@ -213,13 +213,13 @@ public struct Aggregator: Sendable {
     currencies = try SchemaBundle.standard.codelist(named: "currency.csv")
   }
 
-  /// Reads every grant of `feed` into the totals. `progress` is called now and then with the
-  /// number of grants read so far.
+  /// Reads every grant of `feed` into the totals (counted in the feed's
+  /// ``GrantFeed/progress``, when it has one).
   ///
   /// What each grant contributes (``GrantFacts``) is worked out on the threads that read the
   /// feed; this thread only finds duplicates and groups and adds up.
   /// - Throws: ``FeedError`` when the feed cannot be read.
-  public mutating func aggregate(_ feed: GrantFeed, progress: ((Int) -> Void)? = nil) throws {
+  public mutating func aggregate(_ feed: GrantFeed) throws {
     let fileIndex = files.count
     files.append(feed.files.map(\.path).joined(separator: ", "))
     var feed = feed
@@ -232,10 +232,7 @@ public struct Aggregator: Sendable {
       : nil
     // Room for every id of a large file at once (about one per 600 bytes of CSV or JSON):
     // growing the table as it fills rehashes every id each time.
-    let bytes = feed.files.reduce(0) { total, file in
-      total + ((try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0)
-    }
-    let expected = min(bytes / 600, 50_000_000)
+    let expected = min(feed.byteCount / 600, 50_000_000)
     seen.reserveCapacity(seen.count + expected)
     if keepsOrdinals { firstCopyPrints.reserveCapacity(firstCopyPrints.count + expected) }
     // Grants go straight into `self` (no copy of it to add to: copying would share the table of
@@ -245,7 +242,6 @@ public struct Aggregator: Sendable {
     do {
       report = try feed.read(preparing: { finder.facts(of: $0) }, direct: direct) { facts in
         add(facts, file: fileIndex)
-        if let progress, grantsRead & 0xFFFF == 0 { progress(grantsRead) }
       }
     } catch {
       // Without the feed's sources, the places of its excluded and duplicate grants stay unknown.
@@ -730,11 +726,9 @@ public struct Aggregator: Sendable {
 
   /// Aggregates `feeds` (in order) with `options`.
   /// - Throws: ``FeedError`` when a feed or the geography cannot be read.
-  public static func aggregate(
-    _ feeds: [GrantFeed], options: AggregationOptions, progress: ((Int) -> Void)? = nil
-  ) throws -> AggregationResult {
+  public static func aggregate(_ feeds: [GrantFeed], options: AggregationOptions) throws -> AggregationResult {
     var aggregator = try Aggregator(options: options)
-    for feed in feeds { try aggregator.aggregate(feed, progress: progress) }
+    for feed in feeds { try aggregator.aggregate(feed) }
     return aggregator.result()
   }
 }

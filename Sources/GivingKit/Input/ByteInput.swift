@@ -24,6 +24,8 @@ final class ByteInput {
   var line = 1
   /// Absolute offset of the first byte of the current line.
   var lineStart = 0
+  /// Where each chunk read from the file is counted, when set.
+  var progress: ReadProgress?
 
   /// Opens `url` for chunked reading.
   /// - Throws: ``FeedError/unreadable(file:reason:)`` if the file cannot be opened.
@@ -109,6 +111,7 @@ final class ByteInput {
     }
     end = unread + count
     remaining -= count
+    progress?.add(bytes: count)
     return true
   }
 }

@@ -140,6 +140,7 @@ extension GrantFeed {
     else { return nil }
     var reader = ParallelCSVFeedReader(plan: plan, titles: titles, neededMembers: neededMembers)
     reader.recordsCells = recordsCells
+    reader.progress = progress
     if let parallelChunkSize { reader.chunkSize = parallelChunkSize }
     return reader
   }

@@ -112,6 +112,8 @@ public struct GrantFeed: Sendable {
   /// The size of the ranges a CSV file read on every core is cut into (`nil`: the default;
   /// tests make it small).
   var parallelChunkSize: Int?
+  /// Where reading reports the bytes and grants read so far, when set (a progress bar).
+  public var progress: ReadProgress?
 
   /// A feed of `files`, in the format their extension names (all must agree).
   /// - Throws: ``FeedError/fileNotFound(file:)``, ``FeedError/unknownFormat(file:)``.
@@ -146,17 +148,32 @@ public struct GrantFeed: Sendable {
   /// - Throws: ``FeedError`` when the input cannot be read; errors thrown by `body` pass through.
   @discardableResult
   public func read(_ body: (Grant) throws -> Void) throws -> FeedReport {
-    switch format {
-    case .json: try JSONPackageReader(url: files[0]).read(body)
-    case .xml: try XMLPackageReader(url: files[0]).read(body)
-    case .csv:
-      if let parallel = try parallelReader() {
-        try parallel.read(body)
-      } else {
-        try spreadsheetReader(CSVWorkbook(files: files)).read(body)
+    if let parallel = try parallelReader() {
+      return try parallel.read(body)  // counts its own progress, a range at a time
+    }
+    guard let progress else { return try readSequentially(body) }
+    progress.reading(files[0].path)
+    // Grants are counted a batch at a time.
+    var uncounted = 0
+    defer { progress.add(grants: uncounted) }
+    return try readSequentially { grant in
+      uncounted += 1
+      if uncounted == 256 {
+        progress.add(grants: uncounted)
+        uncounted = 0
       }
-    case .xlsx: try spreadsheetReader(PrefetchingWorkbook(XLSXWorkbook(url: files[0]))).read(body)
-    case .ods: try spreadsheetReader(PrefetchingWorkbook(ODSWorkbook(url: files[0]))).read(body)
+      try body(grant)
+    }
+  }
+
+  /// Reads every grant on this thread (a workbook's sheets are parsed on a second one).
+  private func readSequentially(_ body: (Grant) throws -> Void) throws -> FeedReport {
+    switch format {
+    case .json: try JSONPackageReader(url: files[0], progress: progress).read(body)
+    case .xml: try XMLPackageReader(url: files[0], progress: progress).read(body)
+    case .csv: try spreadsheetReader(CSVWorkbook(files: files, progress: progress)).read(body)
+    case .xlsx: try spreadsheetReader(PrefetchingWorkbook(XLSXWorkbook(url: files[0], progress: progress))).read(body)
+    case .ods: try spreadsheetReader(PrefetchingWorkbook(ODSWorkbook(url: files[0], progress: progress))).read(body)
     }
   }
 

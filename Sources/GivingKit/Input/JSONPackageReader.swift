@@ -13,9 +13,11 @@ struct JSONPackageReader {
   static let maxGrantValues = 1_000_000
 
   let url: URL
+  var progress: ReadProgress?
 
   func read(_ body: (Grant) throws -> Void) throws -> FeedReport {
     let input = try ByteInput(url: url)
+    input.progress = progress
     let file = url.path
     let parser = JSONParser(input: input, file: file)
     var report = FeedReport(format: .json, sources: FeedSources(files: [file]))

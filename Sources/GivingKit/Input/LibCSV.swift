@@ -113,6 +113,8 @@ final class CSVRecordReader {
   private let chunkSize: Int
   /// Whether plain records are read by ``PlainCSVScanner`` (always but in tests that compare).
   private let usesPlainScanner: Bool
+  /// Where the bytes read are counted, when set.
+  var progress: ReadProgress?
 
   /// Prepares to read `url`.
   /// - Parameters:
@@ -237,6 +239,7 @@ final class CSVRecordReader {
     after delivered: () throws -> Void
   ) throws {
     let input = try ByteInput(url: url, chunkSize: chunkSize, range: range)
+    input.progress = progress
     var sink = sink
     var scanner = PlainCSVScanner()
     var notPlain = 0

@@ -7,12 +7,14 @@ internal import Foundation
 /// tag for an array written as repeated elements), in preorder, as the JSON reader records them.
 struct XMLPackageReader {
   let url: URL
+  var progress: ReadProgress?
 
   func read(_ body: (Grant) throws -> Void) throws -> FeedReport {
     let file = url.path
-    let parser = XMLTreeParser(
-      xml: try XMLStreamReader(url: url), tags: StartTagLocator(input: try ByteInput(url: url)),
-      file: file)
+    // The locator reads the file a step behind libxml2, so its reads measure the progress.
+    let tags = try ByteInput(url: url)
+    tags.progress = progress
+    let parser = XMLTreeParser(xml: try XMLStreamReader(url: url), tags: StartTagLocator(input: tags), file: file)
     return try parser.readPackage(body)
   }
 }

@@ -8,6 +8,8 @@ enum CSVFeedWriter {
   static func write(_ feed: GrantFeed, to output: OutputFile) throws -> FeedReport {
     var flattener = Flattener()
     var checks = SheetWriteWarnings(output: output.path, sheet: nil, cellsAreText: true)
+    // Both reads are counted.
+    feed.progress?.expect(bytes: feed.byteCount)
     let first = try feed.read {
       flattener.add($0)
       checks.note($0)

@@ -12,6 +12,8 @@ enum XLSXFeedWriter {
   static func write(_ feed: GrantFeed, to output: OutputFile) throws -> FeedReport {
     var flattener = Flattener()
     var checks = SheetWriteWarnings(output: output.path, sheet: "grants", cellsAreText: false)
+    // Both reads are counted.
+    feed.progress?.expect(bytes: feed.byteCount)
     let first = try feed.read {
       flattener.add($0)
       checks.note($0)

@@ -20,11 +20,14 @@ final class CSVWorkbook: Workbook {
   /// Python's text mode, which makes this translation, so the official tool's values have LF.
   var translatesNewlines = false
   private var sheetWarnings: [[ConversionWarning]]
+  /// Where the bytes read are counted, when set.
+  private let progress: ReadProgress?
 
   /// A workbook of `files`, which are sorted by file name.
   /// - Throws: ``FeedError/fileNotFound(file:)`` for a file that does not exist,
   ///   ``FeedError/unreadable(file:reason:)`` when `files` is empty.
-  init(files: [URL]) throws {
+  init(files: [URL], progress: ReadProgress? = nil) throws {
+    self.progress = progress
     guard !files.isEmpty else {
       throw FeedError.unreadable(file: "", reason: "no csv file was given")
     }
@@ -69,6 +72,10 @@ final class CSVWorkbook: Workbook {
   func readRecords(sheet index: Int, _ body: (CSVRecord) throws -> Void) throws {
     let reader = try CSVRecordReader(
       url: files[index], encoding: encodings[index], translatesNewlines: translatesNewlines)
+    if let progress {
+      reader.progress = progress
+      progress.reading(files[index].path)
+    }
     defer { noteEncoding(reader.encoding, ofSheet: index) }
     try reader.read(body)
   }

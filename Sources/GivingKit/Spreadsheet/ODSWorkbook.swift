@@ -9,6 +9,9 @@ final class ODSWorkbook: Workbook {
   let url: URL
   private let container: ZipContainer
   private(set) var sheetNames: [String] = []
+  /// Where the bytes of `content.xml` behind each sheet are counted as the sheet is read,
+  /// when set (listing the sheets and skipping to one are not counted).
+  private let progress: ReadProgress?
 
   /// Row numbers past this are refused (a repeated non-empty row cannot run for ever).
   static let maxRows = 1 << 24
@@ -23,12 +26,13 @@ final class ODSWorkbook: Workbook {
 
   /// Opens `url` and lists its sheets.
   /// - Throws: ``FeedError`` when the file is not an ODS spreadsheet, is damaged, or breaks a limit.
-  convenience init(url: URL) throws {
-    try self.init(url: url, limits: .standard)
+  convenience init(url: URL, progress: ReadProgress? = nil) throws {
+    try self.init(url: url, limits: .standard, progress: progress)
   }
 
-  init(url: URL, limits: ZipLimits) throws {
+  init(url: URL, limits: ZipLimits, progress: ReadProgress? = nil) throws {
     self.url = url
+    self.progress = progress
     container = try ZipContainer(url: url, kind: "ODS", limits: limits)
     guard container.entry("content.xml") != nil else {
       if container.entry("xl/workbook.xml") != nil || container.entry("[Content_Types].xml") != nil {
@@ -38,7 +42,7 @@ final class ODSWorkbook: Workbook {
       throw FeedError.malformedSpreadsheet(
         file: url.path, sheet: nil, reason: "the file has extension .ods but isn't an ODS spreadsheet: it has no part 'content.xml'")
     }
-    let reader = try content()
+    let reader = try XMLEventReader(stream: try container.stream("content.xml"), displayName: contentName)
     while try reader.next() {
       if reader.kind == .startElement, reader.localName == "table", reader.namespaceURI == Self.tableNS {
         sheetNames.append(reader.attribute("name", namespace: Self.tableNS) ?? "Sheet\(sheetNames.count + 1)")
@@ -46,10 +50,7 @@ final class ODSWorkbook: Workbook {
     }
   }
 
-  /// A reader over `content.xml`, parsed as it is inflated.
-  private func content() throws -> XMLEventReader {
-    try XMLEventReader(stream: try container.stream("content.xml"), displayName: "\(url.path) [content.xml]")
-  }
+  private var contentName: String { "\(url.path) [content.xml]" }
 
   var file: String { url.path }
   var format: FeedFormat { .ods }
@@ -74,7 +75,8 @@ final class ODSWorkbook: Workbook {
   func readRows(sheet index: Int, _ body: (SheetRow) throws -> Void) throws {
     guard sheetNames.indices.contains(index) else { return }
     let sheetName = sheetNames[index]
-    let reader = try content()
+    let content = try container.stream("content.xml")
+    let reader = try XMLEventReader(stream: content, displayName: contentName)
     var tableIndex = -1
     var tableDepth: Int?
     var rowNumber = 0  // rows before the current one
@@ -152,7 +154,10 @@ final class ODSWorkbook: Workbook {
         if tableDepth == nil {
           if name == "table", ns == Self.tableNS {
             tableIndex += 1
-            if tableIndex == index && !reader.isEmptyElement { tableDepth = reader.depth }
+            if tableIndex == index && !reader.isEmptyElement {
+              tableDepth = reader.depth
+              content.progress = progress
+            }
             if tableIndex > index { return }
           }
           continue

@@ -18,6 +18,9 @@ final class XLSXWorkbook: Workbook {
   /// Per sheet read so far: the highest row number with any `<c>` element.
   private var maxCellRows: [Int: Int] = [:]
   private var date1904 = false
+  /// Where the container's bytes behind the shared strings and sheets are counted as they are
+  /// parsed, when set (the small parts are left out).
+  private let progress: ReadProgress?
 
   /// The most text the shared-string table may hold.
   static let maxSharedStringBytes = 512 << 20
@@ -32,12 +35,13 @@ final class XLSXWorkbook: Workbook {
 
   /// Opens `url` and reads its workbook, relationships, shared strings and styles.
   /// - Throws: ``FeedError`` when the file is not an XLSX workbook, is damaged, or breaks a limit.
-  convenience init(url: URL) throws {
-    try self.init(url: url, limits: .standard)
+  convenience init(url: URL, progress: ReadProgress? = nil) throws {
+    try self.init(url: url, limits: .standard, progress: progress)
   }
 
-  init(url: URL, limits: ZipLimits) throws {
+  init(url: URL, limits: ZipLimits, progress: ReadProgress? = nil) throws {
     self.url = url
+    self.progress = progress
     container = try ZipContainer(url: url, kind: "XLSX", limits: limits)
     try readWorkbook()
   }
@@ -174,8 +178,15 @@ final class XLSXWorkbook: Workbook {
 
   /// Parses `part` as it is inflated (on a second thread), however large it is.
   private func streamPart<T>(_ part: String, _ body: (XMLEventReader) throws -> T) throws -> T {
-    let reader = try XMLEventReader(stream: try container.stream(part), displayName: "\(file) [\(part)]")
+    let reader = try XMLEventReader(stream: try countedStream(part), displayName: "\(file) [\(part)]")
     return try body(reader)
+  }
+
+  /// `part` inflated on a second thread, counted in ``progress`` as it is parsed.
+  private func countedStream(_ part: String) throws -> ZipEntryStream {
+    let stream = try container.stream(part)
+    stream.progress = progress
+    return stream
   }
 
   private func readSharedStrings(_ part: String) throws {
@@ -274,7 +285,7 @@ final class XLSXWorkbook: Workbook {
     guard sheetNames.indices.contains(index) else { return }
     guard let part = sheetParts[index] else { return }
     let sheet = try XLSXSheetReader(
-      workbook: self, sheetName: sheetNames[index], stream: try container.stream(part), displayName: "\(file) [\(part)]")
+      workbook: self, sheetName: sheetNames[index], stream: try countedStream(part), displayName: "\(file) [\(part)]")
     defer { maxCellRows[index] = sheet.maxCellRow }
     while let rows = try sheet.nextRows() {
       for row in rows { try body(row) }

@@ -423,7 +423,7 @@ extension ZipContainer {
     guard let entry = entry(path) else {
       throw FeedError.malformedSpreadsheet(file: file, sheet: nil, reason: "the \(kind) file has no part '\(path)'")
     }
-    let stream = ZipEntryStream()
+    let stream = ZipEntryStream(compressedShare: Double(entry.compressedSize) / Double(max(entry.uncompressedSize, 1)))
     let container = UncheckedSendable(self)
     let limit = limit ?? limits.maxEntryBytes
     let thread = Thread {
@@ -462,6 +462,19 @@ final class ZipEntryStream: @unchecked Sendable {
   /// Why inflating stopped early, once it has.
   private(set) var failure: FeedError?
   static let capacity = 16
+
+  /// Where the bytes the reader takes are counted, as the share of the container's bytes
+  /// they were inflated from, while set (the reader sets it; only the reader's thread reads it).
+  var progress: ReadProgress?
+  /// Compressed bytes per inflated byte of the entry.
+  private let compressedShare: Double
+  /// Inflated bytes taken while counting, and the compressed bytes counted for them.
+  private var taken = 0
+  private var counted = 0
+
+  init(compressedShare: Double) {
+    self.compressedShare = compressedShare
+  }
 
   /// Adds a chunk, waiting for room; `false` once the reader has closed the stream.
   fileprivate func push(_ chunk: Data) -> Bool {
@@ -504,6 +517,12 @@ final class ZipEntryStream: @unchecked Sendable {
       buffer.copyMemory(from: bytes.baseAddress! + offset, byteCount: n)
     }
     offset += n
+    if let progress {
+      taken += n
+      let share = Int(Double(taken) * compressedShare)
+      progress.add(bytes: share - counted)
+      counted = share
+    }
     return n
   }
 

@@ -21,6 +21,11 @@ public final class FeedValidator {
   /// not hold a million: for 1M generated grants, every occurrence kept came to about a
   /// hundred bytes a grant.
   public var maxLocations: Int?
+  /// Where the reading of every feed validated is counted (a progress bar), for a feed that
+  /// has no ``GrantFeed/progress`` of its own. Only the first read of a feed is counted: the
+  /// rare second reads (a package with the DEI extension, grants without ids compared whole)
+  /// are not.
+  public var progress: ReadProgress?
   /// The hash whole grants are compared by before they are compared exactly
   /// (``StructuralHash``; tests give one that makes every grant collide).
   var wholeGrantHash: @Sendable (JSONValue) -> UInt64 = StructuralHash.of
@@ -82,13 +87,16 @@ public final class FeedValidator {
     // The package's `extensions` are only known once read; JSON packages usually put them
     // before `grants`, spreadsheets in the Meta sheet. Start with the plain schema and, if the
     // package declares `dei`, validate again with the patched schema (rare and small).
-    let first = try pass(feed, validator: try schemaValidator(extensions: []), keepingIDs: keepsGrantIDs)
+    var counted = feed
+    counted.progress = feed.progress ?? progress
+    let first = try pass(counted, validator: try schemaValidator(extensions: []), keepingIDs: keepsGrantIDs)
     let extensions = first.extensions
     if !extensions.isEmpty && extensions.contains("dei") {
       // Spreadsheets are read again with the extended schema's titles, as the official tool
       // converts them again, so that the extension's columns (`DEI Details:…`) are mapped.
       let validator = try schemaValidator(extensions: extensions)
       var extended = feed
+      extended.progress = nil
       extended.grantSchema = validator.grantSchemaJSON
       report = try pass(extended, validator: validator, keepingIDs: false).report
       // The same grants with the same ids at the same places: the first pass's list stands.
@@ -184,6 +192,9 @@ public final class FeedValidator {
       schemaFindings.addFirst(ValidationReport.SchemaFinding(error: error, grantIndex: nil, place: place))
     }
     if duplicates.lacksSomeID {
+      // The feed's bytes were counted by the read above.
+      var feed = feed
+      feed.progress = nil
       if !duplicates.hasWholeCandidates(), let end = unhashed.last?.upperBound {
         // Grants read before the first grant without an id were not hashed (usually a short
         // run at the start): hash them now, reading no further than the last of them.

@@ -37,9 +37,15 @@ public final class ValidationRun: Sendable {
   public let bytesInFlight: Int
   /// How far ahead of the report being handed on a feed may start.
   public let reportsAhead: Int
+  /// Counts the bytes and grants read, for a progress bar.
+  public let progress: ReadProgress?
 
   /// A run of at most `workers` feeds at once (`nil`: as many as the machine has cores).
-  public init(now: CheckDate, maxLocations: Int? = nil, workers: Int? = nil, bytesInFlight: Int = 64 << 20) {
+  public init(
+    now: CheckDate, maxLocations: Int? = nil, workers: Int? = nil, bytesInFlight: Int = 64 << 20,
+    progress: ReadProgress? = nil
+  ) {
+    self.progress = progress
     let workers = max(1, workers ?? ProcessInfo.processInfo.activeProcessorCount)
     self.now = now
     self.maxLocations = maxLocations
@@ -61,10 +67,12 @@ public final class ValidationRun: Sendable {
     let threads = (0..<min(workers, groups.count)).map { _ in
       let now = self.now
       let maxLocations = self.maxLocations
+      let progress = self.progress
       let thread = Thread {
         let validator = try? FeedValidator(now: now)
         validator?.maxLocations = maxLocations
         validator?.keepsGrantIDs = keepsIDs
+        validator?.progress = progress
         while let index = schedule.start() {
           let report = validator.map { Self.validate(groups[index], with: $0) } ?? Self.unvalidated(groups[index])
           schedule.finish(index, report)

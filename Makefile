@@ -66,7 +66,7 @@ test: test-deps release
 # the parallel readers and the validator under ThreadSanitizer, each in a build folder of its
 # own. swiftc has no UndefinedBehaviorSanitizer on Linux: Swift's own overflow and bounds checks
 # stand for it in these debug builds, and UBSan checks the project's C (-Xcc).
-TSAN_TESTS := Parallel|Pipelined|PerThread|Prefetching|Streaming|SchemaValidator|WholeGrant|KeptLocations|BatchQueue|Terminal
+TSAN_TESTS := Parallel|Pipelined|PerThread|Prefetching|Streaming|SchemaValidator|WholeGrant|KeptLocations|BatchQueue|Terminal|ValidationRunTests|ReadProgress
 test-sanitize: test-deps release
 	GIVING_SANITIZE=1 swift build --scratch-path .build-asan --build-tests --sanitize=address -Xcc -fsanitize=undefined
 	GIVING_SANITIZE=1 GIVING_BUILD=.build-asan/debug LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/Sanitizers/lsan-suppressions.txt:print_suppressions=0 \

@@ -51,6 +51,11 @@ demo: build
 	$(DEBUG_GIVING) convert $(SAMPLE)/grants.csv --to json -o /tmp/giving-demo.json
 	$(DEBUG_GIVING) convert /tmp/giving-demo.json --to csv -o /tmp/giving-demo.csv
 	@head -c 300 /tmp/giving-demo.json; echo " …"
+	@echo "== giving validate: a folder of two publishers' files, each its own feed, with the identifiers they share (exit 1 expected)"
+	-$(DEBUG_GIVING) validate --now 2026-11-25 --max-locations 2 $(SAMPLE)/grants.csv $(SAMPLE)/dirty.csv | tail -12
+	@echo "== giving convert: every file into one SQLite database, queried with sqlite3"
+	$(DEBUG_GIVING) convert $(SAMPLE)/grants.csv $(SAMPLE)/dirty.csv --to sqlite -o /tmp/giving-demo.db --force
+	@command -v sqlite3 >/dev/null && sqlite3 -header /tmp/giving-demo.db "SELECT currency, count(*) AS grants, sum(amount_awarded_minor) / 100.0 AS total FROM grants GROUP BY currency" || true
 	@echo "== giving summary"
 	$(DEBUG_GIVING) summary $(SAMPLE)/grants.json
 	@echo "== giving aggregate: spend by award year, and by deprivation decile within each nation"

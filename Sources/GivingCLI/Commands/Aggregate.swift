@@ -19,8 +19,10 @@ extension Giving {
       abstract: "Add up grants by funder, recipient, time, place or deprivation decile, exactly and per currency.",
       discussion: """
         Keys: funder, recipient, programme, currency, year, month, financial-year, amount-band, \
-        recipient-type, country, region, local-authority, imd-decile. Several keys (comma-separated) \
-        give a cross-tabulation. A grant whose identifier appears more than once is counted once. \
+        recipient-type, country, region, local-authority, imd-decile, funder-type, \
+        recipient-org-type. Several keys (comma-separated) give a cross-tabulation. Organisation types come \
+        from the register of each identifier (GB-CHC: charity, GB-LAE: local-government, …); \
+        --recipients-of and --places-of read the inputs twice. A grant whose identifier appears more than once is counted once. \
         Grants with no amount, a non-numeric amount, an unknown currency or an unparseable award \
         date are listed as excluded. See docs/aggregate.md.
         """)
@@ -54,6 +56,7 @@ extension Giving {
     @Option(help: "Only this currency (repeatable).") public var currency: [String] = []
     @Option(help: "Only grants placed in or overlapping this area code.") public var area: String?
     @Option(help: "Only grants whose title or description contains this text.") public var search: String?
+    @OptionGroup(title: "Organisation types and funder selectors") public var organisations: OrganisationOptions
     @Option(name: .shortAndLong, help: "The output file ('-' for standard output).") public var output: String = "-"
 
     /// An empty command, filled in by ArgumentParser.
@@ -121,6 +124,12 @@ extension Giving {
       options.filter.area = area
       options.filter.search = search
       do {
+        do {
+          try organisations.apply(to: &options)
+        } catch let error as OrganisationTypesError {
+          Diagnostics.error(error.description)
+          throw ExitStatus.refusedTable
+        }
         if let postcodes {
           options.postcodes = try PostcodeTable(contentsOf: URL(fileURLWithPath: postcodes), prefer2021: index == .imd2025)
         }
@@ -128,9 +137,23 @@ extension Giving {
         // one workbook of CSV sheets is one feed, as for every command).
         let feeds = try InputOptions.feeds(inputs, format: inputFormat, sheets: false)
         let showProgress = isatty(2) == 1
-        var aggregator = try Aggregator(options: options)
+        var aggregator: Aggregator
+        do {
+          aggregator = try Aggregator(options: options)
+        } catch let error as AggregationOptionError {
+          Diagnostics.error(error.description)
+          throw ExitStatus.usage
+        }
         if let problem = aggregator.areaProblem, let area {
           Diagnostics.warning("--area '\(area)': \(problem)")
+        }
+        if options.needsSelectionPass {
+          // A file that cannot be read is reported once, by the counting pass below.
+          for feed in feeds {
+            try? aggregator.readSelection(feed) { n in
+              if showProgress { FileHandle.standardError.write(Data("\rgiving: selecting: \(n) grants read…".utf8)) }
+            }
+          }
         }
         // An unreadable file is reported and skipped; the others are still added up, and the
         // run exits 2. (Grants read before the error in that file stay counted.)
@@ -148,6 +171,9 @@ extension Giving {
         }
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         let result = Self.namingFilesAsGiven(aggregator.result())
+        for selector in result.unmatchedSelectors {
+          Diagnostics.note("\(selector) names no funder of a grant that could be counted: \(OrganisationOptions.consequence(of: selector))")
+        }
         let text: String
         switch format {
         case .table: text = result.table

@@ -120,6 +120,10 @@ extension AggregationResult {
     }
     root.append("grantsRead", .number(JSONNumber(grantsRead)))
     root.append("grantsCounted", .number(JSONNumber(grantsCounted)))
+    root.append("grantsExcluded", .number(JSONNumber(grantsExcluded)))
+    root.append("duplicateCopies", .number(JSONNumber(duplicateCopies)))
+    root.append("grantsFilteredOut", .number(JSONNumber(grantsFilteredOut)))
+    if !unmatchedSelectors.isEmpty { root.append("unmatchedSelectors", .array(unmatchedSelectors.map { .string($0) })) }
     if let englishIndex { root.append("englishIndex", .string(englishIndex.rawValue)) }
     if keys.contains(.imdDecile) { root.append("note", .string(deprivationCaveat)) }
     if let attribution { root.append("attribution", .string(attribution)) }

@@ -62,6 +62,13 @@ public struct Aggregator: Sendable {
   /// The keys that group by place (`region`, `imd-decile`, …) and the others, in order.
   let placeKeys: [AggregationKey]
   let fixedKeys: [AggregationKey]
+  /// How organisations are typed, when the run uses types.
+  let organisationTypes: OrganisationTypes?
+  /// The funder selectors, if the run has any.
+  let selection: FunderSelection?
+  /// The types `--funder-type` and `--recipient-org-type` keep, by index.
+  let funderTypesKept: [Bool]?
+  let recipientTypesKept: [Bool]?
 
   struct GroupID: Hashable {
     var key: [KeyValue]
@@ -185,7 +192,20 @@ public struct Aggregator: Sendable {
   public private(set) var areaProblem: String?
   var grantsRead = 0
   var grantsCounted = 0
+  var duplicateCopies = 0
+  var grantsFilteredOut = 0
   var files: [String] = []
+
+  /// What the selection pass found (``readSelection(_:progress:)``): the recipients of the
+  /// funders `--recipients-of` names, the districts where those `--places-of` names placed
+  /// money, and how many grants each selector named.
+  var selectedRecipients = ExactIDTable<Bool>(vacant: false)
+  var selectedDistricts: Set<String> = []
+  var selectorHits: [Int] = []
+  /// The local authority districts of each area code met in the selection pass.
+  var districtsOfArea: [String: [String]] = [:]
+  /// Whether each area code met in the counting pass overlaps `selectedDistricts`.
+  var selectedAreaCache: [String: Bool] = [:]
 
   // Places resolved into locations once their feed's sources are known.
   var pendingExcluded: [(Int, SourcePlace)] = []
@@ -197,6 +217,14 @@ public struct Aggregator: Sendable {
     self.options = options
     placeKeys = options.keys.filter(\.isPlace)
     fixedKeys = options.keys.filter { !$0.isPlace }
+    let types = options.usesOrganisationTypes ? options.organisationTypes ?? .standard : nil
+    organisationTypes = types
+    let filter = options.filter
+    let hasSelectors = !(filter.recipientsOf.isEmpty && filter.placesOf.isEmpty && filter.notFunders.isEmpty)
+    selection = hasSelectors ? try FunderSelection(filter: filter, types: types) : nil
+    selectorHits = Array(repeating: 0, count: selection?.selectors.count ?? 0)
+    funderTypesKept = try Self.typesKept(filter.funderTypes, option: "--funder-type", types: types)
+    recipientTypesKept = try Self.typesKept(filter.recipientOrgTypes, option: "--recipient-org-type", types: types)
     if options.needsGeography {
       let geo = try options.geography ?? Geography(englishIndex: options.englishIndex)
       geography = geo
@@ -265,7 +293,15 @@ public struct Aggregator: Sendable {
     pendingDuplicates = []
   }
 
-  var factFinder: FactFinder { FactFinder(options: options, currencies: currencies) }
+  var factFinder: FactFinder {
+    var finder = FactFinder(options: options, currencies: currencies)
+    finder.types = organisationTypes
+    finder.selection = selection
+    finder.funderTypesKept = funderTypesKept
+    finder.recipientTypesKept = recipientTypesKept
+    if !options.filter.recipientsOf.isEmpty { finder.selectedRecipients = selectedRecipients }
+    return finder
+  }
 
   /// Whether spreadsheets are read for ``neededMembers`` only (tests compare both ways).
   var readsOnlyNeededMembers = true
@@ -331,6 +367,7 @@ public struct Aggregator: Sendable {
         {
           pendingDuplicates.append((i, facts.idPlace))
         }
+        duplicateCopies += 1
         return
       }
       if keepsOrdinals {
@@ -347,17 +384,28 @@ public struct Aggregator: Sendable {
       }
       return
     }
-    guard facts.passesFilters, let amount = facts.amount else { return }
-    let currency = facts.currency
+    if let selection, facts.selectedBy & selection.notFunder != 0 { countSelectors(facts.selectedBy & selection.notFunder) }
+    guard facts.passesFilters, let amount = facts.amount else {
+      grantsFilteredOut += 1
+      return
+    }
     var place: GrantPlace?
     if options.needsGeography, let p = facts.place {
-      if let area = options.filter.area, !matches(place: p, area: area) { return }
+      if let area = options.filter.area, !matches(place: p, area: area) {
+        grantsFilteredOut += 1
+        return
+      }
+      if !options.filter.placesOf.isEmpty && !isInSelectedDistricts(p) {
+        grantsFilteredOut += 1
+        return
+      }
       place = p
       placeSourceCounts[PlaceSource.allCases.firstIndex(of: p.source)!] += 1
     }
     grantsCounted += 1
 
     // Key values that do not depend on place.
+    let currency = facts.currency
     let fixed = fixedKeys.map { KeyValue.text(value(of: $0, facts: facts, amount: amount)) }
     if placeKeys.isEmpty {
       accumulate(fixed, currency, amount, weight: nil, facts: facts)
@@ -555,6 +603,8 @@ public struct Aggregator: Sendable {
       }
       return Self.band(of: amount.other)
     case .recipientType: return facts.isToIndividual ? "individual" : "organisation"
+    case .funderType: return organisationTypes?.names[Int(facts.funderType)] ?? ""
+    case .recipientOrgType: return organisationTypes?.names[Int(facts.recipientType)] ?? ""
     default: return ""
     }
   }
@@ -659,7 +709,8 @@ public struct Aggregator: Sendable {
     return AggregationResult(
       keys: keys, groups: out, excluded: excluded, excludedCounts: excludedCounts, duplicates: duplicates,
       notAttributable: na, unknownAreas: unknownAreas, placeSources: placeSources, grantsRead: grantsRead,
-      grantsCounted: grantsCounted, englishIndex: geography?.englishIndex,
+      grantsCounted: grantsCounted, duplicateCopies: duplicateCopies, grantsFilteredOut: grantsFilteredOut,
+      unmatchedSelectors: unmatchedSelectors, englishIndex: geography?.englishIndex,
       attribution: geography == nil ? nil : geographyAttribution)
   }
 
@@ -722,6 +773,12 @@ public struct Aggregator: Sendable {
       if key == .amountBand {
         return (amountBands.firstIndex(of: a) ?? 99) < (amountBands.firstIndex(of: b) ?? 99)
       }
+      if key == .funderType || key == .recipientOrgType {
+        // The rule table's order, then types of the user's own by name.
+        let order = OrganisationTypes.builtIn + [OrganisationTypes.individual]
+        let (i, j) = (order.firstIndex(of: a) ?? order.count, order.firstIndex(of: b) ?? order.count)
+        return i != j ? i < j : a < b
+      }
       return a < b
     default:
       return x.text < y.text
@@ -734,6 +791,10 @@ public struct Aggregator: Sendable {
     _ feeds: [GrantFeed], options: AggregationOptions, progress: ((Int) -> Void)? = nil
   ) throws -> AggregationResult {
     var aggregator = try Aggregator(options: options)
+    if options.needsSelectionPass {
+      // A feed that cannot be read is reported by the counting pass, which reads it again.
+      for feed in feeds { try? aggregator.readSelection(feed) }
+    }
     for feed in feeds { try aggregator.aggregate(feed, progress: progress) }
     return aggregator.result()
   }

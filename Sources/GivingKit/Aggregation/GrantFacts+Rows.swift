@@ -103,6 +103,12 @@ extension Aggregator.FactFinder {
       let id = text(found.id)
       if id != nil && id == state.previousID { return .needsOrdinaryRead }
       state.previousID = id
+      // The selection pass has no use for a grant whose funder no selector names: most rows,
+      // passed over before anything else of them is read.
+      if finder.isSelectionPass {
+        let funder = text(found.funder) ?? ""
+        if finder.selectors(naming: funder, digest: funder.isEmpty ? nil : IDDigest(funder)).mask == 0 { return .noGrant }
+      }
 
       let rowNumber = Int32(truncatingIfNeeded: row.number)
       let amountText = text(found.amount)
@@ -120,10 +126,11 @@ extension Aggregator.FactFinder {
         }
         return .item(facts)
       }
+      let organisation = text(found.recipient)
       finder.finish(
         &facts, awardDate: awardDate ?? "", funder: text(found.funder),
-        recipient: text(found.recipient) ?? text(found.individualID),
-        isToIndividual: found.individual.contains(where: has),
+        recipient: organisation ?? text(found.individualID),
+        hasRecipientOrganisation: organisation != nil, isToIndividual: found.individual.contains(where: has),
         programmes: {
           let title = text(found.programmeTitle)
           let code = text(found.programmeCode)

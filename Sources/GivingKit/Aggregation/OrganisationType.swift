@@ -133,6 +133,11 @@ public struct OrganisationTypes: Sendable {
     return out
   }
 
+  /// The message for a type name not in use: the names that are.
+  static func noSuchType(_ types: OrganisationTypes?) -> String {
+    "no such type; types are government, \((types?.names ?? builtIn).joined(separator: ", "))"
+  }
+
   /// Gives `id` the type `name` whatever its register (a name not yet in use is added).
   /// - Returns: the type `id` had been given before, if another.
   @discardableResult

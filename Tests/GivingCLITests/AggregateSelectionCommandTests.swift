@@ -3,7 +3,7 @@ import GivingKit
 import GivingTestSupport
 import Testing
 
-/// `giving aggregate` with organisation types and funder selectors, on the
+/// `giving aggregate` with organisation types, funder selectors and classifications, on the
 /// hand-made files of `Fixtures/aggregate/` (totals worked out by hand in `FunderSelectionTests`).
 @Suite(.serialized) struct AggregateSelectionCommandTests {
   let file = FixturePaths.url("aggregate/types-and-selectors.csv").path
@@ -89,5 +89,17 @@ import Testing
     #expect(lines.first?.contains(table.split(separator: "/").last! + message) == true, "\(result.standardError)")
     let missing = try runGiving(["aggregate", file, "--by", "funder-type", "--org-types", path + ".missing"])
     #expect(missing.status == 2)
+  }
+
+  @Test func classificationsHaveACodeAndATitleColumn() throws {
+    let result = try runGiving(["aggregate", FixturePaths.url("aggregate/classified.json").path, "--by", "classification", "--format", "csv"])
+    #expect(result.status == 0)
+    let lines = result.standardOutput.dropFirst().split(separator: "\r\n")
+    #expect(lines.first?.hasPrefix("classification,classification-title,currency,grants,total") == true)
+    #expect(lines.contains { $0.hasPrefix("A:1,Arts,GBP,2.833333,80.33,") })
+    let json = try json([FixturePaths.url("aggregate/classified.csv").path, "--by", "classification"])
+    let group = try #require(json.json?["groups"]?.arrayValue?.first { $0["key"]?["classification"]?.stringValue == "B:2" })
+    #expect(group["key"]?["classification-title"]?.stringValue == "Health, care")
+    #expect(group["total"]?.stringValue == "12.5")
   }
 }

@@ -19,8 +19,8 @@ extension Giving {
       abstract: "Add up grants by funder, recipient, time, place or deprivation decile, exactly and per currency.",
       discussion: """
         Keys: funder, recipient, programme, currency, year, month, financial-year, amount-band, \
-        recipient-type, country, region, local-authority, imd-decile, funder-type, \
-        recipient-org-type. Several keys (comma-separated) give a cross-tabulation. Organisation types come \
+        recipient-type, country, region, local-authority, imd-decile, funder-type, recipient-org-type, \
+        classification. Several keys (comma-separated) give a cross-tabulation. Organisation types come \
         from the register of each identifier (GB-CHC: charity, GB-LAE: local-government, …); \
         --recipients-of and --places-of read the inputs twice. A grant whose identifier appears more than once is counted once. \
         Grants with no amount, a non-numeric amount, an unknown currency or an unparseable award \

@@ -16,6 +16,9 @@ public enum AggregationKey: String, Sendable, Hashable, Codable, CaseIterable {
   case funderType = "funder-type"
   /// The recipient organisation's type; `individual` for a grant to a person.
   case recipientOrgType = "recipient-org-type"
+  /// Each `classifications[]` entry, `vocabulary:code` with its title; a grant with several is
+  /// split between them equally.
+  case classification
 
   /// Whether the key needs the grant's place (and so the bundled geography).
   public var isPlace: Bool {
@@ -125,11 +128,14 @@ public struct AggregationOptions: Sendable {
 public enum KeyValue: Sendable, Hashable, Codable {
   case text(String)
   case decile(nation: Nation, index: String, decile: Int)
+  /// A code with its title (a classification's `vocabulary:code` and the first title met for it).
+  case titled(String, title: String)
 
-  /// The value as one line of text (`England IMD2019 decile 1` for deciles).
+  /// The value as one line of text (`England IMD2019 decile 1` for deciles, the code alone
+  /// for a titled code).
   public var text: String {
     switch self {
-    case .text(let s): s
+    case .text(let s), .titled(let s, _): s
     case .decile(let nation, let index, let decile): "\(nation.rawValue) \(index) \(decile)"
     }
   }

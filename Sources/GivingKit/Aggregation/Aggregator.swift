@@ -62,6 +62,8 @@ public struct Aggregator: Sendable {
   /// The keys that group by place (`region`, `imd-decile`, …) and the others, in order.
   let placeKeys: [AggregationKey]
   let fixedKeys: [AggregationKey]
+  /// Where `classification` is among `fixedKeys`, if it is a key.
+  let classificationSlot: Int?
   /// How organisations are typed, when the run uses types.
   let organisationTypes: OrganisationTypes?
   /// The funder selectors, if the run has any.
@@ -195,6 +197,8 @@ public struct Aggregator: Sendable {
   var duplicateCopies = 0
   var grantsFilteredOut = 0
   var files: [String] = []
+  /// The first title met for each classification code.
+  var classificationTitles: [String: String] = [:]
 
   /// What the selection pass found (``readSelection(_:progress:)``): the recipients of the
   /// funders `--recipients-of` names, the districts where those `--places-of` names placed
@@ -217,6 +221,7 @@ public struct Aggregator: Sendable {
     self.options = options
     placeKeys = options.keys.filter(\.isPlace)
     fixedKeys = options.keys.filter { !$0.isPlace }
+    classificationSlot = fixedKeys.firstIndex(of: .classification)
     let types = options.usesOrganisationTypes ? options.organisationTypes ?? .standard : nil
     organisationTypes = types
     let filter = options.filter
@@ -316,6 +321,7 @@ public struct Aggregator: Sendable {
       "recipientIndividual", "grantProgramme", "beneficiaryLocation",
     ]
     if options.filter.search != nil { members.formUnion(["title", "description"]) }
+    if options.keys.contains(.classification) { members.insert("classifications") }
     return members
   }
 
@@ -404,24 +410,43 @@ public struct Aggregator: Sendable {
     }
     grantsCounted += 1
 
-    // Key values that do not depend on place.
+    // Key values that do not depend on place; a grant with several classifications is split
+    // equally between them, as between places.
+    var fixed = fixedKeys.map { KeyValue.text(value(of: $0, facts: facts, amount: amount)) }
+    guard let slot = classificationSlot, !facts.classifications.isEmpty else {
+      distribute(amount, fixed: fixed, among: 1, place: place, facts: facts)
+      return
+    }
+    for entry in facts.classifications where classificationTitles[entry.key]?.isEmpty ?? true {
+      classificationTitles[entry.key] = entry.title
+    }
+    for entry in facts.classifications {
+      fixed[slot] = .text(entry.key)
+      distribute(amount, fixed: fixed, among: facts.classifications.count, place: place, facts: facts)
+    }
+  }
+
+  /// Adds `1/shares` of a grant to the groups of `fixed` (the key values that do not depend on
+  /// place) and of its place's parts.
+  private mutating func distribute(
+    _ amount: Amount, fixed: [KeyValue], among shares: Int, place: GrantPlace?, facts: GrantFacts
+  ) {
     let currency = facts.currency
-    let fixed = fixedKeys.map { KeyValue.text(value(of: $0, facts: facts, amount: amount)) }
     if placeKeys.isEmpty {
-      accumulate(fixed, currency, amount, weight: nil, facts: facts)
+      accumulate(fixed, currency, amount, weight: shares > 1 ? 1 / Double(shares) : nil, facts: facts)
       return
     }
     guard let place, !place.codes.isEmpty else {
-      notAttributable.add(amount, currency: currency, reason: "no location", sharedBy: 1)
+      notAttributable.add(amount, currency: currency, reason: "no location", sharedBy: shares)
       return
     }
     for code in place.codes {
       let (slot, found) = distribution(of: code, placeKeys: placeKeys)
       switch found {
       case .notAttributable(let why):
-        notAttributable.add(amount, currency: currency, reason: why, sharedBy: place.codes.count)
+        notAttributable.add(amount, currency: currency, reason: why, sharedBy: place.codes.count * shares)
       case .parts(let parts):
-        let split = place.codes.count > 1 || parts.count > 1
+        let split = place.codes.count > 1 || parts.count > 1 || shares > 1
         // The groups of an area's parts, kept per area while only place keys group and the
         // currency stays the same (looking each part's key up was 2% of --by imd-decile).
         var groups: [Int]
@@ -433,7 +458,8 @@ public struct Aggregator: Sendable {
         }
         for (n, (_, _, approxWeight)) in parts.enumerated() {
           accumulate(
-            into: groups[n], amount, weight: split ? approxWeight / Double(place.codes.count) : nil, facts: facts)
+            into: groups[n], amount, weight: split ? approxWeight / Double(place.codes.count * shares) : nil,
+            facts: facts)
         }
       }
     }
@@ -605,6 +631,7 @@ public struct Aggregator: Sendable {
     case .recipientType: return facts.isToIndividual ? "individual" : "organisation"
     case .funderType: return organisationTypes?.names[Int(facts.funderType)] ?? ""
     case .recipientOrgType: return organisationTypes?.names[Int(facts.recipientType)] ?? ""
+    case .classification: return facts.classifications.first?.key ?? ""
     default: return ""
     }
   }
@@ -692,6 +719,12 @@ public struct Aggregator: Sendable {
       out.append(group)
     }
     let keys = options.keys
+    if let at = keys.firstIndex(of: .classification) {
+      for i in out.indices {
+        let code = out[i].key[at].text
+        out[i].key[at] = .titled(code, title: classificationTitles[code] ?? "")
+      }
+    }
     out.sort { a, b in
       for (i, key) in keys.enumerated() {
         let x = a.key[i]
@@ -769,6 +802,8 @@ public struct Aggregator: Sendable {
     switch (x, y) {
     case (.decile(let n1, _, let d1), .decile(let n2, _, let d2)):
       return n1 == n2 ? d1 < d2 : n1 < n2
+    case (.titled(let a, _), .titled(let b, _)):
+      return a < b
     case (.text(let a), .text(let b)):
       if key == .amountBand {
         return (amountBands.firstIndex(of: a) ?? 99) < (amountBands.firstIndex(of: b) ?? 99)

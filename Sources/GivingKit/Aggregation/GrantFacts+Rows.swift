@@ -14,6 +14,9 @@ extension Aggregator.FactFinder {
     var individual: [Int] = []
     var programmeTitle: Int?
     var programmeCode: Int?
+    var classificationVocabulary: Int?
+    var classificationCode: Int?
+    var classificationTitle: Int?
     var title: Int?
     var description: Int?
     var beneficiaryCode: Int?
@@ -59,6 +62,9 @@ extension Aggregator.FactFinder {
         case "recipientIndividual/id": \.individualID
         case "grantProgramme/0/title": \.programmeTitle
         case "grantProgramme/0/code": \.programmeCode
+        case "classifications/0/vocabulary": \.classificationVocabulary
+        case "classifications/0/code": \.classificationCode
+        case "classifications/0/title": \.classificationTitle
         case "title": \.title
         case "description": \.description
         case "beneficiaryLocation/0/geoCode": \.beneficiaryCode
@@ -135,6 +141,9 @@ extension Aggregator.FactFinder {
           let title = text(found.programmeTitle)
           let code = text(found.programmeCode)
           return title == nil && code == nil ? [] : [(title, code)]
+        },
+        classifications: {
+          [(text(found.classificationVocabulary), text(found.classificationCode), text(found.classificationTitle))]
         },
         title: { text(found.title) }, description: { text(found.description) },
         place: {

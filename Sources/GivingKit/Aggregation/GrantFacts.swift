@@ -33,6 +33,9 @@ struct GrantFacts: Sendable {
   /// out only when the run uses types).
   var funderType = OrganisationTypes.unknownIndex
   var recipientType = OrganisationTypes.unknownIndex
+  /// The grant's distinct classifications, `vocabulary:code` and title (read only when
+  /// grouping by classification).
+  var classifications: [(key: String, title: String)] = []
   /// The first programme's title, else its code (read only when grouping by programme).
   var programme = ""
   var isToIndividual = false
@@ -124,6 +127,7 @@ extension Aggregator {
       var funders: JSONValue?
       var recipients: JSONValue?
       var individual: JSONValue?
+      var classifications: JSONValue?
 
       init(_ json: JSONValue) {
         guard case .object(let object) = json else { return }
@@ -136,6 +140,7 @@ extension Aggregator {
           case "fundingOrganization": funders = member.value
           case "recipientOrganization": recipients = member.value
           case "recipientIndividual": individual = member.value
+          case "classifications": classifications = member.value
           default: break
           }
         }
@@ -158,6 +163,12 @@ extension Aggregator {
         recipient: organisation ?? members.individual?["id"]?.stringValue,
         hasRecipientOrganisation: organisation != nil, isToIndividual: members.individual != nil,
         programmes: { grant.grantProgramme.map { ($0.title, $0.code) } },
+        classifications: {
+          (members.classifications?.arrayValue ?? []).map {
+            // A code written as a number is taken as its text.
+            ($0["vocabulary"]?.stringValue, $0["code"]?.stringValue ?? $0["code"]?.numberValue?.text, $0["title"]?.stringValue)
+          }
+        },
         title: { grant.title }, description: { grant.description },
         place: { GrantPlace.of(grant, postcodes: options.postcodes) })
       return facts
@@ -200,6 +211,7 @@ extension Aggregator {
       _ facts: inout GrantFacts, awardDate: String, funder: String?, recipient: String?,
       hasRecipientOrganisation: Bool, isToIndividual: Bool,
       programmes: () -> [(title: String?, code: String?)],
+      classifications: () -> [(vocabulary: String?, code: String?, title: String?)],
       title: () -> String?, description: () -> String?, place: () -> GrantPlace
     ) {
       guard let amount = facts.amount else { return }
@@ -228,6 +240,7 @@ extension Aggregator {
       if options.keys.contains(.programme) {
         facts.programme = programmes().first.flatMap { $0.title ?? $0.code } ?? ""
       }
+      if options.keys.contains(.classification) { facts.classifications = Self.distinct(classifications()) }
       facts.passesFilters =
         facts.passesSelectionFilters
         && passes(
@@ -235,6 +248,20 @@ extension Aggregator {
           description: description)
         && passesOrganisationFilters(facts)
       if facts.passesFilters && options.needsGeography { facts.place = place() }
+    }
+
+    /// A grant's classifications as `vocabulary:code` and title, each code once (the first
+    /// title given it), leaving out entries with neither vocabulary nor code.
+    static func distinct(_ entries: [(vocabulary: String?, code: String?, title: String?)]) -> [(key: String, title: String)] {
+      var out: [(key: String, title: String)] = []
+      for entry in entries {
+        let vocabulary = entry.vocabulary ?? ""
+        let code = entry.code ?? ""
+        guard !vocabulary.isEmpty || !code.isEmpty else { continue }
+        let key = vocabulary + ":" + code
+        if !out.contains(where: { $0.key == key }) { out.append((key, entry.title ?? "")) }
+      }
+      return out
     }
 
     /// The date, amount and currency filters.

@@ -54,7 +54,7 @@ import Testing
     var sets: [(String, AggregationOptions)] = []
     for keys: [AggregationKey] in [
       [.funder], [.funder, .year], [.recipient, .month], [.programme, .currency], [.recipientType, .amountBand],
-      [.imdDecile], [.localAuthority, .financialYear], [.funderType, .recipientOrgType],
+      [.imdDecile], [.localAuthority, .financialYear], [.funderType, .recipientOrgType], [.classification, .funder],
     ] {
       sets.append(("\(keys)", AggregationOptions(keys: keys)))
     }

@@ -14,4 +14,7 @@ public enum ExitStatus {
   public static let cannotWrite = ExitCode(73)
   /// Bad arguments (ArgumentParser's `ValidationError` exits with this too).
   public static let usage = ExitCode(64)
+  /// `aggregate --org-types`: a row of the table cannot be used (sysexits' `EX_DATAERR`); nothing
+  /// was added up.
+  public static let refusedTable = ExitCode(65)
 }

@@ -19,8 +19,10 @@ extension Giving {
       abstract: "Add up grants by funder, recipient, time, place or deprivation decile, exactly and per currency.",
       discussion: """
         Keys: funder, recipient, programme, currency, year, month, financial-year, amount-band, \
-        recipient-type, country, region, local-authority, imd-decile. Several keys (comma-separated) \
-        give a cross-tabulation. A grant whose identifier appears more than once is counted once. \
+        recipient-type, country, region, local-authority, imd-decile, funder-type, recipient-org-type, \
+        classification. Several keys (comma-separated) give a cross-tabulation. Organisation types come \
+        from the register of each identifier (GB-CHC: charity, GB-LAE: local-government, …); \
+        --recipients-of and --places-of read the inputs twice. A grant whose identifier appears more than once is counted once. \
         Grants with no amount, a non-numeric amount, an unknown currency or an unparseable award \
         date are listed as excluded. See docs/aggregate.md.
         """)
@@ -54,6 +56,7 @@ extension Giving {
     @Option(help: "Only this currency (repeatable).") public var currency: [String] = []
     @Option(help: "Only grants placed in or overlapping this area code.") public var area: String?
     @Option(help: "Only grants whose title or description contains this text.") public var search: String?
+    @OptionGroup(title: "Organisation types and funder selectors") public var organisations: OrganisationOptions
     @Option(name: .shortAndLong, help: "The output file ('-' for standard output).") public var output: String = "-"
     @Flag(name: .shortAndLong, help: InputOptions.quietHelp) public var quiet = false
 
@@ -122,22 +125,43 @@ extension Giving {
       options.filter.area = area
       options.filter.search = search
       do {
+        do {
+          try organisations.apply(to: &options)
+        } catch let error as OrganisationTypesError {
+          Diagnostics.error(error.description)
+          throw ExitStatus.refusedTable
+        }
         if let postcodes {
           options.postcodes = try PostcodeTable(contentsOf: URL(fileURLWithPath: postcodes), prefer2021: index == .imd2025)
         }
         // Every file is its own feed: several files are several publishers (a folder that is
         // one workbook of CSV sheets is one feed, as for every command).
         let feeds = try InputOptions.feeds(inputs, format: inputFormat, sheets: false)
-        var aggregator = try Aggregator(options: options)
+        var aggregator: Aggregator
+        do {
+          aggregator = try Aggregator(options: options)
+        } catch let error as AggregationOptionError {
+          Diagnostics.error(error.description)
+          throw ExitStatus.usage
+        }
         if let problem = aggregator.areaProblem, let area {
           Diagnostics.warning("--area '\(area)': \(problem)")
+        }
+        // The selection pass, when there is one, reads every feed a first time: the bar counts both.
+        let passes = options.needsSelectionPass ? 2 : 1
+        let progress = ReadProgress(totalBytes: passes * feeds.reduce(0) { $0 + $1.byteCount })
+        let bar = ProgressBar.start(progress, quiet: quiet)
+        defer { bar?.finish() }
+        if options.needsSelectionPass {
+          // A file that cannot be read is reported once, by the counting pass below.
+          for var feed in feeds {
+            feed.progress = progress
+            try? aggregator.readSelection(feed)
+          }
         }
         // An unreadable file is reported and skipped; the others are still added up, and the
         // run exits 2. (Grants read before the error in that file stay counted.)
         var unreadable = false
-        let progress = ReadProgress(feeds: feeds)
-        let bar = ProgressBar.start(progress, quiet: quiet)
-        defer { bar?.finish() }
         for var feed in feeds {
           feed.progress = progress
           do {
@@ -149,6 +173,9 @@ extension Giving {
         }
         bar?.finish()
         let result = Self.namingFilesAsGiven(aggregator.result())
+        for selector in result.unmatchedSelectors {
+          Diagnostics.note("\(selector) names no funder of a grant that could be counted: \(OrganisationOptions.consequence(of: selector))")
+        }
         let text: String
         switch format {
         case .table: text = result.table

@@ -12,6 +12,13 @@ public enum AggregationKey: String, Sendable, Hashable, Codable, CaseIterable {
   case localAuthority = "local-authority"
   /// Nation × decile of the nation's own deprivation index.
   case imdDecile = "imd-decile"
+  /// The funder's ``OrganisationTypes`` type (`central-government`, `charity`, …).
+  case funderType = "funder-type"
+  /// The recipient organisation's type; `individual` for a grant to a person.
+  case recipientOrgType = "recipient-org-type"
+  /// Each `classifications[]` entry, `vocabulary:code` with its title; a grant with several is
+  /// split between them equally.
+  case classification
 
   /// Whether the key needs the grant's place (and so the bundled geography).
   public var isPlace: Bool {
@@ -44,9 +51,27 @@ public struct AggregationFilter: Sendable, Hashable {
   public var area: String?
   /// Case-insensitive text that the title or description must contain.
   public var search: String?
+  /// Funder types (any of; `government` stands for the three government types).
+  public var funderTypes: Set<String> = []
+  /// Recipient organisation types (any of; `government` as for funders, `individual` for
+  /// grants to people).
+  public var recipientOrgTypes: Set<String> = []
+  /// Keep grants whose recipient organisation also had a grant (within the date, amount and
+  /// currency filters) from a funder one of these names (any of).
+  public var recipientsOf: [FunderSelector] = []
+  /// Keep grants placed in a local authority district where a funder one of these names placed
+  /// a grant (within the date, amount and currency filters; any of).
+  public var placesOf: [FunderSelector] = []
+  /// Leave out grants from the funders these name (any of).
+  public var notFunders: [FunderSelector] = []
 
   /// No restriction.
   public init() {}
+
+  /// Whether some funder selector names a type.
+  var selectsByType: Bool {
+    (recipientsOf + placesOf + notFunders).contains { if case .type = $0 { true } else { false } }
+  }
 }
 
 /// Where a grant's place came from, in order of priority.
@@ -71,23 +96,46 @@ public struct AggregationOptions: Sendable {
   public var postcodes: PostcodeTable?
   /// The geography to use; loaded from the bundle when needed and `nil`.
   public var geography: Geography?
+  /// How organisations are typed; the bundled org-id list's rules when `nil` and the run
+  /// needs types.
+  public var organisationTypes: OrganisationTypes?
+  /// Other identifiers of one recipient organisation, which `--recipients-of` matches as the
+  /// same recipient; none when `nil`.
+  public var recipientLinks: (any RecipientLinks)?
 
   /// Options grouping by `keys`, with no filter.
   public init(keys: [AggregationKey]) { self.keys = keys }
 
   /// Whether the run needs the geography tables.
-  public var needsGeography: Bool { keys.contains(where: \.isPlace) || filter.area != nil }
+  public var needsGeography: Bool {
+    keys.contains(where: \.isPlace) || filter.area != nil || !filter.placesOf.isEmpty
+  }
+
+  /// Whether the run needs a first pass over the inputs (``Aggregator/readSelection(_:)``)
+  /// to find the recipients and places of the funders that `--recipients-of` and
+  /// `--places-of` select.
+  public var needsSelectionPass: Bool { !filter.recipientsOf.isEmpty || !filter.placesOf.isEmpty }
+
+  /// Whether the run types organisations: by key, filter or selector.
+  var usesOrganisationTypes: Bool {
+    keys.contains(.funderType) || keys.contains(.recipientOrgType) || !filter.funderTypes.isEmpty
+      || !filter.recipientOrgTypes.isEmpty
+      || filter.selectsByType
+  }
 }
 
 /// The value of one grouping key in a group: text, or a nation's deprivation decile.
 public enum KeyValue: Sendable, Hashable, Codable {
   case text(String)
   case decile(nation: Nation, index: String, decile: Int)
+  /// A code with its title (a classification's `vocabulary:code` and the first title met for it).
+  case titled(String, title: String)
 
-  /// The value as one line of text (`England IMD2019 decile 1` for deciles).
+  /// The value as one line of text (`England IMD2019 decile 1` for deciles, the code alone
+  /// for a titled code).
   public var text: String {
     switch self {
-    case .text(let s): s
+    case .text(let s), .titled(let s, _): s
     case .decile(let nation, let index, let decile): "\(nation.rawValue) \(index) \(decile)"
     }
   }
@@ -194,10 +242,20 @@ public struct AggregationResult: Sendable, Hashable, Codable {
   public var grantsRead: Int
   /// Grants counted (after dedupe, exclusion and filters).
   public var grantsCounted: Int
+  /// Copies of a grant after its first (``duplicates``), not counted.
+  public var duplicateCopies = 0
+  /// Grants that a filter left out (not duplicates, not excluded).
+  public var grantsFilteredOut = 0
+  /// The funder selectors (`--recipients-of 'type:government'`) that named no funder of any
+  /// grant that could be counted.
+  public var unmatchedSelectors: [String] = []
   /// The English index used, when the run used the geography.
   public var englishIndex: EnglishIndex?
   /// The attribution text, when the run used the geography.
   public var attribution: String?
+
+  /// Grants excluded, for every reason.
+  public var grantsExcluded: Int { excludedCounts.values.reduce(0, +) }
 
   /// How many excluded grants are listed one by one.
   public static let excludedListLimit = 1000

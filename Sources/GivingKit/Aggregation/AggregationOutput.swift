@@ -28,6 +28,9 @@ extension AggregationResult {
     for (key, value) in zip(keys, group.key) {
       switch value {
       case .text(let s): object.append(key.rawValue, .string(s))
+      case .titled(let code, let title):
+        object.append(key.rawValue, .string(code))
+        object.append(key.rawValue + "-title", .string(title))
       case .decile(let nation, let index, let decile):
         object.append("nation", .string(nation.rawValue))
         object.append("index", .string(index))
@@ -120,6 +123,10 @@ extension AggregationResult {
     }
     root.append("grantsRead", .number(JSONNumber(grantsRead)))
     root.append("grantsCounted", .number(JSONNumber(grantsCounted)))
+    root.append("grantsExcluded", .number(JSONNumber(grantsExcluded)))
+    root.append("duplicateCopies", .number(JSONNumber(duplicateCopies)))
+    root.append("grantsFilteredOut", .number(JSONNumber(grantsFilteredOut)))
+    if !unmatchedSelectors.isEmpty { root.append("unmatchedSelectors", .array(unmatchedSelectors.map { .string($0) })) }
     if let englishIndex { root.append("englishIndex", .string(englishIndex.rawValue)) }
     if keys.contains(.imdDecile) { root.append("note", .string(deprivationCaveat)) }
     if let attribution { root.append("attribution", .string(attribution)) }
@@ -130,7 +137,11 @@ extension AggregationResult {
   public var rows: (headings: [String], rows: [[String]]) {
     var headings: [String] = []
     for key in keys {
-      if key == .imdDecile { headings += ["nation", "index", "decile"] } else { headings.append(key.rawValue) }
+      switch key {
+      case .imdDecile: headings += ["nation", "index", "decile"]
+      case .classification: headings += [key.rawValue, key.rawValue + "-title"]
+      default: headings.append(key.rawValue)
+      }
     }
     // Every group is of one currency: a column of its own unless `currency` is a key already.
     let currencyColumn = !keys.contains(.currency)
@@ -143,6 +154,7 @@ extension AggregationResult {
       for v in g.key {
         switch v {
         case .text(let s): row.append(s)
+        case .titled(let code, let title): row += [code, title]
         case .decile(let nation, let index, let decile): row += [nation.rawValue, index, String(decile)]
         }
       }

@@ -62,6 +62,15 @@ public struct Aggregator: Sendable {
   /// The keys that group by place (`region`, `imd-decile`, …) and the others, in order.
   let placeKeys: [AggregationKey]
   let fixedKeys: [AggregationKey]
+  /// Where `classification` is among `fixedKeys`, if it is a key.
+  let classificationSlot: Int?
+  /// How organisations are typed, when the run uses types.
+  let organisationTypes: OrganisationTypes?
+  /// The funder selectors, if the run has any.
+  let selection: FunderSelection?
+  /// The types `--funder-type` and `--recipient-org-type` keep, by index.
+  let funderTypesKept: [Bool]?
+  let recipientTypesKept: [Bool]?
 
   struct GroupID: Hashable {
     var key: [KeyValue]
@@ -185,7 +194,22 @@ public struct Aggregator: Sendable {
   public private(set) var areaProblem: String?
   var grantsRead = 0
   var grantsCounted = 0
+  var duplicateCopies = 0
+  var grantsFilteredOut = 0
   var files: [String] = []
+  /// The first title met for each classification code.
+  var classificationTitles: [String: String] = [:]
+
+  /// What the selection pass found (``readSelection(_:)``): the recipients of the
+  /// funders `--recipients-of` names, the districts where those `--places-of` names placed
+  /// money, and how many grants each selector named.
+  var selectedRecipients = ExactIDTable<Bool>(vacant: false)
+  var selectedDistricts: Set<String> = []
+  var selectorHits: [Int] = []
+  /// The local authority districts of each area code met in the selection pass.
+  var districtsOfArea: [String: [String]] = [:]
+  /// Whether each area code met in the counting pass overlaps `selectedDistricts`.
+  var selectedAreaCache: [String: Bool] = [:]
 
   // Places resolved into locations once their feed's sources are known.
   var pendingExcluded: [(Int, SourcePlace)] = []
@@ -197,6 +221,15 @@ public struct Aggregator: Sendable {
     self.options = options
     placeKeys = options.keys.filter(\.isPlace)
     fixedKeys = options.keys.filter { !$0.isPlace }
+    classificationSlot = fixedKeys.firstIndex(of: .classification)
+    let types = options.usesOrganisationTypes ? options.organisationTypes ?? .standard : nil
+    organisationTypes = types
+    let filter = options.filter
+    let hasSelectors = !(filter.recipientsOf.isEmpty && filter.placesOf.isEmpty && filter.notFunders.isEmpty)
+    selection = hasSelectors ? try FunderSelection(filter: filter, types: types) : nil
+    selectorHits = Array(repeating: 0, count: selection?.selectors.count ?? 0)
+    funderTypesKept = try Self.typesKept(filter.funderTypes, option: "--funder-type", types: types)
+    recipientTypesKept = try Self.typesKept(filter.recipientOrgTypes, option: "--recipient-org-type", types: types)
     if options.needsGeography {
       let geo = try options.geography ?? Geography(englishIndex: options.englishIndex)
       geography = geo
@@ -261,7 +294,15 @@ public struct Aggregator: Sendable {
     pendingDuplicates = []
   }
 
-  var factFinder: FactFinder { FactFinder(options: options, currencies: currencies) }
+  var factFinder: FactFinder {
+    var finder = FactFinder(options: options, currencies: currencies)
+    finder.types = organisationTypes
+    finder.selection = selection
+    finder.funderTypesKept = funderTypesKept
+    finder.recipientTypesKept = recipientTypesKept
+    if !options.filter.recipientsOf.isEmpty { finder.selectedRecipients = selectedRecipients }
+    return finder
+  }
 
   /// Whether spreadsheets are read for ``neededMembers`` only (tests compare both ways).
   var readsOnlyNeededMembers = true
@@ -276,6 +317,7 @@ public struct Aggregator: Sendable {
       "recipientIndividual", "grantProgramme", "beneficiaryLocation",
     ]
     if options.filter.search != nil { members.formUnion(["title", "description"]) }
+    if options.keys.contains(.classification) { members.insert("classifications") }
     return members
   }
 
@@ -327,6 +369,7 @@ public struct Aggregator: Sendable {
         {
           pendingDuplicates.append((i, facts.idPlace))
         }
+        duplicateCopies += 1
         return
       }
       if keepsOrdinals {
@@ -343,33 +386,63 @@ public struct Aggregator: Sendable {
       }
       return
     }
-    guard facts.passesFilters, let amount = facts.amount else { return }
-    let currency = facts.currency
+    if let selection, facts.selectedBy & selection.notFunder != 0 { countSelectors(facts.selectedBy & selection.notFunder) }
+    guard facts.passesFilters, let amount = facts.amount else {
+      grantsFilteredOut += 1
+      return
+    }
     var place: GrantPlace?
     if options.needsGeography, let p = facts.place {
-      if let area = options.filter.area, !matches(place: p, area: area) { return }
+      if let area = options.filter.area, !matches(place: p, area: area) {
+        grantsFilteredOut += 1
+        return
+      }
+      if !options.filter.placesOf.isEmpty && !isInSelectedDistricts(p) {
+        grantsFilteredOut += 1
+        return
+      }
       place = p
       placeSourceCounts[PlaceSource.allCases.firstIndex(of: p.source)!] += 1
     }
     grantsCounted += 1
 
-    // Key values that do not depend on place.
-    let fixed = fixedKeys.map { KeyValue.text(value(of: $0, facts: facts, amount: amount)) }
+    // Key values that do not depend on place; a grant with several classifications is split
+    // equally between them, as between places.
+    var fixed = fixedKeys.map { KeyValue.text(value(of: $0, facts: facts, amount: amount)) }
+    guard let slot = classificationSlot, !facts.classifications.isEmpty else {
+      distribute(amount, fixed: fixed, among: 1, place: place, facts: facts)
+      return
+    }
+    for entry in facts.classifications where classificationTitles[entry.key]?.isEmpty ?? true {
+      classificationTitles[entry.key] = entry.title
+    }
+    for entry in facts.classifications {
+      fixed[slot] = .text(entry.key)
+      distribute(amount, fixed: fixed, among: facts.classifications.count, place: place, facts: facts)
+    }
+  }
+
+  /// Adds `1/shares` of a grant to the groups of `fixed` (the key values that do not depend on
+  /// place) and of its place's parts.
+  private mutating func distribute(
+    _ amount: Amount, fixed: [KeyValue], among shares: Int, place: GrantPlace?, facts: GrantFacts
+  ) {
+    let currency = facts.currency
     if placeKeys.isEmpty {
-      accumulate(fixed, currency, amount, weight: nil, facts: facts)
+      accumulate(fixed, currency, amount, weight: shares > 1 ? 1 / Double(shares) : nil, facts: facts)
       return
     }
     guard let place, !place.codes.isEmpty else {
-      notAttributable.add(amount, currency: currency, reason: "no location", sharedBy: 1)
+      notAttributable.add(amount, currency: currency, reason: "no location", sharedBy: shares)
       return
     }
     for code in place.codes {
       let (slot, found) = distribution(of: code, placeKeys: placeKeys)
       switch found {
       case .notAttributable(let why):
-        notAttributable.add(amount, currency: currency, reason: why, sharedBy: place.codes.count)
+        notAttributable.add(amount, currency: currency, reason: why, sharedBy: place.codes.count * shares)
       case .parts(let parts):
-        let split = place.codes.count > 1 || parts.count > 1
+        let split = place.codes.count > 1 || parts.count > 1 || shares > 1
         // The groups of an area's parts, kept per area while only place keys group and the
         // currency stays the same (looking each part's key up was 2% of --by imd-decile).
         var groups: [Int]
@@ -381,7 +454,8 @@ public struct Aggregator: Sendable {
         }
         for (n, (_, _, approxWeight)) in parts.enumerated() {
           accumulate(
-            into: groups[n], amount, weight: split ? approxWeight / Double(place.codes.count) : nil, facts: facts)
+            into: groups[n], amount, weight: split ? approxWeight / Double(place.codes.count * shares) : nil,
+            facts: facts)
         }
       }
     }
@@ -551,6 +625,9 @@ public struct Aggregator: Sendable {
       }
       return Self.band(of: amount.other)
     case .recipientType: return facts.isToIndividual ? "individual" : "organisation"
+    case .funderType: return organisationTypes?.names[Int(facts.funderType)] ?? ""
+    case .recipientOrgType: return organisationTypes?.names[Int(facts.recipientType)] ?? ""
+    case .classification: return facts.classifications.first?.key ?? ""
     default: return ""
     }
   }
@@ -638,6 +715,12 @@ public struct Aggregator: Sendable {
       out.append(group)
     }
     let keys = options.keys
+    if let at = keys.firstIndex(of: .classification) {
+      for i in out.indices {
+        let code = out[i].key[at].text
+        out[i].key[at] = .titled(code, title: classificationTitles[code] ?? "")
+      }
+    }
     out.sort { a, b in
       for (i, key) in keys.enumerated() {
         let x = a.key[i]
@@ -655,7 +738,8 @@ public struct Aggregator: Sendable {
     return AggregationResult(
       keys: keys, groups: out, excluded: excluded, excludedCounts: excludedCounts, duplicates: duplicates,
       notAttributable: na, unknownAreas: unknownAreas, placeSources: placeSources, grantsRead: grantsRead,
-      grantsCounted: grantsCounted, englishIndex: geography?.englishIndex,
+      grantsCounted: grantsCounted, duplicateCopies: duplicateCopies, grantsFilteredOut: grantsFilteredOut,
+      unmatchedSelectors: unmatchedSelectors, englishIndex: geography?.englishIndex,
       attribution: geography == nil ? nil : geographyAttribution)
   }
 
@@ -714,9 +798,17 @@ public struct Aggregator: Sendable {
     switch (x, y) {
     case (.decile(let n1, _, let d1), .decile(let n2, _, let d2)):
       return n1 == n2 ? d1 < d2 : n1 < n2
+    case (.titled(let a, _), .titled(let b, _)):
+      return a < b
     case (.text(let a), .text(let b)):
       if key == .amountBand {
         return (amountBands.firstIndex(of: a) ?? 99) < (amountBands.firstIndex(of: b) ?? 99)
+      }
+      if key == .funderType || key == .recipientOrgType {
+        // The rule table's order, then types of the user's own by name.
+        let order = OrganisationTypes.builtIn + [OrganisationTypes.individual]
+        let (i, j) = (order.firstIndex(of: a) ?? order.count, order.firstIndex(of: b) ?? order.count)
+        return i != j ? i < j : a < b
       }
       return a < b
     default:
@@ -728,6 +820,10 @@ public struct Aggregator: Sendable {
   /// - Throws: ``FeedError`` when a feed or the geography cannot be read.
   public static func aggregate(_ feeds: [GrantFeed], options: AggregationOptions) throws -> AggregationResult {
     var aggregator = try Aggregator(options: options)
+    if options.needsSelectionPass {
+      // A feed that cannot be read is reported by the counting pass, which reads it again.
+      for feed in feeds { try? aggregator.readSelection(feed) }
+    }
     for feed in feeds { try aggregator.aggregate(feed) }
     return aggregator.result()
   }

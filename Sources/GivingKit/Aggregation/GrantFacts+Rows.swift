@@ -14,6 +14,9 @@ extension Aggregator.FactFinder {
     var individual: [Int] = []
     var programmeTitle: Int?
     var programmeCode: Int?
+    var classificationVocabulary: Int?
+    var classificationCode: Int?
+    var classificationTitle: Int?
     var title: Int?
     var description: Int?
     var beneficiaryCode: Int?
@@ -59,6 +62,9 @@ extension Aggregator.FactFinder {
         case "recipientIndividual/id": \.individualID
         case "grantProgramme/0/title": \.programmeTitle
         case "grantProgramme/0/code": \.programmeCode
+        case "classifications/0/vocabulary": \.classificationVocabulary
+        case "classifications/0/code": \.classificationCode
+        case "classifications/0/title": \.classificationTitle
         case "title": \.title
         case "description": \.description
         case "beneficiaryLocation/0/geoCode": \.beneficiaryCode
@@ -103,6 +109,12 @@ extension Aggregator.FactFinder {
       let id = text(found.id)
       if id != nil && id == state.previousID { return .needsOrdinaryRead }
       state.previousID = id
+      // The selection pass has no use for a grant whose funder no selector names: most rows,
+      // passed over before anything else of them is read.
+      if finder.isSelectionPass {
+        let funder = text(found.funder) ?? ""
+        if finder.selectors(naming: funder, digest: funder.isEmpty ? nil : IDDigest(funder)).mask == 0 { return .noGrant }
+      }
 
       let rowNumber = Int32(truncatingIfNeeded: row.number)
       let amountText = text(found.amount)
@@ -120,14 +132,18 @@ extension Aggregator.FactFinder {
         }
         return .item(facts)
       }
+      let organisation = text(found.recipient)
       finder.finish(
         &facts, awardDate: awardDate ?? "", funder: text(found.funder),
-        recipient: text(found.recipient) ?? text(found.individualID),
-        isToIndividual: found.individual.contains(where: has),
+        recipient: organisation ?? text(found.individualID),
+        hasRecipientOrganisation: organisation != nil, isToIndividual: found.individual.contains(where: has),
         programmes: {
           let title = text(found.programmeTitle)
           let code = text(found.programmeCode)
           return title == nil && code == nil ? [] : [(title, code)]
+        },
+        classifications: {
+          [(text(found.classificationVocabulary), text(found.classificationCode), text(found.classificationTitle))]
         },
         title: { text(found.title) }, description: { text(found.description) },
         place: {

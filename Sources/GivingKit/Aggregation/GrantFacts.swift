@@ -15,12 +15,27 @@ struct GrantFacts: Sendable {
   var problem: String?
   var currency = ""
   var date = (year: 0, month: 0, day: 0)
-  /// Whether the grant passes every filter but `--area` (which needs the geography's caches).
+  /// Whether the grant passes every filter but `--area` and `--places-of` (which need the
+  /// geography's caches).
   var passesFilters = false
+  /// Whether the grant passes the date, amount and currency filters: those a grant must pass
+  /// for its funder's recipients and places to be selected (``Aggregator/readSelection(_:)``).
+  var passesSelectionFilters = false
+  /// The funder selectors that name this grant's funder, one bit each (``FunderSelection``).
+  var selectedBy: UInt64 = 0
   var funder = ""
   var recipient = ""
   var funderDigest: IDDigest?
   var recipientDigest: IDDigest?
+  /// Whether `recipient` is a recipient organisation's id (not an individual's).
+  var hasRecipientOrganisation = false
+  /// The funder's and the recipient's types, as indexes of ``OrganisationTypes/names`` (worked
+  /// out only when the run uses types).
+  var funderType = OrganisationTypes.unknownIndex
+  var recipientType = OrganisationTypes.unknownIndex
+  /// The grant's distinct classifications, `vocabulary:code` and title (read only when
+  /// grouping by classification).
+  var classifications: [(key: String, title: String)] = []
   /// The first programme's title, else its code (read only when grouping by programme).
   var programme = ""
   var isToIndividual = false
@@ -69,6 +84,38 @@ extension Aggregator {
   struct FactFinder: Sendable {
     let options: AggregationOptions
     let currencies: Set<String>
+    /// How organisations are typed, when the run uses types.
+    var types: OrganisationTypes?
+    /// The run's funder selectors, if it has any.
+    var selection: FunderSelection?
+    /// The types `--funder-type` and `--recipient-org-type` keep, by index (`nil`: any).
+    var funderTypesKept: [Bool]?
+    var recipientTypesKept: [Bool]?
+    /// Whether these facts are for the selection pass, which needs only the funder, the
+    /// recipient, the place and the date, amount and currency filters.
+    var isSelectionPass = false
+    /// The recipients `--recipients-of` keeps, once the selection pass has found them.
+    var selectedRecipients: ExactIDTable<Bool>?
+
+    /// Whether the run needs funders' types, and recipients' (keys, filters, selectors).
+    let typesFunders: Bool
+    let typesRecipients: Bool
+
+    init(options: AggregationOptions, currencies: Set<String>) {
+      self.options = options
+      self.currencies = currencies
+      let filter = options.filter
+      typesRecipients = options.keys.contains(.recipientOrgType) || !filter.recipientOrgTypes.isEmpty
+      typesFunders = options.keys.contains(.funderType) || !filter.funderTypes.isEmpty || filter.selectsByType
+    }
+
+    /// The selectors that name `funder` (its digest is `digest`), and its type's index.
+    func selectors(naming funder: String, digest: IDDigest?) -> (mask: UInt64, type: Int16) {
+      var type = OrganisationTypes.unknownIndex
+      if typesFunders, let types, let digest { type = types.index(of: funder, digest: digest) }
+      let mask = selection?.mask(funder: funder, digest: digest, type: type) ?? 0
+      return (mask, type)
+    }
 
     /// The members of a grant the aggregation reads, found in one pass (the last of
     /// duplicate keys wins, as everywhere in giving).
@@ -80,6 +127,7 @@ extension Aggregator {
       var funders: JSONValue?
       var recipients: JSONValue?
       var individual: JSONValue?
+      var classifications: JSONValue?
 
       init(_ json: JSONValue) {
         guard case .object(let object) = json else { return }
@@ -92,6 +140,7 @@ extension Aggregator {
           case "fundingOrganization": funders = member.value
           case "recipientOrganization": recipients = member.value
           case "recipientIndividual": individual = member.value
+          case "classifications": classifications = member.value
           default: break
           }
         }
@@ -107,12 +156,19 @@ extension Aggregator {
         facts.problemPlace = grant.source.place(of: "amountAwarded", in: grant.json)
         return facts
       }
+      let organisation = members.recipients?.arrayValue?.first?["id"]?.stringValue
       finish(
         &facts, awardDate: members.awardDate ?? "",
         funder: members.funders?.arrayValue?.first?["id"]?.stringValue,
-        recipient: members.recipients?.arrayValue?.first?["id"]?.stringValue ?? members.individual?["id"]?.stringValue,
-        isToIndividual: members.individual != nil,
+        recipient: organisation ?? members.individual?["id"]?.stringValue,
+        hasRecipientOrganisation: organisation != nil, isToIndividual: members.individual != nil,
         programmes: { grant.grantProgramme.map { ($0.title, $0.code) } },
+        classifications: {
+          (members.classifications?.arrayValue ?? []).map {
+            // A code written as a number is taken as its text.
+            ($0["vocabulary"]?.stringValue, $0["code"]?.stringValue ?? $0["code"]?.numberValue?.text, $0["title"]?.stringValue)
+          }
+        },
         title: { grant.title }, description: { grant.description },
         place: { GrantPlace.of(grant, postcodes: options.postcodes) })
       return facts
@@ -122,7 +178,8 @@ extension Aggregator {
     func start(id: String?, amount: JSONValue?, currency: String?, awardDate: String?) -> GrantFacts {
       var facts = GrantFacts()
       facts.id = id
-      facts.idDigest = id.map(IDDigest.init)
+      // Only the counting pass finds duplicates.
+      if !isSelectionPass { facts.idDigest = id.map(IDDigest.init) }
       if amount == nil || amount?.isNull == true {
         facts.problem = "no amount"
       } else if let n = amount?.numberValue, let scaled = Aggregator.Amount.scale(n.text) {
@@ -151,28 +208,89 @@ extension Aggregator {
     /// The rest, for a grant that can be counted: who, what for, and whether it passes the
     /// filters. The closures are called only when the run needs what they give.
     func finish(
-      _ facts: inout GrantFacts, awardDate: String, funder: String?, recipient: String?, isToIndividual: Bool,
-      programmes: () -> [(title: String?, code: String?)], title: () -> String?, description: () -> String?,
-      place: () -> GrantPlace
+      _ facts: inout GrantFacts, awardDate: String, funder: String?, recipient: String?,
+      hasRecipientOrganisation: Bool, isToIndividual: Bool,
+      programmes: () -> [(title: String?, code: String?)],
+      classifications: () -> [(vocabulary: String?, code: String?, title: String?)],
+      title: () -> String?, description: () -> String?, place: () -> GrantPlace
     ) {
       guard let amount = facts.amount else { return }
       facts.funder = funder ?? ""
       facts.recipient = recipient ?? ""
       if !facts.funder.isEmpty { facts.funderDigest = IDDigest(facts.funder) }
       if !facts.recipient.isEmpty { facts.recipientDigest = IDDigest(facts.recipient) }
+      facts.hasRecipientOrganisation = hasRecipientOrganisation && !facts.recipient.isEmpty
       facts.isToIndividual = isToIndividual
+      (facts.selectedBy, facts.funderType) = selectors(naming: facts.funder, digest: facts.funderDigest)
+      if typesRecipients, let types {
+        if facts.hasRecipientOrganisation, let digest = facts.recipientDigest {
+          facts.recipientType = types.index(of: facts.recipient, digest: digest)
+        } else if isToIndividual {
+          facts.recipientType = OrganisationTypes.individualIndex
+        }
+      }
+      facts.passesSelectionFilters = passesSelectionFilters(
+        currency: facts.currency, amount: amount, dateText: awardDate.prefix(10))
+      if isSelectionPass {
+        if facts.passesSelectionFilters, let selection, facts.selectedBy & selection.placesOf != 0 {
+          facts.place = place()
+        }
+        return
+      }
       if options.keys.contains(.programme) {
         facts.programme = programmes().first.flatMap { $0.title ?? $0.code } ?? ""
       }
-      facts.passesFilters = passes(
-        funder: facts.funder, recipient: facts.recipient, currency: facts.currency, amount: amount,
-        dateText: awardDate.prefix(10), programmes: programmes, title: title, description: description)
+      if options.keys.contains(.classification) { facts.classifications = Self.distinct(classifications()) }
+      facts.passesFilters =
+        facts.passesSelectionFilters
+        && passes(
+          funder: facts.funder, recipient: facts.recipient, programmes: programmes, title: title,
+          description: description)
+        && passesOrganisationFilters(facts)
       if facts.passesFilters && options.needsGeography { facts.place = place() }
     }
 
+    /// A grant's classifications as `vocabulary:code` and title, each code once (the first
+    /// title given it), leaving out entries with neither vocabulary nor code.
+    static func distinct(_ entries: [(vocabulary: String?, code: String?, title: String?)]) -> [(key: String, title: String)] {
+      var out: [(key: String, title: String)] = []
+      for entry in entries {
+        let vocabulary = entry.vocabulary ?? ""
+        let code = entry.code ?? ""
+        guard !vocabulary.isEmpty || !code.isEmpty else { continue }
+        let key = vocabulary + ":" + code
+        if !out.contains(where: { $0.key == key }) { out.append((key, entry.title ?? "")) }
+      }
+      return out
+    }
+
+    /// The date, amount and currency filters.
+    private func passesSelectionFilters(currency: String, amount: Aggregator.Amount, dateText: Substring) -> Bool {
+      let filter = options.filter
+      if let from = filter.from, dateText < from { return false }
+      if let to = filter.to, dateText > to { return false }
+      if let min = filter.minimum, amount.decimal < min { return false }
+      if let max = filter.maximum, amount.decimal > max { return false }
+      if !filter.currencies.isEmpty && !filter.currencies.contains(currency) { return false }
+      return true
+    }
+
+    /// The type filters, `--not-funder` and `--recipients-of`.
+    private func passesOrganisationFilters(_ facts: GrantFacts) -> Bool {
+      if let kept = funderTypesKept, !kept[Int(facts.funderType)] { return false }
+      if let kept = recipientTypesKept, !kept[Int(facts.recipientType)] { return false }
+      if let selection, facts.selectedBy & selection.notFunder != 0 { return false }
+      if let selectedRecipients {
+        guard facts.hasRecipientOrganisation, let digest = facts.recipientDigest,
+          selectedRecipients.value(of: facts.recipient, digest: digest) != nil
+        else { return false }
+      }
+      return true
+    }
+
     private func passes(
-      funder: String, recipient: String, currency: String, amount: Aggregator.Amount, dateText: Substring,
-      programmes: () -> [(title: String?, code: String?)], title: () -> String?, description: () -> String?
+      funder: String, recipient: String, programmes: () -> [(title: String?, code: String?)],
+      title: () -> String?, description: () -> String?
     ) -> Bool {
       let filter = options.filter
       if !filter.funders.isEmpty && !filter.funders.contains(funder) { return false }
@@ -182,11 +300,6 @@ extension Aggregator {
           p.title.map(filter.programmes.contains) == true || p.code.map(filter.programmes.contains) == true
         })
       { return false }
-      if let from = filter.from, dateText < from { return false }
-      if let to = filter.to, dateText > to { return false }
-      if let min = filter.minimum, amount.decimal < min { return false }
-      if let max = filter.maximum, amount.decimal > max { return false }
-      if !filter.currencies.isEmpty && !filter.currencies.contains(currency) { return false }
       if let search = filter.search, !search.isEmpty {
         let hit =
           (title()?.range(of: search, options: .caseInsensitive) != nil)

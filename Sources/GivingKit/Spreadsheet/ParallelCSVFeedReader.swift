@@ -546,7 +546,7 @@ struct DirectRows<Item: ParallelReadItem>: Sendable {
 
   enum Outcome {
     case item(Item)
-    /// An empty row.
+    /// An empty row, or one the items have no use for.
     case noGrant
     /// The row needs the ordinary reader (it merges with the one before, say).
     case needsOrdinaryRead

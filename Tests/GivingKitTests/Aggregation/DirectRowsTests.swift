@@ -13,13 +13,17 @@ import Testing
   func aggregate(_ urls: [URL], options: AggregationOptions, mode: Mode) throws -> AggregationResult {
     var aggregator = try Aggregator(options: options)
     aggregator.readsRowsDirectly = mode == .parallelRows
-    for url in urls {
+    let feeds = try urls.map { url in
       var feed = try GrantFeed(files: [url])
       // Ranges of a few hundred bytes, so that every file is cut many times.
       feed.parallelMinimumSize = mode == .sequential ? .max : 0
       feed.parallelChunkSize = 512
-      try aggregator.aggregate(feed)
+      return feed
     }
+    if options.needsSelectionPass {
+      for feed in feeds { try aggregator.readSelection(feed) }
+    }
+    for feed in feeds { try aggregator.aggregate(feed) }
     return aggregator.result()
   }
 
@@ -50,7 +54,7 @@ import Testing
     var sets: [(String, AggregationOptions)] = []
     for keys: [AggregationKey] in [
       [.funder], [.funder, .year], [.recipient, .month], [.programme, .currency], [.recipientType, .amountBand],
-      [.imdDecile], [.localAuthority, .financialYear],
+      [.imdDecile], [.localAuthority, .financialYear], [.funderType, .recipientOrgType], [.classification, .funder],
     ] {
       sets.append(("\(keys)", AggregationOptions(keys: keys)))
     }
@@ -60,6 +64,15 @@ import Testing
     filtered.filter.from = "2021-01-01"
     filtered.filter.minimum = 10
     sets.append(("filtered", filtered))
+    var selected = AggregationOptions(keys: [.funder])
+    selected.filter.recipientsOf = [.type("government"), .funder("GB-CHC-1000001")]
+    selected.filter.notFunders = [.funder("GB-GOR-X")]
+    selected.filter.from = "2021-01-01"
+    sets.append(("recipients of", selected))
+    var placed = AggregationOptions(keys: [.localAuthority, .recipientOrgType])
+    placed.filter.placesOf = [.type("government")]
+    placed.filter.funderTypes = ["charity", "company", "unknown"]
+    sets.append(("places of", placed))
     return sets
   }()
 
@@ -112,7 +125,8 @@ import Testing
     let awkward = folder.appendingPathComponent("awkward.csv")
     try Data(Self.awkward.utf8).write(to: awkward)
     let urls = [FixturePaths.url("sample/grants.csv"), FixturePaths.url("sample/dirty.csv"), awkward]
-      + FixturePaths.files(in: "real/dataquality", extensions: ["csv"])
+      + FixturePaths.files(in: "real/dataquality", extensions: ["csv"]) + FixturePaths.files(in: "aggregate", extensions: ["csv"])
+      .filter { !$0.lastPathComponent.hasPrefix("org-types") }
     return (urls, { try? FileManager.default.removeItem(at: folder) })
   }
 }

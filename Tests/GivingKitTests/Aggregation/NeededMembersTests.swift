@@ -17,6 +17,7 @@ import Testing
 
   @Test(arguments: [
     [AggregationKey.funder], [.recipient, .year], [.programme, .currency], [.imdDecile], [.localAuthority, .amountBand],
+    [.classification, .funderType], [.recipientOrgType],
   ])
   func projectedReadsAggregateAlike(keys: [AggregationKey]) throws {
     let folder = ScratchSpace.root.appendingPathComponent("giving-needed-\(UUID())")

@@ -59,9 +59,11 @@ extension Aggregator {
   }
 
   mutating func addToSelection(_ facts: GrantFacts) {
-    guard let selection, facts.problem == nil, facts.passesSelectionFilters, facts.selectedBy != 0 else { return }
-    countSelectors(facts.selectedBy & (selection.recipientsOf | selection.placesOf))
-    if facts.selectedBy & selection.recipientsOf != 0, facts.hasRecipientOrganisation,
+    guard facts.selectedBy != 0, facts.problem == nil, facts.passesSelectionFilters,
+      let recipientsOf = selection?.recipientsOf, let placesOf = selection?.placesOf
+    else { return }
+    countSelectors(facts.selectedBy & (recipientsOf | placesOf))
+    if facts.selectedBy & recipientsOf != 0, facts.hasRecipientOrganisation,
       let digest = facts.recipientDigest
     {
       _ = selectedRecipients.firstValue(of: facts.recipient, digest: digest, keeping: true)
@@ -69,7 +71,7 @@ extension Aggregator {
         _ = selectedRecipients.firstValue(of: other, digest: IDDigest(other), keeping: true)
       }
     }
-    if facts.selectedBy & selection.placesOf != 0, let place = facts.place {
+    if facts.selectedBy & placesOf != 0, let place = facts.place {
       for code in place.codes { selectedDistricts.formUnion(districts(of: code)) }
     }
   }

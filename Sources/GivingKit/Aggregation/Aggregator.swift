@@ -301,6 +301,9 @@ public struct Aggregator: Sendable {
     finder.funderTypesKept = funderTypesKept
     finder.recipientTypesKept = recipientTypesKept
     if !options.filter.recipientsOf.isEmpty { finder.selectedRecipients = selectedRecipients }
+    finder.filtersOrganisations =
+      funderTypesKept != nil || recipientTypesKept != nil || !options.filter.notFunders.isEmpty
+      || !options.filter.recipientsOf.isEmpty
     return finder
   }
 
@@ -386,13 +389,14 @@ public struct Aggregator: Sendable {
       }
       return
     }
-    if let selection, facts.selectedBy & selection.notFunder != 0 { countSelectors(facts.selectedBy & selection.notFunder) }
+    if let notFunder = selection?.notFunder, facts.selectedBy & notFunder != 0 { countSelectors(facts.selectedBy & notFunder) }
     guard facts.passesFilters, let amount = facts.amount else {
       grantsFilteredOut += 1
       return
     }
     var place: GrantPlace?
-    if options.needsGeography, let p = facts.place {
+    // The geography is loaded when the run needs it.
+    if geography != nil, let p = facts.place {
       if let area = options.filter.area, !matches(place: p, area: area) {
         grantsFilteredOut += 1
         return

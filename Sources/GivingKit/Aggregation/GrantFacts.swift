@@ -96,15 +96,27 @@ extension Aggregator {
     var isSelectionPass = false
     /// The recipients `--recipients-of` keeps, once the selection pass has found them.
     var selectedRecipients: ExactIDTable<Bool>?
+    /// Whether a type filter, `--not-funder` or `--recipients-of` is given.
+    var filtersOrganisations = false
 
-    /// Whether the run needs funders' types, and recipients' (keys, filters, selectors).
+    /// The run's filter, kept here so that the checks each grant goes through read it in place
+    /// (a copy of it, made for every grant, retains every set and list in it).
+    let filter: AggregationFilter
+    /// Whether the run needs funders' types, and recipients' (keys, filters, selectors), and
+    /// its grants' programmes and classifications.
     let typesFunders: Bool
     let typesRecipients: Bool
+    let readsProgramme: Bool
+    let readsClassifications: Bool
+    let needsPlace: Bool
 
     init(options: AggregationOptions, currencies: Set<String>) {
       self.options = options
       self.currencies = currencies
-      let filter = options.filter
+      filter = options.filter
+      readsProgramme = options.keys.contains(.programme)
+      readsClassifications = options.keys.contains(.classification)
+      needsPlace = options.needsGeography
       typesRecipients = options.keys.contains(.recipientOrgType) || !filter.recipientOrgTypes.isEmpty
       typesFunders = options.keys.contains(.funderType) || !filter.funderTypes.isEmpty || filter.selectsByType
     }
@@ -112,7 +124,7 @@ extension Aggregator {
     /// The selectors that name `funder` (its digest is `digest`), and its type's index.
     func selectors(naming funder: String, digest: IDDigest?) -> (mask: UInt64, type: Int16) {
       var type = OrganisationTypes.unknownIndex
-      if typesFunders, let types, let digest { type = types.index(of: funder, digest: digest) }
+      if typesFunders, let digest { type = types?.index(of: funder, digest: digest) ?? type }
       let mask = selection?.mask(funder: funder, digest: digest, type: type) ?? 0
       return (mask, type)
     }
@@ -221,10 +233,12 @@ extension Aggregator {
       if !facts.recipient.isEmpty { facts.recipientDigest = IDDigest(facts.recipient) }
       facts.hasRecipientOrganisation = hasRecipientOrganisation && !facts.recipient.isEmpty
       facts.isToIndividual = isToIndividual
-      (facts.selectedBy, facts.funderType) = selectors(naming: facts.funder, digest: facts.funderDigest)
-      if typesRecipients, let types {
+      if typesFunders || selection != nil {
+        (facts.selectedBy, facts.funderType) = selectors(naming: facts.funder, digest: facts.funderDigest)
+      }
+      if typesRecipients {
         if facts.hasRecipientOrganisation, let digest = facts.recipientDigest {
-          facts.recipientType = types.index(of: facts.recipient, digest: digest)
+          facts.recipientType = types?.index(of: facts.recipient, digest: digest) ?? OrganisationTypes.unknownIndex
         } else if isToIndividual {
           facts.recipientType = OrganisationTypes.individualIndex
         }
@@ -232,22 +246,22 @@ extension Aggregator {
       facts.passesSelectionFilters = passesSelectionFilters(
         currency: facts.currency, amount: amount, dateText: awardDate.prefix(10))
       if isSelectionPass {
-        if facts.passesSelectionFilters, let selection, facts.selectedBy & selection.placesOf != 0 {
+        if facts.passesSelectionFilters, let placesOf = selection?.placesOf, facts.selectedBy & placesOf != 0 {
           facts.place = place()
         }
         return
       }
-      if options.keys.contains(.programme) {
+      if readsProgramme {
         facts.programme = programmes().first.flatMap { $0.title ?? $0.code } ?? ""
       }
-      if options.keys.contains(.classification) { facts.classifications = Self.distinct(classifications()) }
+      if readsClassifications { facts.classifications = Self.distinct(classifications()) }
       facts.passesFilters =
         facts.passesSelectionFilters
         && passes(
           funder: facts.funder, recipient: facts.recipient, programmes: programmes, title: title,
           description: description)
-        && passesOrganisationFilters(facts)
-      if facts.passesFilters && options.needsGeography { facts.place = place() }
+        && (!filtersOrganisations || passesOrganisationFilters(facts))
+      if facts.passesFilters && needsPlace { facts.place = place() }
     }
 
     /// A grant's classifications as `vocabulary:code` and title, each code once (the first
@@ -266,7 +280,6 @@ extension Aggregator {
 
     /// The date, amount and currency filters.
     private func passesSelectionFilters(currency: String, amount: Aggregator.Amount, dateText: Substring) -> Bool {
-      let filter = options.filter
       if let from = filter.from, dateText < from { return false }
       if let to = filter.to, dateText > to { return false }
       if let min = filter.minimum, amount.decimal < min { return false }
@@ -279,10 +292,12 @@ extension Aggregator {
     private func passesOrganisationFilters(_ facts: GrantFacts) -> Bool {
       if let kept = funderTypesKept, !kept[Int(facts.funderType)] { return false }
       if let kept = recipientTypesKept, !kept[Int(facts.recipientType)] { return false }
-      if let selection, facts.selectedBy & selection.notFunder != 0 { return false }
-      if let selectedRecipients {
+      // Optional chaining reads these in place: binding the tables would copy them (and
+      // retain their storage) for every grant.
+      if let notFunder = selection?.notFunder, facts.selectedBy & notFunder != 0 { return false }
+      if selectedRecipients != nil {
         guard facts.hasRecipientOrganisation, let digest = facts.recipientDigest,
-          selectedRecipients.value(of: facts.recipient, digest: digest) != nil
+          selectedRecipients?.value(of: facts.recipient, digest: digest) != nil
         else { return false }
       }
       return true
@@ -292,7 +307,6 @@ extension Aggregator {
       funder: String, recipient: String, programmes: () -> [(title: String?, code: String?)],
       title: () -> String?, description: () -> String?
     ) -> Bool {
-      let filter = options.filter
       if !filter.funders.isEmpty && !filter.funders.contains(funder) { return false }
       if !filter.recipients.isEmpty && !filter.recipients.contains(recipient) { return false }
       if !filter.programmes.isEmpty

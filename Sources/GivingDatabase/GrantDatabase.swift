@@ -64,12 +64,14 @@ public enum GrantDatabase {
           PRAGMA locking_mode = EXCLUSIVE; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536
           """)
     }
+    // Grants are placed in small areas as `aggregate` places them, against its default index.
+    let geography = try Geography(englishIndex: .imd2019)
     var report = Report()
     let queue = try DatabaseQueue(path: temporary.path, configuration: configuration)
     try queue.writeWithoutTransaction { db in
       try db.inTransaction {
         try createTables(db)
-        var writer = try GrantRowWriter(db)
+        var writer = try GrantRowWriter(db, geography: geography)
         for feed in feeds {
           report.feeds.append(try writer.add(feed))
         }
@@ -133,7 +135,17 @@ public enum GrantDatabase {
         CREATE TABLE IF NOT EXISTS duplicates (
           id TEXT NOT NULL, grant_key INTEGER NOT NULL REFERENCES grants(grant_key),
           file_id INTEGER NOT NULL REFERENCES files(file_id), sheet TEXT, row INTEGER, line INTEGER, "column" INTEGER);
+        CREATE TABLE IF NOT EXISTS place_codes (
+          grant_key INTEGER NOT NULL REFERENCES grants(grant_key), position INTEGER NOT NULL, geo_code TEXT NOT NULL,
+          source TEXT NOT NULL, codes INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS area_spreads (
+          geo_code TEXT NOT NULL, codes INTEGER NOT NULL, area_code TEXT NOT NULL, weight TEXT NOT NULL,
+          nation TEXT NOT NULL, index_name TEXT NOT NULL, decile INTEGER NOT NULL);
+        CREATE VIEW IF NOT EXISTS grant_places AS
+          SELECT p.grant_key, s.area_code, s.weight, s.nation, s.index_name, s.decile, p.geo_code, p.source
+          FROM place_codes p JOIN area_spreads s ON s.geo_code = p.geo_code AND s.codes = p.codes;
         CREATE UNIQUE INDEX IF NOT EXISTS grants_unique_id ON grants(id);
+        CREATE INDEX IF NOT EXISTS area_spreads_by_code ON area_spreads(geo_code, codes);
         """)
   }
 
@@ -153,6 +165,9 @@ public enum GrantDatabase {
         CREATE INDEX IF NOT EXISTS classifications_by_grant ON classifications(grant_key);
         CREATE INDEX IF NOT EXISTS duplicates_by_id ON duplicates(id);
         CREATE INDEX IF NOT EXISTS grants_by_award_date ON grants(award_date);
+        CREATE INDEX IF NOT EXISTS place_codes_by_grant ON place_codes(grant_key);
+        CREATE INDEX IF NOT EXISTS place_codes_by_code ON place_codes(geo_code, codes);
+        CREATE INDEX IF NOT EXISTS area_spreads_by_area ON area_spreads(area_code);
         """)
   }
 }

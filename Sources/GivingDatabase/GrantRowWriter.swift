@@ -16,11 +16,13 @@ struct GrantRowWriter {
   private let insertBeneficiaryLocation: Statement
   private let insertRecipientLocation: Statement
   private let insertClassification: Statement
+  private var places: GrantPlaceWriter
   private(set) var grantsStored = 0
   private(set) var duplicates = 0
 
-  init(_ db: Database) throws {
+  init(_ db: Database, geography: Geography) throws {
     self.db = db
+    places = try GrantPlaceWriter(db, geography: geography)
     insertFile = try db.makeStatement(sql: "INSERT INTO files (path, format, encoding) VALUES (?, ?, ?)")
     insertGrant = try db.makeStatement(
       sql: """
@@ -95,7 +97,8 @@ struct GrantRowWriter {
       return false
     }
     grantsStored += 1
-    let key: StatementArguments = [db.lastInsertedRowID]
+    let grantKey = db.lastInsertedRowID
+    let key: StatementArguments = [grantKey]
     for (statement, list) in [
       (insertFunder, rows.funders), (insertRecipient, rows.recipients), (insertRecipientLocation, rows.recipientLocations),
       (insertIndividual, rows.individuals), (insertBeneficiaryLocation, rows.beneficiaryLocations),
@@ -106,6 +109,7 @@ struct GrantRowWriter {
         try statement.execute()
       }
     }
+    try places.add(rows.place, key: grantKey)
     return true
   }
 
@@ -133,9 +137,12 @@ struct GrantRows: Sendable {
   var individuals: [StatementArguments] = []
   var beneficiaryLocations: [StatementArguments] = []
   var classifications: [StatementArguments] = []
+  /// The area codes `aggregate` places the grant by.
+  var place: GrantPlace
 
   init(_ grant: Grant) {
     let g = grant.json
+    place = GrantPlace.of(grant)
     id = g["id"]?.stringValue
     let amount = g["amountAwarded"]?.numberValue
     let currency = g["currency"]?.stringValue

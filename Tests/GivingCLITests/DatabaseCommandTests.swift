@@ -49,6 +49,51 @@ import Testing
     #expect(place.hasPrefix("2|") && place.contains("grants.json"))
   }
 
+  /// The regions and wards of the real file are spread over thousands of small areas, the
+  /// sample's areas over one or a few.
+  @Test(arguments: ["sample/grants.csv", "real/dataquality-tools-data/json_all_a003W000001B7PzQAK.json"])
+  func totalsPerDecileFromGrantPlacesAreThoseOfAggregate(_ fixture: String) throws {
+    let folder = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let input = FixturePaths.url(fixture).path
+    let database = folder.appendingPathComponent("grants.db")
+    let converted = try runGiving(["convert", input, "--to", "sqlite", "-o", database.path])
+    #expect(converted.status == 0, "\(converted.standardError)")
+
+    let aggregate = try runGiving(["aggregate", "--by", "imd-decile", "--format", "json", input])
+    let result = try JSONValue(parsing: Array(aggregate.standardOutput.utf8))
+    // The database holds every grant: the comparison holds when aggregate counts them all.
+    #expect(result["grantsCounted"]?.numberValue?.text == result["grantsRead"]?.numberValue?.text)
+    let groups = try #require(result["groups"]?.arrayValue)
+    #expect(groups.count >= 10)
+    let expected = groups.map { group -> String in
+      let key = group["key"]
+      let total = Decimal(string: group["total"]?.stringValue ?? "") ?? .nan
+      let pence = NSDecimalNumber(decimal: total * 100).int64Value
+      return [
+        key?["nation"]?.stringValue ?? "", key?["index"]?.stringValue ?? "", key?["decile"]?.numberValue?.text ?? "",
+        group["currency"]?.stringValue ?? "", String(pence),
+      ].joined(separator: "|")
+    }
+    // As aggregate adds up: whole grants exactly, the parts of split grants in double
+    // precision kept to 6 decimal places, the sum rounded to the penny (half away from zero).
+    let rows = try Self.query(
+      database,
+      """
+      SELECT p.nation, p.index_name, p.decile, g.currency,
+        CAST(round(coalesce(sum(CASE WHEN p.weight = '1' THEN g.amount_awarded_minor END), 0)
+          + round(coalesce(sum(CASE WHEN p.weight <> '1' THEN g.amount_awarded_minor * p.weight END), 0), 4)) AS INTEGER)
+      FROM grant_places p JOIN grants g USING (grant_key)
+      GROUP BY p.nation, p.index_name, p.decile, g.currency
+      ORDER BY CASE p.nation WHEN 'England' THEN 1 WHEN 'Wales' THEN 2 WHEN 'Scotland' THEN 3 ELSE 4 END, p.decile, g.currency
+      """)
+    #expect(rows.split(separator: "\n").map(String.init) == expected)
+    // Every weight of a grant adds up to the grant: the part placed, per placed grant.
+    let whole = try Self.query(
+      database, "SELECT count(*) FROM (SELECT grant_key FROM grant_places GROUP BY grant_key HAVING abs(sum(weight) - 1) > 1e-9)")
+    #expect(whole.trimmingCharacters(in: .newlines) == "0")
+  }
+
   @Test(arguments: [
     "sample/grants.json", "sample/dirty.csv", "real/dataquality/badfile_all_validation_errors_4_times.xlsx",
     "real/flatten-tool/fundingproviders-grants_2_grants.ods", "real/360-dei/simple.json",

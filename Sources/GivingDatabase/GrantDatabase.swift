@@ -139,7 +139,7 @@ public enum GrantDatabase {
           grant_key INTEGER NOT NULL REFERENCES grants(grant_key), position INTEGER NOT NULL, geo_code TEXT NOT NULL,
           source TEXT NOT NULL, codes INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS area_spreads (
-          geo_code TEXT NOT NULL, codes INTEGER NOT NULL, area_code TEXT NOT NULL, weight TEXT NOT NULL,
+          geo_code TEXT NOT NULL, codes INTEGER NOT NULL, area_code TEXT NOT NULL, weight REAL NOT NULL,
           nation TEXT NOT NULL, index_name TEXT NOT NULL, decile INTEGER NOT NULL);
         CREATE VIEW IF NOT EXISTS grant_places AS
           SELECT p.grant_key, s.area_code, s.weight, s.nation, s.index_name, s.decile, p.geo_code, p.source

@@ -52,7 +52,7 @@ struct GrantPlaceWriter {
     for share in geography.spread(spread.code, among: spread.codes) {
       let area = share.area
       insertSpread.setUncheckedArguments([
-        spread.code, spread.codes, area.code, share.weight.description, area.nation.rawValue,
+        spread.code, spread.codes, area.code, share.weight, area.nation.rawValue,
         geography.indexName(for: area.nation), Int(area.decile),
       ])
       try insertSpread.execute()

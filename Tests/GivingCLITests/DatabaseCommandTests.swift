@@ -81,8 +81,8 @@ import Testing
       database,
       """
       SELECT p.nation, p.index_name, p.decile, g.currency,
-        CAST(round(coalesce(sum(CASE WHEN p.weight = '1' THEN g.amount_awarded_minor END), 0)
-          + round(coalesce(sum(CASE WHEN p.weight <> '1' THEN g.amount_awarded_minor * p.weight END), 0), 4)) AS INTEGER)
+        CAST(round(coalesce(sum(CASE WHEN p.weight = 1 THEN g.amount_awarded_minor END), 0)
+          + round(coalesce(sum(CASE WHEN p.weight <> 1 THEN g.amount_awarded_minor * p.weight END), 0), 4)) AS INTEGER)
       FROM grant_places p JOIN grants g USING (grant_key)
       GROUP BY p.nation, p.index_name, p.decile, g.currency
       ORDER BY CASE p.nation WHEN 'England' THEN 1 WHEN 'Wales' THEN 2 WHEN 'Scotland' THEN 3 ELSE 4 END, p.decile, g.currency

@@ -1,12 +1,11 @@
-public import Foundation
-
 /// One small area a grant's place is spread over, and the part of the grant it takes.
 public struct SmallAreaShare: Sendable, Hashable {
   /// The small area (its code, nation and decile).
   public var area: SmallArea
   /// The fraction of the grant placed in the area: the area's population over that of every
   /// small area the code stands for, divided by the number of codes the grant is placed by.
-  public var weight: Decimal
+  /// In double precision, as `aggregate` multiplies amounts by it.
+  public var weight: Double
 }
 
 extension Geography {
@@ -26,8 +25,8 @@ extension Geography {
     return zip(list, populations).map { index, population in
       let weight =
         total == 0
-        ? Decimal(1) / Decimal(list.count * codes)
-        : Decimal(population) / (Decimal(total) * Decimal(codes))
+        ? 1 / Double(list.count * codes)
+        : Double(population) / Double(total) / Double(codes)
       return SmallAreaShare(area: smallAreas[Int(index)], weight: weight)
     }
   }

@@ -24,7 +24,7 @@ struct GrantPlaceWriter {
   init(_ db: Database, geography: Geography) throws {
     self.geography = geography
     insertCode = try db.makeStatement(
-      sql: "INSERT INTO place_codes (position, geo_code, source, codes, grant_key) VALUES (?, ?, ?, ?, ?)")
+      sql: "INSERT INTO place_codes (position, geo_code, source, codes, grant_key) VALUES (?, ?, ?, ?, last_insert_rowid())")
     insertSpread = try db.makeStatement(
       sql: """
         INSERT INTO area_spreads (geo_code, codes, area_code, weight, nation, index_name, decile)
@@ -37,13 +37,24 @@ struct GrantPlaceWriter {
     spreadsWritten = written
   }
 
-  /// Stores the place of the grant stored as `key`.
-  mutating func add(_ place: GrantPlace, key: Int64) throws {
-    let count = place.codes.count
-    for (position, code) in place.codes.enumerated() {
-      insertCode.setUncheckedArguments([position, code, place.source.rawValue, count, key])
+  /// The `place_codes` rows of `place` but their `grant_key`, made on the threads that read
+  /// the grants.
+  static func rows(of place: GrantPlace) -> [StatementArguments] {
+    place.codes.enumerated().map { position, code in
+      GrantRows.arguments([
+        position.databaseValue, code.databaseValue, place.source.rawValue.databaseValue,
+        place.codes.count.databaseValue,
+      ])
+    }
+  }
+
+  /// Stores the place of the grant stored last (its key is `last_insert_rowid()`: the place
+  /// tables are WITHOUT ROWID, so inserting into them leaves it), with its `rows`.
+  mutating func add(_ place: GrantPlace, rows: [StatementArguments]) throws {
+    for (code, row) in zip(place.codes, rows) {
+      insertCode.setUncheckedArguments(row)
       try insertCode.execute()
-      let spread = SpreadKey(code: code, codes: count)
+      let spread = SpreadKey(code: code, codes: place.codes.count)
       if spreadsWritten.insert(spread).inserted { try addSpread(spread) }
     }
   }

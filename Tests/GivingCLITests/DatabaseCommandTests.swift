@@ -116,6 +116,40 @@ import Testing
     #expect(stored == firsts)
   }
 
+  /// Every row of a list is that of its grant (the grant's JSON says the same), after copies
+  /// not stored too; every spreadsheet row names its sheet.
+  @Test func listRowsAndPlacesBelongToTheirGrants() throws {
+    let folder = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let inputs = [
+      "sample/grants.csv", "sample/grants.json", "real/dataquality/badfile_all_validation_errors_4_times.xlsx",
+      "sample/dirty.csv",
+    ].map { FixturePaths.url($0).path }
+    let database = folder.appendingPathComponent("grants.db")
+    let converted = try runGiving(["convert"] + inputs + ["--to", "sqlite", "-o", database.path])
+    #expect(converted.status == 0, "\(converted.standardError)")
+    let checks: [(String, String)] = [
+      ("funding_organizations", "SELECT count(*) FROM funding_organizations t JOIN grants g USING (grant_key) WHERE t.id IS NOT json_extract(g.json, '$.fundingOrganization[' || t.position || '].id')"),
+      ("recipient_organizations", "SELECT count(*) FROM recipient_organizations t JOIN grants g USING (grant_key) WHERE t.name IS NOT json_extract(g.json, '$.recipientOrganization[' || t.position || '].name')"),
+      ("beneficiary_locations", "SELECT count(*) FROM beneficiary_locations t JOIN grants g USING (grant_key) WHERE t.geo_code IS NOT json_extract(g.json, '$.beneficiaryLocation[' || t.position || '].geoCode')"),
+      ("classifications", "SELECT count(*) FROM classifications t JOIN grants g USING (grant_key) WHERE t.code IS NOT json_extract(g.json, '$.classifications[' || t.position || '].code')"),
+      ("place_codes", "SELECT count(*) FROM place_codes t JOIN grants g USING (grant_key) WHERE t.source = 'beneficiary' AND t.geo_code IS NOT trim(json_extract(g.json, '$.beneficiaryLocation[' || t.position || '].geoCode'))"),
+      ("unnamed sheets", "SELECT count(*) FROM grants g JOIN files f USING (file_id) WHERE f.format <> 'json' AND (g.sheet IS NULL OR g.sheet GLOB '[0-9]*')"),
+    ]
+    for (name, sql) in checks {
+      #expect(try Self.query(database, sql).trimmingCharacters(in: .newlines) == "0", "\(name)")
+    }
+    let counts = try Self.query(
+      database,
+      """
+      SELECT (SELECT count(*) FROM funding_organizations), (SELECT sum(json_array_length(json, '$.fundingOrganization')) FROM grants),
+        (SELECT count(*) FROM place_codes WHERE source = 'beneficiary'), (SELECT count(*) FROM grants g, json_each(g.json, '$.beneficiaryLocation') e WHERE trim(json_extract(e.value, '$.geoCode')) <> ''),
+        (SELECT group_concat(DISTINCT sheet) FROM grants WHERE file_id = 1)
+      """)
+    let fields = counts.trimmingCharacters(in: .newlines).split(separator: "|").map(String.init)
+    #expect(fields.count == 5 && fields[0] == fields[1] && fields[2] == fields[3] && fields[4] == "grants", "\(counts)")
+  }
+
   @Test func anExistingFileIsNeverOverwrittenWithoutForce() throws {
     let folder = try Self.scratch()
     defer { try? FileManager.default.removeItem(at: folder) }

@@ -40,12 +40,7 @@ struct GrantPlaceWriter {
   /// The `place_codes` rows of `place` but their `grant_key`, made on the threads that read
   /// the grants.
   static func rows(of place: GrantPlace) -> [StatementArguments] {
-    place.codes.enumerated().map { position, code in
-      GrantRows.arguments([
-        position.databaseValue, code.databaseValue, place.source.rawValue.databaseValue,
-        place.codes.count.databaseValue,
-      ])
-    }
+    place.codes.enumerated().map { position, code in [position, code, place.source.rawValue, place.codes.count] }
   }
 
   /// Stores the place of the grant stored last (its key is `last_insert_rowid()`: the place

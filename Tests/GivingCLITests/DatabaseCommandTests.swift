@@ -88,6 +88,19 @@ import Testing
       ORDER BY CASE p.nation WHEN 'England' THEN 1 WHEN 'Wales' THEN 2 WHEN 'Scotland' THEN 3 ELSE 4 END, p.decile, g.currency
       """)
     #expect(rows.split(separator: "\n").map(String.init) == expected)
+    // The same, summed per code first (docs/database.md, for many grants).
+    let perCode = try Self.query(
+      database,
+      """
+      WITH per_code AS (
+        SELECT p.geo_code, p.codes, g.currency, sum(g.amount_awarded_minor) AS minor
+        FROM place_codes p JOIN grants g USING (grant_key) GROUP BY p.geo_code, p.codes, g.currency)
+      SELECT s.nation, s.index_name, s.decile, c.currency, CAST(round(sum(c.minor * s.weight)) AS INTEGER)
+      FROM per_code c JOIN area_spreads s USING (geo_code, codes)
+      GROUP BY 1, 2, 3, 4
+      ORDER BY CASE s.nation WHEN 'England' THEN 1 WHEN 'Wales' THEN 2 WHEN 'Scotland' THEN 3 ELSE 4 END, s.decile, c.currency
+      """)
+    #expect(perCode.split(separator: "\n").map(String.init) == expected)
     // Every weight of a grant adds up to the grant: the part placed, per placed grant.
     let whole = try Self.query(
       database, "SELECT count(*) FROM (SELECT grant_key FROM grant_places GROUP BY grant_key HAVING abs(sum(weight) - 1) > 1e-9)")

@@ -145,7 +145,8 @@ struct GrantRows: Sendable {
   var id: String?
   /// The `grants` columns from `id` to `json`.
   var grant: StatementArguments
-  /// The rows of each list table, without their `grant_key` (``GrantRowWriter`` adds it).
+  /// The rows of each list table but their `grant_key` (the statements take it from
+  /// `last_insert_rowid()`).
   var funders: [StatementArguments] = []
   var recipients: [StatementArguments] = []
   var recipientLocations: [StatementArguments] = []

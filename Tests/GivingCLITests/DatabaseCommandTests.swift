@@ -190,6 +190,12 @@ import Testing
     #expect(try runGiving(["convert", csv, "--to", "sqlite", "-o", database.path, "--append"]).status == 0)
     #expect(try Self.query(database, "SELECT count(*), (SELECT count(*) FROM duplicates), (SELECT count(*) FROM files) FROM grants")
       .trimmingCharacters(in: .newlines) == "500|500|2")
+    // Another file naming area codes whose spreads are stored already: kept once each.
+    let dirty = FixturePaths.url("sample/dirty.csv").path
+    let appended = try runGiving(["convert", dirty, "--to", "sqlite", "-o", database.path, "--append"])
+    #expect(appended.status == 0, "\(appended.standardError)")
+    #expect(try Self.query(database, "SELECT count(*) FROM place_codes p JOIN grants g USING (grant_key) WHERE g.file_id = 3")
+      .trimmingCharacters(in: .newlines) != "0")
   }
 
   @Test func aFailedConversionLeavesNoDatabase() throws {

@@ -30,8 +30,14 @@ endef
 deps:
 	$(call apt-install,$(APT_PACKAGES))
 
+# The database tests also read giving's outputs with DuckDB (docs/database.md): its Python
+# package, from PyPI into a virtual environment of the build folder (Debian's own Python
+# refuses packages installed beside its own).
+TEST_PYTHON := .build/test-python/bin/python3
 test-deps:
-	$(call apt-install,$(TEST_APT_PACKAGES))
+	$(call apt-install,$(TEST_APT_PACKAGES) python3-venv)
+	@[ -x $(TEST_PYTHON) ] || /usr/bin/python3 -m venv .build/test-python
+	@$(TEST_PYTHON) -c 'import duckdb' 2>/dev/null || $(TEST_PYTHON) -m pip install --quiet duckdb
 
 build: deps
 	swift build

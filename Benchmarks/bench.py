@@ -699,9 +699,21 @@ def bench_database(n):
              "JOIN funding_organizations f USING (grant_key) GROUP BY f.id, g.currency")
     sql = measure("sqlite3: spend per funder and currency", ["sqlite3", database, query])
     aggregate = measure("giving aggregate --by funder (same CSV)", giving("aggregate", "--by", "funder", "--format", "csv", csv_path))
+    # Places: the grant_places view (small areas and deciles) beside the same aggregate.
+    # (per code first, as docs/database.md advises over many grants).
+    places = ("WITH per_code AS (SELECT p.geo_code, p.codes, g.currency, sum(g.amount_awarded_minor) AS minor "
+              "FROM place_codes p JOIN grants g USING (grant_key) GROUP BY p.geo_code, p.codes, g.currency) "
+              "SELECT s.nation, s.decile, c.currency, sum(c.minor * s.weight) FROM per_code c "
+              "JOIN area_spreads s USING (geo_code, codes) GROUP BY s.nation, s.decile, c.currency")
+    sql_places = measure("sqlite3: spend per nation and decile (grant_places)", ["sqlite3", database, places])
+    imd = measure("giving aggregate --by imd-decile (same CSV)",
+                  giving("aggregate", "--by", "imd-decile", "--format", "csv", csv_path, *AGGREGATE_ARGS))
     table.add(sql, "", "", "")
     table.add(aggregate, "", "", "")
+    table.add(sql_places, "", "", "")
+    table.add(imd, "", "", "")
     table.notes.append(f"query: `{query}`")
+    table.notes.append(f"places query: `{places}`")
     database.unlink(missing_ok=True)
     return table
 

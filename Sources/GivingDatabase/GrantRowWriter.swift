@@ -16,11 +16,13 @@ struct GrantRowWriter {
   private let insertBeneficiaryLocation: Statement
   private let insertRecipientLocation: Statement
   private let insertClassification: Statement
+  private var places: GrantPlaceWriter
   private(set) var grantsStored = 0
   private(set) var duplicates = 0
 
-  init(_ db: Database) throws {
+  init(_ db: Database, geography: Geography) throws {
     self.db = db
+    places = try GrantPlaceWriter(db, geography: geography)
     insertFile = try db.makeStatement(sql: "INSERT INTO files (path, format, encoding) VALUES (?, ?, ?)")
     insertGrant = try db.makeStatement(
       sql: """
@@ -34,29 +36,34 @@ struct GrantRowWriter {
     insertDuplicate = try db.makeStatement(
       sql: "INSERT INTO duplicates (id, grant_key, file_id, sheet, row, line, \"column\") VALUES (?, ?, ?, ?, ?, ?, ?)")
     keyOfID = try db.makeStatement(sql: "SELECT grant_key FROM grants WHERE id = ?")
-    // The grant's key last: the other values are made before the grant is stored.
+    // The rows of a grant's lists take its key from `last_insert_rowid()`, which inserts into
+    // those tables (WITHOUT ROWID) leave alone: their values are bound as the reading threads
+    // made them, with nothing added here.
     insertFunder = try db.makeStatement(
-      sql: "INSERT INTO funding_organizations (position, id, name, grant_key) VALUES (?, ?, ?, ?)")
+      sql: "INSERT INTO funding_organizations (position, id, name, grant_key) VALUES (?, ?, ?, last_insert_rowid())")
     insertRecipient = try db.makeStatement(
       sql: """
         INSERT INTO recipient_organizations (position, id, name, charity_number, company_number, postal_code, grant_key)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
+        VALUES (?, ?, ?, ?, ?, ?, last_insert_rowid())
         """)
     insertIndividual = try db.makeStatement(
-      sql: "INSERT INTO recipient_individuals (position, id, name, grant_key) VALUES (?, ?, ?, ?)")
+      sql: "INSERT INTO recipient_individuals (position, id, name, grant_key) VALUES (?, ?, ?, last_insert_rowid())")
     insertBeneficiaryLocation = try db.makeStatement(
       sql: """
         INSERT INTO beneficiary_locations (position, name, country_code, geo_code, geo_code_type, grant_key)
-        VALUES (?, ?, ?, ?, ?, ?)
+        VALUES (?, ?, ?, ?, ?, last_insert_rowid())
         """)
     insertRecipientLocation = try db.makeStatement(
       sql: """
         INSERT INTO recipient_locations
           (organization_position, position, name, country_code, geo_code, geo_code_type, grant_key)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
+        VALUES (?, ?, ?, ?, ?, ?, last_insert_rowid())
         """)
     insertClassification = try db.makeStatement(
-      sql: "INSERT INTO classifications (position, vocabulary, code, title, grant_key) VALUES (?, ?, ?, ?, ?)")
+      sql: """
+        INSERT INTO classifications (position, vocabulary, code, title, grant_key)
+        VALUES (?, ?, ?, ?, last_insert_rowid())
+        """)
   }
 
   /// Adds every grant of `feed`, and the feed to `files`. The rows of each grant are made on
@@ -65,27 +72,33 @@ struct GrantRowWriter {
     let path = feed.files.map(\.path).joined(separator: ", ")
     try insertFile.execute(arguments: [path, feed.format.rawValue, nil])
     let fileID = db.lastInsertedRowID
+    // A CSV file's one sheet is named after the file, as its reader names it; other sheets
+    // are written by number until the feed's sheets are known.
+    let written =
+      feed.format == .csv && feed.files.count == 1 ? [feed.files[0].deletingPathExtension().lastPathComponent] : []
     var stored = 0
     let report = try feed.readPipelined(preparing: GrantRows.init) { grant, rows in
-      let place = grant.source.place(of: "", in: grant.json)
+      let place = Self.columns(of: grant.source.place(of: "", in: grant.json), sheets: written)
       if try add(rows, fileID: fileID, place: place) { stored += 1 }
     }
     try db.execute(
       sql: "UPDATE files SET encoding = ?, grants = ? WHERE file_id = ?", arguments: [report.encoding, stored, fileID])
-    // Places were written with the sheet's number: name the sheets, now that they are known.
+    // Name the sheets written by number (rewriting those rows), now that the names are known.
     for (index, sheet) in report.sources.sheets.enumerated() {
+      let name = index < written.count ? written[index] : String(index)
+      guard name != sheet.name else { continue }
       try db.execute(
-        sql: "UPDATE grants SET sheet = ? WHERE file_id = ? AND sheet = ?", arguments: [sheet.name, fileID, String(index)])
+        sql: "UPDATE grants SET sheet = ? WHERE file_id = ? AND sheet = ?", arguments: [sheet.name, fileID, name])
       try db.execute(
-        sql: "UPDATE duplicates SET sheet = ? WHERE file_id = ? AND sheet = ?", arguments: [sheet.name, fileID, String(index)])
+        sql: "UPDATE duplicates SET sheet = ? WHERE file_id = ? AND sheet = ?", arguments: [sheet.name, fileID, name])
     }
     return report
   }
 
   /// Stores one grant's rows, or lists the grant in `duplicates` when a grant with its id is
   /// stored already.
-  private mutating func add(_ rows: GrantRows, fileID: Int64, place: SourcePlace) throws -> Bool {
-    let (sheet, row, line, column) = Self.columns(of: place)
+  private mutating func add(_ rows: GrantRows, fileID: Int64, place: PlaceColumns) throws -> Bool {
+    let (sheet, row, line, column) = place
     insertGrant.setUncheckedArguments(rows.grant + [fileID, sheet, row, line, column])
     try insertGrant.execute()
     if db.changesCount == 0, let id = rows.id {
@@ -95,25 +108,31 @@ struct GrantRowWriter {
       return false
     }
     grantsStored += 1
-    let key: StatementArguments = [db.lastInsertedRowID]
-    for (statement, list) in [
-      (insertFunder, rows.funders), (insertRecipient, rows.recipients), (insertRecipientLocation, rows.recipientLocations),
-      (insertIndividual, rows.individuals), (insertBeneficiaryLocation, rows.beneficiaryLocations),
-      (insertClassification, rows.classifications),
-    ] {
-      for values in list {
-        statement.setUncheckedArguments(values + key)
-        try statement.execute()
-      }
-    }
+    try insert(rows.funders, with: insertFunder)
+    try insert(rows.recipients, with: insertRecipient)
+    try insert(rows.recipientLocations, with: insertRecipientLocation)
+    try insert(rows.individuals, with: insertIndividual)
+    try insert(rows.beneficiaryLocations, with: insertBeneficiaryLocation)
+    try insert(rows.classifications, with: insertClassification)
+    try places.add(rows.place, rows: rows.placeCodes)
     return true
   }
 
-  /// The `sheet`, `row`, `line` and `column` columns of a grant's place (a sheet by its number
-  /// until the feed's sheets are known).
-  private static func columns(of place: SourcePlace) -> (String?, Int?, Int?, Int?) {
+  private func insert(_ list: [StatementArguments], with statement: Statement) throws {
+    for values in list {
+      statement.setUncheckedArguments(values)
+      try statement.execute()
+    }
+  }
+
+  /// The `sheet`, `row`, `line` and `column` of a grant.
+  typealias PlaceColumns = (sheet: String?, row: Int?, line: Int?, column: Int?)
+
+  /// The columns of a grant's place, its sheet by the name in `sheets` or else by number.
+  private static func columns(of place: SourcePlace, sheets: [String]) -> PlaceColumns {
     switch place {
-    case .row(let sheet, let row), .cell(let sheet, let row, _): (String(sheet), Int(row), nil, nil)
+    case .row(let sheet, let row), .cell(let sheet, let row, _):
+      (sheets.indices.contains(Int(sheet)) ? sheets[Int(sheet)] : String(sheet), Int(row), nil, nil)
     case .text(_, let position): (nil, nil, Int(position.line), Int(position.column))
     case .unknown: (nil, nil, nil, nil)
     }
@@ -126,16 +145,21 @@ struct GrantRows: Sendable {
   var id: String?
   /// The `grants` columns from `id` to `json`.
   var grant: StatementArguments
-  /// The rows of each list table, without their `grant_key`.
+  /// The rows of each list table but their `grant_key` (the statements take it from
+  /// `last_insert_rowid()`).
   var funders: [StatementArguments] = []
   var recipients: [StatementArguments] = []
   var recipientLocations: [StatementArguments] = []
   var individuals: [StatementArguments] = []
   var beneficiaryLocations: [StatementArguments] = []
   var classifications: [StatementArguments] = []
+  /// The area codes `aggregate` places the grant by, and their `place_codes` rows.
+  var place: GrantPlace
+  var placeCodes: [StatementArguments]
 
   init(_ grant: Grant) {
     let g = grant.json
+    place = GrantPlace.of(grant)
     id = g["id"]?.stringValue
     let amount = g["amountAwarded"]?.numberValue
     let currency = g["currency"]?.stringValue
@@ -143,44 +167,46 @@ struct GrantRows: Sendable {
     let planned = g["plannedDates"]?.arrayValue?.first
     let actual = g["actualDates"]?.arrayValue?.first
     let text = Self.text
-    self.grant = StatementArguments([
+    placeCodes = GrantPlaceWriter.rows(of: place)
+    // Array literals: GRDB's initialiser from one is specialised, its generic one from an
+    // array is not (it was a fifth of the reading threads' time).
+    self.grant = [
       id.databaseValue, text(g["title"]), text(g["description"]), currency.databaseValue,
       (amount?.text).databaseValue, amount.flatMap { MinorUnits.of($0, currency: currency) }.databaseValue,
       text(g["awardDate"]), text(planned?["startDate"]), text(planned?["endDate"]), text(planned?["duration"]),
       text(actual?["startDate"]), text(actual?["endDate"]), text(programme?["code"]), text(programme?["title"]),
       text(g["dataSource"]), text(g["dateModified"]), JSONWriter().string(g).databaseValue,
-    ])
+    ]
     func list(_ name: String) -> [JSONValue] { g[name]?.arrayValue ?? [] }
     for (i, funder) in list("fundingOrganization").enumerated() {
-      funders.append(StatementArguments([i.databaseValue, text(funder["id"]), text(funder["name"])]))
+      funders.append([i, text(funder["id"]), text(funder["name"])])
     }
     for (i, recipient) in list("recipientOrganization").enumerated() {
-      recipients.append(
-        StatementArguments([
-          i.databaseValue, text(recipient["id"]), text(recipient["name"]), text(recipient["charityNumber"]),
-          text(recipient["companyNumber"]), text(recipient["postalCode"]),
-        ]))
+      recipients.append([
+        i, text(recipient["id"]), text(recipient["name"]), text(recipient["charityNumber"]),
+        text(recipient["companyNumber"]), text(recipient["postalCode"]),
+      ])
       for (j, location) in (recipient["location"]?.arrayValue ?? []).enumerated() {
-        recipientLocations.append(StatementArguments([i.databaseValue, j.databaseValue] + Self.location(location)))
+        recipientLocations.append([
+          i, j, text(location["name"]), text(location["countryCode"]), text(location["geoCode"]),
+          text(location["geoCodeType"]),
+        ])
       }
     }
     for (i, individual) in list("recipientIndividual").enumerated() {
-      individuals.append(StatementArguments([i.databaseValue, text(individual["id"]), text(individual["name"])]))
+      individuals.append([i, text(individual["id"]), text(individual["name"])])
     }
     for (i, location) in list("beneficiaryLocation").enumerated() {
-      beneficiaryLocations.append(StatementArguments([i.databaseValue] + Self.location(location)))
+      beneficiaryLocations.append([
+        i, text(location["name"]), text(location["countryCode"]), text(location["geoCode"]),
+        text(location["geoCodeType"]),
+      ])
     }
     for (i, classification) in list("classifications").enumerated() {
-      classifications.append(
-        StatementArguments([
-          i.databaseValue, text(classification["vocabulary"]), text(classification["code"]),
-          text(classification["title"]),
-        ]))
+      classifications.append([
+        i, text(classification["vocabulary"]), text(classification["code"]), text(classification["title"]),
+      ])
     }
-  }
-
-  private static func location(_ location: JSONValue) -> [DatabaseValue] {
-    [text(location["name"]), text(location["countryCode"]), text(location["geoCode"]), text(location["geoCodeType"])]
   }
 
   /// A value as text: strings as they are, numbers as written, `true`/`false`; NULL for

@@ -81,6 +81,9 @@ extension Giving {
       if inputs.isEmpty { throw ValidationError("give at least one input file") }
       if inputs.contains("") { throw ValidationError(InputOptions.emptyPathMessage) }
       if try keys().isEmpty { throw ValidationError("give at least one key with --by") }
+      if try keys().contains(.recipientIncomeBand), filters.registers.isEmpty {
+        throw ValidationError("--by recipient-income-band joins recipients to a charity register: give one with --organisations")
+      }
     }
 
     /// Aggregates the inputs and writes the result.

@@ -17,8 +17,6 @@ extension Giving {
         apart. Places come from each charity's registered postcode through --postcodes. See docs/charities.md.
         """)
 
-    public enum Format: String, ExpressibleByArgument, Sendable { case table, csv, json }
-
     @Argument(help: ArgumentHelp("Register files (and classification tables), each recognised by its columns.", valueName: "register"))
     public var registers: [String]
 
@@ -29,7 +27,7 @@ extension Giving {
     public var postcodes: String?
 
     @Option(help: "English deprivation index: imd2019 or imd2025.") public var index: EnglishIndex = .imd2019
-    @Option(help: "Output format: table, csv or json.") public var format: Format = .table
+    @Option(help: "Output format: table, csv or json.") public var format: TableFormat = .table
     @Option(name: .shortAndLong, help: "The output file ('-' for standard output).") public var output: String = "-"
 
     public init() {}
@@ -77,19 +75,7 @@ extension Giving {
       }
       for charity in registerSet.charities { counter.add(charity) }
       let result = counter.result()
-      let text: String
-      switch format {
-      case .table: text = result.table
-      case .csv: text = result.csv
-      case .json: text = JSONWriter(indent: 2).string(result.jsonValue) + "\n"
-      }
-      if output == "-" {
-        FileHandle.standardOutput.write(Data(text.utf8))
-      } else {
-        let file = try OutputFile(path: output)
-        try file.write(text)
-        try file.commit()
-      }
+      try TableFormat.write(format.text(of: result), to: output)
     }
   }
 }

@@ -233,17 +233,6 @@ extension AggregationResult {
     if let attribution { lines.append(attribution) }
     return lines
   }
-
-  /// The result as an aligned text table followed by the notes.
-  public var table: String {
-    let (headings, rows) = self.rows
-    return TabularText.aligned(headings: headings, rows: rows, notes: notes)
-  }
-
-  /// The result as CSV for spreadsheets: UTF-8 with a byte order mark, CRLF line ends, notes
-  /// (attribution, exclusions) after a blank row.
-  public var csv: String {
-    let (headings, rows) = self.rows
-    return TabularText.csv(headings: headings, rows: rows, notes: notes)
-  }
 }
+
+extension AggregationResult: TabularResult {}

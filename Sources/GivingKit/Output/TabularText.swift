@@ -1,4 +1,30 @@
-internal import Foundation
+public import Foundation
+
+/// A result printed as rows of text cells and notes (`aggregate`, `charities`): as an aligned
+/// table, CSV or JSON.
+public protocol TabularResult {
+  /// The column headings and the rows, as the table and CSV show them.
+  var rows: (headings: [String], rows: [[String]]) { get }
+  /// What is printed after the rows: what was counted apart, caveats, attributions.
+  var notes: [String] { get }
+  /// The result in its documented JSON shape.
+  var jsonValue: JSONValue { get }
+}
+
+extension TabularResult {
+  /// The result as an aligned text table followed by the notes.
+  public var table: String {
+    let (headings, rows) = self.rows
+    return TabularText.aligned(headings: headings, rows: rows, notes: notes)
+  }
+
+  /// The result as CSV for spreadsheets: UTF-8 with a byte order mark, CRLF line ends, the
+  /// notes after a blank row.
+  public var csv: String {
+    let (headings, rows) = self.rows
+    return TabularText.csv(headings: headings, rows: rows, notes: notes)
+  }
+}
 
 /// Rows of text cells as the commands print them: an aligned table, or CSV for spreadsheets.
 enum TabularText {

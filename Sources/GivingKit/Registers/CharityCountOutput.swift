@@ -6,7 +6,7 @@ public let charityRegisterAttribution = """
   Charity Commission for Northern Ireland; Open Government Licence v3.0.
   """
 
-extension CharityCounter.Result {
+extension CharityCounter.Result: TabularResult {
   /// The headings and rows of the result, as the table and CSV show them.
   public var rows: (headings: [String], rows: [[String]]) {
     let headings = key.partNames + ["charities", "with income", "total income", "mean income", "median income"]
@@ -36,16 +36,6 @@ extension CharityCounter.Result {
     lines.append(charityRegisterAttribution)
     if key.needsPlaces { lines.append(geographyAttribution) }
     return lines
-  }
-
-  public var table: String {
-    let (headings, rows) = self.rows
-    return TabularText.aligned(headings: headings, rows: rows, notes: notes)
-  }
-
-  public var csv: String {
-    let (headings, rows) = self.rows
-    return TabularText.csv(headings: headings, rows: rows, notes: notes)
   }
 
   /// The result as JSON: the groups, then everything counted apart.

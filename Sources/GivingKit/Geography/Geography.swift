@@ -381,8 +381,18 @@ public struct PostcodeTable: Sendable {
 
   /// `postcode` without spaces, in capitals: the form the table is keyed by.
   public static func normalise(_ postcode: String) -> String {
-    var out = ""
-    for ch in postcode.unicodeScalars where ch != " " && ch != "\t" { out.unicodeScalars.append(ch) }
-    return out.uppercased()
+    // Postcodes are ASCII: their bytes are copied without spaces and with capitals, which is
+    // many times quicker than `uppercased()` over a directory's millions.
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(postcode.utf8.count)
+    for byte in postcode.utf8 where byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") {
+      if byte >= 0x80 {
+        var out = ""
+        for ch in postcode.unicodeScalars where ch != " " && ch != "\t" { out.unicodeScalars.append(ch) }
+        return out.uppercased()
+      }
+      bytes.append(byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") ? byte - 32 : byte)
+    }
+    return String(decoding: bytes, as: UTF8.self)
   }
 }

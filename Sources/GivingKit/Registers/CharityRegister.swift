@@ -58,12 +58,13 @@ public enum CharityRegister {
         linked = kind.linkedColumn.flatMap { column[headingKey($0)] }
         company = kind.companyColumn.flatMap { column[headingKey($0)] }
         activities = kind.activitiesColumn.flatMap { column[headingKey($0)] }
+        return wanted(required + [linked, company, activities].compactMap { $0 }, of: headings.count)
       },
       row: { cells, _ in
         summary.rows += 1
         func value(_ at: Int?) -> String {
           guard let at, at < cells.count else { return "" }
-          return cells[at].trimmingCharacters(in: .whitespaces)
+          return cells[at].trimmingSpaces
         }
         let kind = summary.kind
         let number = value(required[0])
@@ -112,12 +113,13 @@ public enum CharityRegister {
         if !missing.isEmpty { throw CharityRegisterError(file: url.path, closest: .englandAndWales, missing: missing) }
         at = needed.map { column[headingKey($0)]! }
         linked = column[headingKey("linked_charity_number")]
+        return wanted(at + [linked].compactMap { $0 }, of: headings.count)
       },
       row: { cells, _ in
         guard cells.count > at.max()! else { return }
         if let linked, linked < cells.count, !(cells[linked].isEmpty || cells[linked] == "0") { return }
         guard cells[at[1]].lowercased() == "how" else { return }
-        activities[cells[at[0]].trimmingCharacters(in: .whitespaces), default: []].append(cells[at[2]])
+        activities[cells[at[0]].trimmingSpaces, default: []].append(cells[at[2]])
       })
     return activities
   }
@@ -137,6 +139,13 @@ public enum CharityRegister {
     if let full = scored.first(where: { $0.1.isEmpty }) { return full.0 }
     let closest = scored.min { $0.1.count < $1.1.count }!
     throw CharityRegisterError(file: file, closest: closest.0, missing: closest.1)
+  }
+
+  /// `columns` as a mask of `count` columns.
+  private static func wanted(_ columns: [Int], of count: Int) -> [Bool] {
+    var mask = [Bool](repeating: false, count: count)
+    for c in columns { mask[c] = true }
+    return mask
   }
 
   private static func columns(_ headings: [String]) -> [String: Int] {
@@ -166,20 +175,20 @@ public enum CharityRegister {
       if ch == ",", !quoted {
         let next = i + 1 < scalars.count ? scalars[i + 1] : " "
         if next == "'" || (next.properties.isUppercase) {
-          items.append(current.trimmingCharacters(in: .whitespaces))
+          items.append(current.trimmingSpaces)
           current = ""
           continue
         }
       }
       current.unicodeScalars.append(ch)
     }
-    items.append(current.trimmingCharacters(in: .whitespaces))
+    items.append(current.trimmingSpaces)
     return items.filter { !$0.isEmpty }
   }
 
   /// The UK postcode at the end of a comma-separated address (`…, Belfast, BT14 7PJ`).
   static func postcodeOfAddress(_ address: String) -> String? {
-    guard let last = address.split(separator: ",").last?.trimmingCharacters(in: .whitespaces) else { return nil }
+    guard let last = address.split(separator: ",").last?.trimmingSpaces else { return nil }
     let compact = last.replacingOccurrences(of: " ", with: "")
     guard (5...7).contains(compact.count), compact.first?.isLetter == true,
       compact.suffix(3).first?.isNumber == true, compact.suffix(2).allSatisfy(\.isLetter)

@@ -55,7 +55,7 @@ public struct CharityRegisterSet: Sendable {
 
   /// Where in ``charities`` the charity of ``charity(numbered:)`` is.
   func index(numbered number: String) -> Int? {
-    let number = number.trimmingCharacters(in: .whitespaces)
+    let number = number.trimmingSpaces
     guard !number.isEmpty else { return nil }
     return CharityRegisterKind.allCases.lazy.compactMap { byIdentifier[$0.identifierPrefix + number] }.first
   }

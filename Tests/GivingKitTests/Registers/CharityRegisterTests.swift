@@ -42,7 +42,7 @@ import Testing
   @Test func escapedTabsAndLineBreaksStayInTheirField() throws {
     var activities: [String] = []
     try RegisterRows.read(
-      FixturePaths.url(made + "publicextract.charity.txt"), headings: { _ in },
+      FixturePaths.url(made + "publicextract.charity.txt"), headings: { _ in nil },
       row: { cells, _ in activities.append(cells[31]) })
     #expect(activities.count == 6)
     #expect(activities[0] == "Runs a hall\tand a café\nacross the river")

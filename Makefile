@@ -67,6 +67,14 @@ demo: build
 	@echo "== giving aggregate: spend by award year, and by deprivation decile within each nation"
 	$(DEBUG_GIVING) aggregate $(SAMPLE)/grants.csv --by year
 	$(DEBUG_GIVING) aggregate $(SAMPLE)/grants.csv --by imd-decile
+	@echo "== the review's questions (docs/questions.md): how many charities are registered in the most deprived areas?"
+	$(DEBUG_GIVING) charities $(SAMPLE)/registers/publicextract.charity.txt $(SAMPLE)/registers/CharityExport.csv \
+	  --postcodes Fixtures/geo/postcodes_nspl_nov2021_sample.csv --by imd-decile | head -12
+	@echo "== and who else funds the government's grantees? (three publishers' files, joined through the registers)"
+	$(DEBUG_GIVING) aggregate $(SAMPLE)/grants.csv $(SAMPLE)/council.csv $(SAMPLE)/trust.csv \
+	  --recipients-of type:government --not-funder type:government \
+	  --organisations $(SAMPLE)/registers/publicextract.charity.txt --organisations $(SAMPLE)/registers/CharityExport.csv \
+	  --by funder | head -14
 
 # The hostile-input tests also run the release binary: the build people run.
 test: test-deps release

@@ -53,7 +53,11 @@ RSS_LIMIT_MB = 256
 # a short run can fall wholly in a slow spell. Peers and giving alike; longer runs are made once.
 SHORT = 60.0
 REPEATS = 3
-SECTIONS = ("convert", "validate", "aggregate", "xlsx", "many", "database")
+SECTIONS = ("convert", "validate", "aggregate", "xlsx", "many", "database", "questions")
+# `giving charities`: a register of this many main charities, and a postcode directory of as
+# many postcodes as the ONS's own (the NSPL holds about 2.7M).
+REGISTER_CHARITIES = int(os.environ.get("BENCH_REGISTER_CHARITIES", "200000"))
+DIRECTORY_POSTCODES = int(os.environ.get("BENCH_DIRECTORY_POSTCODES", "2700000"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -718,7 +722,65 @@ def bench_database(n):
     return table
 
 
-BENCHES = {"convert": bench_convert, "validate": bench_validate, "aggregate": bench_aggregate, "xlsx": bench_xlsx, "many": bench_many, "database": bench_database}
+def registers():
+    """Benchmarks/data/registers-C-P/: a register extract and an NSPL-layout postcode directory
+    (make_registers.py), generated once and cached."""
+    folder = DATA / f"registers-{REGISTER_CHARITIES}-{DIRECTORY_POSTCODES}"
+    if (folder / "done").exists():
+        return folder
+    print(f"  generating {rel(folder)} ...", end="", flush=True, file=sys.stderr)
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, str(BENCH / "make_registers.py"), "--charities", str(REGISTER_CHARITIES),
+         "--postcodes", str(DIRECTORY_POSTCODES), "--out", str(folder)], check=True)
+    (folder / "done").write_text("")
+    print(f" {time.perf_counter() - start:.0f} s", file=sys.stderr)
+    return folder
+
+
+def bench_questions(n):
+    """Issue 18: who else funds the government's grantees (two passes) against one pass, with
+    DuckDB computing the same answer; and registered charities counted by decile over a
+    full-size postcode directory."""
+    path = dataset(n, "csv", "geo")
+    table = Table(f"questions, {size_name(n)} grants (`--geo` CSV)", ["÷ --by funder", "RSS ÷ --by funder", "target"])
+    funder = measure("giving aggregate --by funder", giving("aggregate", path, "--by", "funder", "--format", "csv"))
+    selected = measure(
+        "giving aggregate --recipients-of type:government --by funder",
+        giving("aggregate", path, "--recipients-of", "type:government", "--by", "funder", "--format", "csv"))
+    duck = measure("duckdb: the same --recipients-of answer in SQL", [PYTHON, PEERS, "duckdb-recipients-of", str(path)])
+    r, m = ratio(selected, funder), rss_ratio(selected, funder)
+    table.add(funder, "1.00×" if funder.ok else "n/a", "", "")
+    table.add(
+        selected, fmt_x(r), fmt_x(m),
+        target("questions", n, "--recipients-of type:government within 2× --by funder", fmt_x(r),
+               False if not selected.ok else None if r is None else r <= 2) + "; "
+        + target("questions", n, "--recipients-of peak RSS ≤ 1.5× --by funder", fmt_x(m),
+                 False if not selected.ok else None if m is None else m <= 1.5))
+    table.add(duck, fmt_x(ratio(duck, funder)), fmt_x(rss_ratio(duck, funder)), "")
+    folder = registers()
+    charities = measure(
+        f"giving charities ({REGISTER_CHARITIES // 1000}k charities, {DIRECTORY_POSTCODES / 1e6:.1f}M postcodes) --by imd-decile",
+        giving("charities", folder / "publicextract.charity.txt", "--postcodes", folder / "nspl.csv", "--by", "imd-decile"))
+    table.add(
+        charities, "", "",
+        target("questions", n, "giving charities under 10 s", fmt_s(charities),
+               charities.ok and charities.wall is not None and charities.wall < 10) + "; "
+        + target("questions", n, "giving charities peak RSS < 256 MB", fmt_mb(charities, " MB"),
+                 rss_ok(charities) if charities.ok else False))
+    table.notes += [
+        "DuckDB's query: the recipients of funders whose identifier starts with a government register's prefix "
+        "(GB-GOR-, GB-LAE-, GB-NHS-, …, the registers `type:government` names), joined back to every grant and "
+        "summed per funder and currency (see `Benchmarks/peers.py`, `duckdb_recipients_of_job`); it does not count "
+        "a repeated grant id once, as giving does.",
+        f"DuckDB uses every core ({os.cpu_count()} here); compare cpu s too.",
+        "the register and the postcode directory are made by `Benchmarks/make_registers.py` in the published layouts "
+        "(the NSPL's 41 columns), with real small area codes.",
+    ]
+    return table
+
+
+BENCHES = {"convert": bench_convert, "validate": bench_validate, "aggregate": bench_aggregate, "xlsx": bench_xlsx, "many": bench_many, "database": bench_database, "questions": bench_questions}
 
 
 # ---------------------------------------------------------------------------------------------

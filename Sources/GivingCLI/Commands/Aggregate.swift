@@ -26,9 +26,6 @@ extension Giving {
         date are listed as excluded. See docs/aggregate.md.
         """)
 
-    /// The output formats.
-    public enum Format: String, ExpressibleByArgument, Sendable { case table, csv, json }
-
     /// Input files.
     @Argument(help: ArgumentHelp("Files to add up: .json, .csv, .xlsx, .ods or .xml, or folders of them (a grant in several counts once).", valueName: "input"))
     public var inputs: [String]
@@ -41,7 +38,7 @@ extension Giving {
     @Option(name: .customLong("by"), help: "Grouping keys, comma-separated.")
     public var by: String
 
-    @Option(help: "Output format: table, csv or json.") public var format: Format = .table
+    @Option(help: "Output format: table, csv or json.") public var format: TableFormat = .table
     @OptionGroup public var filters: GrantFilterOptions
     @Option(name: .shortAndLong, help: "The output file ('-' for standard output).") public var output: String = "-"
     @Flag(name: .shortAndLong, help: InputOptions.quietHelp) public var quiet = false
@@ -81,6 +78,9 @@ extension Giving {
       if inputs.isEmpty { throw ValidationError("give at least one input file") }
       if inputs.contains("") { throw ValidationError(InputOptions.emptyPathMessage) }
       if try keys().isEmpty { throw ValidationError("give at least one key with --by") }
+      if try keys().contains(.recipientIncomeBand), filters.registers.isEmpty {
+        throw ValidationError("--by recipient-income-band joins recipients to a charity register: give one with --organisations")
+      }
     }
 
     /// Aggregates the inputs and writes the result.
@@ -97,19 +97,7 @@ extension Giving {
         let unreadable = try filters.read(feeds, into: &aggregator, quiet: quiet)
         let result = Self.namingFilesAsGiven(aggregator.result())
         GrantFilterOptions.noteUnmatched(result)
-        let text: String
-        switch format {
-        case .table: text = result.table
-        case .csv: text = result.csv
-        case .json: text = JSONWriter(indent: 2).string(result.jsonValue) + "\n"
-        }
-        if output == "-" {
-          FileHandle.standardOutput.write(Data(text.utf8))
-        } else {
-          let file = try OutputFile(path: output)
-          try file.write(text)
-          try file.commit()
-        }
+        try TableFormat.write(format.text(of: result), to: output)
         if unreadable { throw ExitStatus.unreadable }
       } catch let error as FeedError {
         Diagnostics.error(error.description)

@@ -21,6 +21,12 @@ public struct GrantFilterOptions: ParsableArguments {
   @Option(help: "Only grants placed in or overlapping this area code.") public var area: String?
   @Option(help: "Only grants whose title or description contains this text.") public var search: String?
   @OptionGroup(title: "Organisation types and funder selectors") public var organisations: OrganisationOptions
+  @Option(
+    name: .customLong("organisations"),
+    help: ArgumentHelp(
+      "A charity register (CCEW extract, OSCR or CCNI CSV) the recipients are joined to (repeatable): the recipient-income-band key, recipients' income per group, and the registered postcode as a place.",
+      valueName: "register"))
+  public var registers: [String] = []
 
   public init() {}
 
@@ -41,7 +47,7 @@ public struct GrantFilterOptions: ParsableArguments {
 
   /// Aggregation options for `keys` with these filters, reading the tables the options name.
   /// - Throws: `ExitStatus.refusedTable` (with the reason printed) for an `--org-types` table
-  ///   that cannot be used; `FeedError` when a table cannot be read.
+  ///   or a register that cannot be used; `FeedError` when a table cannot be read.
   func aggregationOptions(keys: [AggregationKey]) throws -> AggregationOptions {
     var options = AggregationOptions(keys: keys)
     options.financialYearStartMonth = fyStart
@@ -61,6 +67,16 @@ public struct GrantFilterOptions: ParsableArguments {
     } catch let error as OrganisationTypesError {
       Diagnostics.error(error.description)
       throw ExitStatus.refusedTable
+    }
+    if !registers.isEmpty {
+      do {
+        let registerSet = try CharityRegisterSet(reading: registers.map { URL(fileURLWithPath: $0) })
+        options.registers = registerSet
+        options.recipientLinks = registerSet
+      } catch let error as CharityRegisterError {
+        Diagnostics.error(error.description)
+        throw ExitStatus.refusedTable
+      }
     }
     if let postcodes {
       options.postcodes = try PostcodeTable(contentsOf: URL(fileURLWithPath: postcodes), prefer2021: index == .imd2025)

@@ -19,6 +19,8 @@ public enum AggregationKey: String, Sendable, Hashable, Codable, CaseIterable {
   /// Each `classifications[]` entry, `vocabulary:code` with its title; a grant with several is
   /// split between them equally.
   case classification
+  /// The recipient charity's income band in `--organisations` (``IncomeBand``), or `not in register`.
+  case recipientIncomeBand = "recipient-income-band"
 
   /// Whether the key needs the grant's place (and so the bundled geography).
   public var isPlace: Bool {
@@ -79,6 +81,8 @@ public enum PlaceSource: String, Sendable, Hashable, Codable, CaseIterable, Codi
   case beneficiary
   case recipientLocation = "recipient-location"
   case recipientPostcode = "recipient-postcode"
+  /// The recipient charity's registered postcode, from `--organisations`.
+  case registerPostcode = "register-postcode"
   case none
 }
 
@@ -94,6 +98,9 @@ public struct AggregationOptions: Sendable {
   public var englishIndex: EnglishIndex = .imd2019
   /// A postcode directory for grants located only by their recipient's postcode.
   public var postcodes: PostcodeTable?
+  /// Charity registers the recipients are joined to (`--organisations`), for the income band
+  /// key, the recipients' income per group and their registered postcode as a place.
+  public var registers: CharityRegisterSet?
   /// The geography to use; loaded from the bundle when needed and `nil`.
   public var geography: Geography?
   /// How organisations are typed; the bundled org-id list's rules when `nil` and the run
@@ -173,6 +180,12 @@ public struct AggregateGroup: Sendable, Hashable, Codable {
   public var relativeShare: Decimal?
   /// Whether some grant was split between places (so sums are rounded to the penny on output).
   public var split: Bool
+  /// With registers: the group's distinct recipients found in them that give an income, and
+  /// the mean (to the penny) and median of those incomes ("the average size of those
+  /// charities"). `nil` without registers.
+  public var recipientsWithIncome: Int?
+  public var recipientIncomeMean: Decimal?
+  public var recipientIncomeMedian: Decimal?
 }
 
 /// A grant left out of every total, with the reason and where it is.
@@ -249,6 +262,12 @@ public struct AggregationResult: Sendable, Hashable, Codable {
   /// The funder selectors (`--recipients-of 'type:government'`) that named no funder of any
   /// grant that could be counted.
   public var unmatchedSelectors: [String] = []
+  /// With `--recipients-of` and recipient links (`--organisations`): the selected recipients
+  /// whose other identifiers (a charity's company number id, or the charity id of a company
+  /// number) were selected too.
+  public var recipientsLinked: Int?
+  /// Recipient organisations of counted grants found in the registers, when registers were given.
+  public var recipientsInRegisters: Int?
   /// The English index used, when the run used the geography.
   public var englishIndex: EnglishIndex?
   /// The attribution text, when the run used the geography.

@@ -63,6 +63,11 @@ extension AggregationResult {
           if let p = g.population { o.append("population", .number(JSONNumber(Int(p)))) }
           if let p = g.perHead { o.append("perHead", .string(p.rounded(4).description)) }
           if let r = g.relativeShare { o.append("relativeShare", .string(r.rounded(4).description)) }
+          if let n = g.recipientsWithIncome {
+            o.append("recipientsWithIncome", .number(JSONNumber(n)))
+            o.append("recipientIncomeMean", g.recipientIncomeMean.map { .string($0.description) } ?? .null)
+            o.append("recipientIncomeMedian", g.recipientIncomeMedian.map { .string($0.description) } ?? .null)
+          }
           return .object(o)
         }))
     root.append(
@@ -127,6 +132,8 @@ extension AggregationResult {
     root.append("duplicateCopies", .number(JSONNumber(duplicateCopies)))
     root.append("grantsFilteredOut", .number(JSONNumber(grantsFilteredOut)))
     if !unmatchedSelectors.isEmpty { root.append("unmatchedSelectors", .array(unmatchedSelectors.map { .string($0) })) }
+    if let n = recipientsInRegisters { root.append("recipientsInRegisters", .number(JSONNumber(n))) }
+    if let n = recipientsLinked { root.append("recipientsLinked", .number(JSONNumber(n))) }
     if let englishIndex { root.append("englishIndex", .string(englishIndex.rawValue)) }
     if keys.contains(.imdDecile) { root.append("note", .string(deprivationCaveat)) }
     if let attribution { root.append("attribution", .string(attribution)) }
@@ -149,6 +156,8 @@ extension AggregationResult {
     headings += ["grants", "total", "mean", "median", "min", "max", "recipients", "funders", "share"]
     let deprivation = keys.contains(.imdDecile)
     if deprivation { headings += ["population", "perHead", "relativeShare"] }
+    let registers = groups.contains { $0.recipientsWithIncome != nil }
+    if registers { headings += ["recipientsWithIncome", "recipientIncomeMean", "recipientIncomeMedian"] }
     let rows = groups.map { g -> [String] in
       var row: [String] = []
       for v in g.key {
@@ -169,6 +178,12 @@ extension AggregationResult {
         row += [
           g.population.map(String.init) ?? "", g.perHead.map { $0.rounded(4).description } ?? "",
           g.relativeShare.map { $0.rounded(4).description } ?? "",
+        ]
+      }
+      if registers {
+        row += [
+          g.recipientsWithIncome.map(String.init) ?? "", g.recipientIncomeMean?.description ?? "",
+          g.recipientIncomeMedian?.description ?? "",
         ]
       }
       return row
@@ -210,48 +225,14 @@ extension AggregationResult {
       lines.append(
         "place sources: " + PlaceSource.allCases.map { "\($0.rawValue) \(placeSources[$0] ?? 0)" }.joined(separator: ", "))
     }
+    if let n = recipientsInRegisters { lines.append("recipient organisations found in the registers: \(n)") }
+    if let n = recipientsLinked {
+      lines.append("selected recipients linked to another identifier of theirs through the registers: \(n)")
+    }
     if keys.contains(.imdDecile) { lines.append(deprivationCaveat) }
     if let attribution { lines.append(attribution) }
     return lines
   }
-
-  /// The result as an aligned text table followed by the notes.
-  public var table: String {
-    let (headings, rows) = self.rows
-    var widths = headings.map(\.count)
-    for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-    let numeric = Set(headings.indices.filter { i in
-      !rows.isEmpty && rows.allSatisfy { row in row[i].isEmpty || Double(row[i]) != nil }
-    })
-    func line(_ cells: [String]) -> String {
-      cells.enumerated().map { i, c in
-        let pad = String(repeating: " ", count: widths[i] - c.count)
-        return numeric.contains(i) ? pad + c : c + pad
-      }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
-    }
-    var out = line(headings) + "\n"
-    out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
-    for row in rows { out += line(row) + "\n" }
-    for note in notes { out += "\n" + note }
-    if !notes.isEmpty { out += "\n" }
-    return out
-  }
-
-  /// The result as CSV for spreadsheets: UTF-8 with a byte order mark, CRLF line ends, notes
-  /// (attribution, exclusions) after a blank row.
-  public var csv: String {
-    func field(_ s: String) -> String {
-      s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-        ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
-    let (headings, rows) = self.rows
-    var out = "\u{FEFF}" + headings.map(field).joined(separator: ",") + "\r\n"
-    for row in rows { out += row.map(field).joined(separator: ",") + "\r\n" }
-    let notes = self.notes
-    if !notes.isEmpty {
-      out += "\r\n"
-      for note in notes { out += field(note) + "\r\n" }
-    }
-    return out
-  }
 }
+
+extension AggregationResult: TabularResult {}

@@ -67,9 +67,11 @@ extension Aggregator {
       let digest = facts.recipientDigest
     {
       _ = selectedRecipients.firstValue(of: facts.recipient, digest: digest, keeping: true)
-      for other in options.recipientLinks?.otherIDs(of: facts.recipient) ?? [] where !other.isEmpty {
+      let others = options.recipientLinks?.otherIDs(of: facts.recipient) ?? []
+      for other in others where !other.isEmpty {
         _ = selectedRecipients.firstValue(of: other, digest: IDDigest(other), keeping: true)
       }
+      if !others.isEmpty, linkedRecipients.count < Self.linkedRecipientsLimit { linkedRecipients.insert(facts.recipient) }
     }
     if facts.selectedBy & placesOf != 0, let place = facts.place {
       for code in place.codes { selectedDistricts.formUnion(districts(of: code)) }

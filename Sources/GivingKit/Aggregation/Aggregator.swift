@@ -97,6 +97,9 @@ public struct Aggregator: Sendable {
     var splitParts: [Double] = []
     var recipients = DistinctDigests()
     var funders = DistinctDigests()
+    /// With registers: the group's recipient charities (``CharityRegisterSet/charities``
+    /// indexes) that give an income, each once.
+    var recipientCharities: Set<Int32> = []
     /// The last grant (``grantsCounted``) whose funder and recipient were counted here: a
     /// grant split over many areas of one group is one grant to count them of.
     var lastGrant = -1
@@ -205,6 +208,12 @@ public struct Aggregator: Sendable {
   /// money, and how many grants each selector named.
   var selectedRecipients = ExactIDTable<Bool>(vacant: false)
   var selectedDistricts: Set<String> = []
+  /// The selected recipients that had other identifiers (``RecipientLinks``), each once; at
+  /// most ``linkedRecipientsLimit`` (the links come from registers of that order of size).
+  var linkedRecipients: Set<String> = []
+  static let linkedRecipientsLimit = 10_000_000
+  /// The register charities that counted grants went to (``GrantFacts/recipientCharity``).
+  var recipientCharitiesSeen: Set<Int32> = []
   var selectorHits: [Int] = []
   /// The local authority districts of each area code met in the selection pass.
   var districtsOfArea: [String: [String]] = [:]
@@ -527,6 +536,10 @@ public struct Aggregator: Sendable {
     accumulators[i].lastGrant = grantsCounted
     if let funder = facts.funderDigest { accumulators[i].funders.insert(funder) }
     if let recipient = facts.recipientDigest { accumulators[i].recipients.insert(recipient) }
+    if facts.recipientCharity >= 0 { recipientCharitiesSeen.insert(facts.recipientCharity) }
+    if facts.recipientCharity >= 0, options.registers?.charities[Int(facts.recipientCharity)].latestIncome != nil {
+      accumulators[i].recipientCharities.insert(facts.recipientCharity)
+    }
   }
 
   private mutating func matches(place: GrantPlace, area: String) -> Bool {
@@ -632,6 +645,11 @@ public struct Aggregator: Sendable {
     case .funderType: return organisationTypes?.names[Int(facts.funderType)] ?? ""
     case .recipientOrgType: return organisationTypes?.names[Int(facts.recipientType)] ?? ""
     case .classification: return facts.classifications.first?.key ?? ""
+    case .recipientIncomeBand:
+      guard facts.recipientCharity >= 0, let charity = options.registers?.charities[Int(facts.recipientCharity)] else {
+        return "not in register"
+      }
+      return charity.latestIncome.map { IncomeBand(income: $0).rawValue } ?? "no income given"
     default: return ""
     }
   }
@@ -701,6 +719,15 @@ public struct Aggregator: Sendable {
         minimum: minimum, maximum: maximum,
         recipients: recipients, funders: funders,
         share: sum.isZero ? 0 : total / sum, split: acc.split)
+      if let registers = options.registers {
+        let incomes = acc.recipientCharities.compactMap { registers.charities[Int($0)].latestIncome }.sorted()
+        group.recipientsWithIncome = incomes.count
+        if !incomes.isEmpty {
+          group.recipientIncomeMean = (incomes.reduce(0, +) / Decimal(incomes.count)).rounded(2)
+          let mid = incomes.count / 2
+          group.recipientIncomeMedian = incomes.count % 2 == 1 ? incomes[mid] : ((incomes[mid - 1] + incomes[mid]) / 2).rounded(2)
+        }
+      }
       if let geography {
         for v in id.key {
           if case .decile(let nation, _, let decile) = v {
@@ -739,12 +766,18 @@ public struct Aggregator: Sendable {
     if options.needsGeography {
       for (source, count) in zip(PlaceSource.allCases, placeSourceCounts) where count > 0 { placeSources[source] = count }
     }
-    return AggregationResult(
+    var attributions: [String] = []
+    if options.registers != nil { attributions.append(charityRegisterAttribution) }
+    if geography != nil { attributions.append(geographyAttribution) }
+    var result = AggregationResult(
       keys: keys, groups: out, excluded: excluded, excludedCounts: excludedCounts, duplicates: duplicates,
       notAttributable: na, unknownAreas: unknownAreas, placeSources: placeSources, grantsRead: grantsRead,
       grantsCounted: grantsCounted, duplicateCopies: duplicateCopies, grantsFilteredOut: grantsFilteredOut,
       unmatchedSelectors: unmatchedSelectors, englishIndex: geography?.englishIndex,
-      attribution: geography == nil ? nil : geographyAttribution)
+      attribution: attributions.isEmpty ? nil : attributions.joined(separator: " "))
+    if options.registers != nil { result.recipientsInRegisters = recipientCharitiesSeen.count }
+    if options.recipientLinks != nil && !options.filter.recipientsOf.isEmpty { result.recipientsLinked = linkedRecipients.count }
+    return result
   }
 
   /// Median, minimum, maximum, distinct recipients and distinct funders of every group, the
@@ -807,6 +840,10 @@ public struct Aggregator: Sendable {
     case (.text(let a), .text(let b)):
       if key == .amountBand {
         return (amountBands.firstIndex(of: a) ?? 99) < (amountBands.firstIndex(of: b) ?? 99)
+      }
+      if key == .recipientIncomeBand {
+        let order = IncomeBand.allCases.map(\.rawValue) + ["no income given", "not in register"]
+        return (order.firstIndex(of: a) ?? 99) < (order.firstIndex(of: b) ?? 99)
       }
       if key == .funderType || key == .recipientOrgType {
         // The rule table's order, then types of the user's own by name.

@@ -22,6 +22,7 @@ extension Aggregator.FactFinder {
     var beneficiaryCode: Int?
     var recipientLocationCode: Int?
     var postalCode: Int?
+    var charityNumber: Int?
   }
 
   /// Reads ``GrantFacts`` straight from the rows of a large CSV file, without building grants
@@ -70,6 +71,7 @@ extension Aggregator.FactFinder {
         case "beneficiaryLocation/0/geoCode": \.beneficiaryCode
         case "recipientOrganization/0/location/0/geoCode": \.recipientLocationCode
         case "recipientOrganization/0/postalCode": \.postalCode
+        case "recipientOrganization/0/charityNumber": \.charityNumber
         default: nil
         }
       if member == "recipientIndividual" { columns.individual.append(column) }
@@ -137,6 +139,7 @@ extension Aggregator.FactFinder {
         &facts, awardDate: awardDate ?? "", funder: text(found.funder),
         recipient: organisation ?? text(found.individualID),
         hasRecipientOrganisation: organisation != nil, isToIndividual: found.individual.contains(where: has),
+        charityNumber: { text(found.charityNumber) },
         programmes: {
           let title = text(found.programmeTitle)
           let code = text(found.programmeCode)

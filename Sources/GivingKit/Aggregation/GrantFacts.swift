@@ -39,6 +39,8 @@ struct GrantFacts: Sendable {
   /// The first programme's title, else its code (read only when grouping by programme).
   var programme = ""
   var isToIndividual = false
+  /// The recipient charity in the run's registers (``CharityRegisterSet/charities``), or -1.
+  var recipientCharity: Int32 = -1
   var place: GrantPlace?
   /// Where the grant's id is, and where to point when it cannot be counted (its amount, else
   /// the grant).
@@ -168,12 +170,14 @@ extension Aggregator {
         facts.problemPlace = grant.source.place(of: "amountAwarded", in: grant.json)
         return facts
       }
-      let organisation = members.recipients?.arrayValue?.first?["id"]?.stringValue
+      let firstRecipient = members.recipients?.arrayValue?.first
+      let organisation = firstRecipient?["id"]?.stringValue
       finish(
         &facts, awardDate: members.awardDate ?? "",
         funder: members.funders?.arrayValue?.first?["id"]?.stringValue,
         recipient: organisation ?? members.individual?["id"]?.stringValue,
         hasRecipientOrganisation: organisation != nil, isToIndividual: members.individual != nil,
+        charityNumber: { firstRecipient?["charityNumber"]?.stringValue ?? firstRecipient?["charityNumber"]?.numberValue?.text },
         programmes: { grant.grantProgramme.map { ($0.title, $0.code) } },
         classifications: {
           (members.classifications?.arrayValue ?? []).map {
@@ -221,7 +225,7 @@ extension Aggregator {
     /// filters. The closures are called only when the run needs what they give.
     func finish(
       _ facts: inout GrantFacts, awardDate: String, funder: String?, recipient: String?,
-      hasRecipientOrganisation: Bool, isToIndividual: Bool,
+      hasRecipientOrganisation: Bool, isToIndividual: Bool, charityNumber: () -> String?,
       programmes: () -> [(title: String?, code: String?)],
       classifications: () -> [(vocabulary: String?, code: String?, title: String?)],
       title: () -> String?, description: () -> String?, place: () -> GrantPlace
@@ -233,6 +237,10 @@ extension Aggregator {
       if !facts.recipient.isEmpty { facts.recipientDigest = IDDigest(facts.recipient) }
       facts.hasRecipientOrganisation = hasRecipientOrganisation && !facts.recipient.isEmpty
       facts.isToIndividual = isToIndividual
+      if let registers = options.registers, facts.hasRecipientOrganisation {
+        let found = registers.index(identifiedBy: facts.recipient) ?? charityNumber().flatMap(registers.index(numbered:))
+        facts.recipientCharity = found.map(Int32.init) ?? -1
+      }
       if typesFunders || selection != nil {
         (facts.selectedBy, facts.funderType) = selectors(naming: facts.funder, digest: facts.funderDigest)
       }
@@ -247,7 +255,7 @@ extension Aggregator {
         currency: facts.currency, amount: amount, dateText: awardDate.prefix(10))
       if isSelectionPass {
         if facts.passesSelectionFilters, let placesOf = selection?.placesOf, facts.selectedBy & placesOf != 0 {
-          facts.place = place()
+          facts.place = placeOrRegistered(place(), facts)
         }
         return
       }
@@ -261,7 +269,16 @@ extension Aggregator {
           funder: facts.funder, recipient: facts.recipient, programmes: programmes, title: title,
           description: description)
         && (!filtersOrganisations || passesOrganisationFilters(facts))
-      if facts.passesFilters && needsPlace { facts.place = place() }
+      if facts.passesFilters && needsPlace { facts.place = placeOrRegistered(place(), facts) }
+    }
+
+    /// `place`, or where none was found, the recipient charity's registered postcode.
+    private func placeOrRegistered(_ place: GrantPlace, _ facts: GrantFacts) -> GrantPlace {
+      guard place.source == .none, facts.recipientCharity >= 0, let postcodes = options.postcodes,
+        let postcode = options.registers?.charities[Int(facts.recipientCharity)].postcode,
+        let area = postcodes.area(of: postcode)
+      else { return place }
+      return GrantPlace(source: .registerPostcode, codes: [area])
     }
 
     /// A grant's classifications as `vocabulary:code` and title, each code once (the first

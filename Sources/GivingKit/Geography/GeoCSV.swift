@@ -15,9 +15,13 @@ enum GeoCSV {
     var map: [Int] = []
     var selected = [String](repeating: "", count: columns.count)
     do {
-      // Fields as bytes, and strings made only of the columns asked for: the tables hold
-      // 40,000 and more rows, read each time a run needs places; postcode files, millions.
-      try CSVRecordReader(url: url, encoding: .utf8).readFields { record in
+      // Fields as bytes, and strings made only of the columns asked for, whose bytes alone are
+      // kept: the tables hold 40,000 and more rows, read each time a run needs places; postcode
+      // files, millions of rows of 41 columns.
+      let wanted = try headings(of: url).map { heading in
+        columns.contains { $0.lowercased() == heading.trimmingSpaces.lowercased() }
+      }
+      try CSVRecordReader(url: url, encoding: .utf8).readFields(textOf: wanted) { record in
         if record.number == 1 {
           let headings = (0..<record.count).map {
             (record.text($0) ?? "").trimmingCharacters(in: .whitespaces).lowercased()
@@ -46,5 +50,18 @@ enum GeoCSV {
       try CSVRecordReader(url: url, encoding: .utf8).read { _ in }
       throw error
     }
+  }
+
+  /// The heading row of `url` (empty for an empty file), read on its own.
+  private static func headings(of url: URL) throws -> [String] {
+    struct Read: Error { var headings: [String] }
+    do {
+      try CSVRecordReader(url: url, encoding: .utf8).read { record in
+        throw Read(headings: record.row.cells.map { $0?.text ?? "" })
+      }
+    } catch let read as Read {
+      return read.headings
+    }
+    return []
   }
 }

@@ -37,6 +37,10 @@ struct PlainCSVScanner {
     mutating func lineBreak(_ byte: Int32)
     /// Whether a callback failed (the scan stops after the record).
     var failed: Bool { get }
+    /// Every field of a record none of whose fields holds `""`, at once: `fields` holds each
+    /// field's start and end in `base` and a third number to skip. Returns whether the sink took
+    /// them (else each is handed to ``field(_:quoted:)``).
+    mutating func record(_ base: UnsafePointer<UInt8>, fields: UnsafeBufferPointer<Int>) -> Bool
   }
 
   /// Each field of the record being scanned: where its text starts and ends, and whether it
@@ -111,8 +115,14 @@ struct PlainCSVScanner {
         }
         break
       }
-      // The record is plain and whole: make its callbacks.
-      var i = 0
+      // The record is plain and whole: make its callbacks, all at once when the sink can.
+      var needsUnquoting = false
+      var k = 2
+      while k < fields.count {
+        if fields[k] == 2 { needsUnquoting = true }
+        k += 3
+      }
+      var i = needsUnquoting ? 0 : fields.withUnsafeBufferPointer { sink.record(base, fields: $0) } ? fields.count : 0
       while i < fields.count {
         let start = fields[i], end = fields[i + 1]
         if fields[i + 2] < 2 {
@@ -167,4 +177,9 @@ struct PlainCSVScanner {
     }
     if from < text.count { unquoted.append(contentsOf: UnsafeBufferPointer(start: base + from, count: text.count - from)) }
   }
+}
+
+extension PlainCSVScanner.Sink {
+  /// Fields one at a time: what a sink does unless it says otherwise.
+  mutating func record(_ base: UnsafePointer<UInt8>, fields: UnsafeBufferPointer<Int>) -> Bool { false }
 }

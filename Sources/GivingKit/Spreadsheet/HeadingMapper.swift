@@ -125,6 +125,10 @@ extension StringProtocol {
   /// The text without leading and trailing white space (Python's `str.strip()`).
   var trimmingSpaces: String {
     let scalars = unicodeScalars
+    // Most text has nothing to trim: returned as it is, without a copy.
+    if let first = scalars.first, let last = scalars.last, !first.properties.isWhitespace, !last.properties.isWhitespace {
+      return String(self)
+    }
     guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
     let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) ?? first
     var out = ""

@@ -38,7 +38,7 @@ import Testing
   }
 
   @Test func publishedFilesArePresent() {
-    #expect(Self.publishedFiles.count == 13)
+    #expect(Self.publishedFiles.count == 15)
   }
 
   @Test(arguments: publishedFiles)

@@ -35,6 +35,22 @@ import Testing
     #expect(run.json?["charitiesRead"]?.numberValue?.text == "7")
   }
 
+  @Test func charitiesByTradingSubsidiary() throws {
+    let run = try json([
+      "charities", made + "/publicextract.charity.txt", made + "/publicextract.charity_annual_return_parta.txt",
+      made + "/CharityExport.csv", "--by", "trading-subsidiary",
+    ])
+    #expect(run.status == 0)
+    let groups = (run.json?["groups"]?.arrayValue ?? []).map {
+      ($0["trading-subsidiary"]?.stringValue ?? "", $0["charities"]?.numberValue?.text ?? "")
+    }
+    // 2000001 yes, 1000001 no, 4000001 and 5000001 not said, SC000001 not in OSCR's data.
+    #expect(groups.map(\.0) == ["has a trading subsidiary", "no trading subsidiary", "not in this register's data", "not said"])
+    #expect(groups.map(\.1) == ["1", "1", "1", "2"])
+    let without = try runGiving(["charities", made + "/publicextract.charity.txt", "--by", "trading-subsidiary"])
+    #expect(without.standardError.contains("give that file too"))
+  }
+
   @Test func charitiesByDecileNeedAPostcodeDirectory() throws {
     let run = try runGiving(["charities", made + "/publicextract.charity.txt", "--by", "imd-decile"])
     #expect(run.status == 64)

@@ -13,14 +13,14 @@ extension Giving {
       discussion: """
         Reads the registers as their regulators publish them: the Charity Commission for England and \
         Wales extract (publicextract.charity as .txt or .json, with publicextract.charity_classification \
-        for --by activity), the OSCR register CSV and the CCNI register CSV. Removed charities are counted \
+        for --by activity and publicextract.charity_annual_return_parta for --by trading-subsidiary), the OSCR register CSV and the CCNI register CSV. Removed charities are counted \
         apart. Places come from each charity's registered postcode through --postcodes. See docs/charities.md.
         """)
 
     @Argument(help: ArgumentHelp("Register files (and classification tables), each recognised by its columns.", valueName: "register"))
     public var registers: [String]
 
-    @Option(name: .customLong("by"), help: "imd-decile, local-authority, region, income-band or activity.")
+    @Option(name: .customLong("by"), help: "imd-decile, local-authority, region, income-band, activity or trading-subsidiary.")
     public var by: CharityKey
 
     @Option(help: "An ONS postcode directory CSV (NSPL/ONSPD layout): needed for imd-decile, local-authority and region.")
@@ -72,6 +72,9 @@ extension Giving {
         registerSet.files.contains(where: { $0.kind == .englandAndWales })
       {
         Diagnostics.note("England and Wales charities say how they work in publicextract.charity_classification: give that file too")
+      }
+      if by == .tradingSubsidiary, registerSet.annualReturnFiles.isEmpty {
+        Diagnostics.note("trading subsidiaries are in the annual return part A table (publicextract.charity_annual_return_parta): give that file too")
       }
       for charity in registerSet.charities { counter.add(charity) }
       let result = counter.result()

@@ -29,6 +29,9 @@ extension CharityCounter.Result: TabularResult {
     if key == .activity {
       lines.append("A charity that says several things it does is counted under each, so the groups add up to more than the charities.")
     }
+    if key == .tradingSubsidiary {
+      lines.append("From each charity's latest annual return (England and Wales); charities with an income under £10,000 file no part A and are not said.")
+    }
     if key.needsPlaces {
       lines.append("Charities are placed at their registered postcode, which is where they are registered, not necessarily where they work.")
     }

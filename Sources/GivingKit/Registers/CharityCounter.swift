@@ -9,6 +9,9 @@ public enum CharityKey: String, Sendable, Hashable, Codable, CaseIterable {
   /// How the charity works, in its register's words; a charity with several is in each of
   /// their groups.
   case activity
+  /// Whether the charity's latest annual return says it has a trading subsidiary (England and
+  /// Wales, from the annual return part A table).
+  case tradingSubsidiary = "trading-subsidiary"
 
   /// Whether the key needs a postcode directory.
   public var needsPlaces: Bool { self == .imdDecile || self == .localAuthority || self == .region }
@@ -136,6 +139,12 @@ public struct CharityCounter: Sendable {
     case .activity:
       let register = charity.register.rawValue
       return .success(charity.activities.isEmpty ? [[register, "not said"]] : charity.activities.map { [register, $0] })
+    case .tradingSubsidiary:
+      switch charity.hasTradingSubsidiary {
+      case true?: return .success([["has a trading subsidiary"]])
+      case false?: return .success([["no trading subsidiary"]])
+      case nil: return .success([[charity.register == .englandAndWales ? "not said" : "not in this register's data"]])
+      }
     case .imdDecile, .localAuthority, .region:
       guard let postcode = charity.postcode, !postcode.isEmpty else { return .failure(Reason(text: "no postcode")) }
       guard let geography, let postcodes else { return .failure(Reason(text: "no postcode directory")) }

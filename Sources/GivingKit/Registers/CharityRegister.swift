@@ -124,6 +124,42 @@ public enum CharityRegister {
     return activities
   }
 
+  /// Reads an England and Wales annual return part A table
+  /// (`publicextract.charity_annual_return_parta`, JSON or text): each charity's number →
+  /// whether its latest return (`latest_fin_period_submitted_ind` True) says it has a trading
+  /// subsidiary (`nil` where that return leaves it empty).
+  /// - Throws: ``CharityRegisterError`` naming the missing columns; ``FeedError``s of the readers.
+  public static func readTradingSubsidiaries(_ url: URL) throws -> [String: Bool?] {
+    let needed = ["registered_charity_number", "latest_fin_period_submitted_ind", "charity_has_trading_subsidiary"]
+    var at: [Int] = []
+    var answers: [String: Bool?] = [:]
+    try RegisterRows.read(
+      url,
+      headings: { headings in
+        let column = columns(headings)
+        let missing = needed.filter { column[headingKey($0)] == nil }
+        if !missing.isEmpty { throw CharityRegisterError(file: url.path, closest: .englandAndWales, missing: missing) }
+        at = needed.map { column[headingKey($0)]! }
+        return wanted(at, of: headings.count)
+      },
+      row: { cells, _ in
+        guard cells.count > at.max()!, cells[at[1]].lowercased() == "true" else { return }
+        let answer: Bool? =
+          switch cells[at[2]].lowercased() {
+          case "true": true
+          case "false": false
+          default: nil
+          }
+        answers[cells[at[0]].trimmingSpaces] = answer
+      })
+    return answers
+  }
+
+  /// Whether `headings` are those of an England and Wales annual return part A table.
+  static func isAnnualReturnTable(_ headings: [String]) -> Bool {
+    Set(headings.map(headingKey)).isSuperset(of: ["charityhastradingsubsidiary", "latestfinperiodsubmittedind"])
+  }
+
   /// Whether `headings` are those of an England and Wales classification table.
   static func isClassificationTable(_ headings: [String]) -> Bool {
     Set(headings.map(headingKey)).isSuperset(of: ["classificationtype", "classificationdescription"])

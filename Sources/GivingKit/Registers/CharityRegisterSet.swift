@@ -14,6 +14,8 @@ public struct CharityRegisterSet: Sendable {
   /// The register files read, and the classification tables.
   public private(set) var files: [CharityRegister.FileSummary] = []
   public private(set) var classificationFiles: [String] = []
+  /// The annual return part A tables read (trading subsidiaries).
+  public private(set) var annualReturnFiles: [String] = []
   private var byIdentifier: [String: Int] = [:]
   private var byCompany: [String: Int] = [:]
 
@@ -24,10 +26,17 @@ public struct CharityRegisterSet: Sendable {
   /// - Throws: ``CharityRegisterError`` naming the file and the missing columns; ``FeedError``s.
   public init(reading urls: [URL]) throws {
     var activities: [String: [String]] = [:]
+    var subsidiaries: [String: Bool?] = [:]
     for url in urls {
-      if try Self.isClassificationTable(url) {
+      let headings = try Self.headings(of: url)
+      if CharityRegister.isClassificationTable(headings) {
         activities.merge(try CharityRegister.readActivities(url)) { $0 + $1 }
         classificationFiles.append(url.path)
+        continue
+      }
+      if CharityRegister.isAnnualReturnTable(headings) {
+        subsidiaries.merge(try CharityRegister.readTradingSubsidiaries(url)) { first, _ in first }
+        annualReturnFiles.append(url.path)
         continue
       }
       files.append(
@@ -39,9 +48,10 @@ public struct CharityRegisterSet: Sendable {
           charities.append(charity)
         })
     }
-    if !activities.isEmpty {
+    if !activities.isEmpty || !subsidiaries.isEmpty {
       for i in charities.indices where charities[i].register == .englandAndWales {
-        charities[i].activities = activities[charities[i].number] ?? []
+        if !activities.isEmpty { charities[i].activities = activities[charities[i].number] ?? [] }
+        charities[i].hasTradingSubsidiary = subsidiaries[charities[i].number] ?? nil
       }
     }
   }
@@ -98,13 +108,13 @@ public struct CharityRegisterSet: Sendable {
 
   private struct HeadingsRead: Error { var headings: [String] }
 
-  private static func isClassificationTable(_ url: URL) throws -> Bool {
+  private static func headings(of url: URL) throws -> [String] {
     do {
       try RegisterRows.read(url, headings: { throw HeadingsRead(headings: $0) }, row: { _, _ in })
     } catch let read as HeadingsRead {
-      return CharityRegister.isClassificationTable(read.headings)
+      return read.headings
     }
-    return false
+    return []
   }
 }
 

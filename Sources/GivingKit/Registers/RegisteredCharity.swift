@@ -21,6 +21,9 @@ public struct RegisteredCharity: Sendable, Hashable {
   /// classifications, such as `Provides Services`; Scotland: `Activities`; Northern Ireland:
   /// `How the charity works`). Empty when the register says nothing.
   public var activities: [String]
+  /// Whether the charity had a trading subsidiary (a commercial arm) in its latest annual
+  /// return, from the England and Wales annual return part A table; `nil` when not said.
+  public var hasTradingSubsidiary: Bool?
 
   public init(
     register: CharityRegisterKind, number: String, name: String, status: Status, postcode: String?,

@@ -76,6 +76,17 @@ import Testing
     #expect(set.charity(identifiedBy: "GB-CHC-5000001")?.activities == [])
   }
 
+  @Test func theLatestAnnualReturnSaysWhetherACharityHasATradingSubsidiary() throws {
+    let set = try charities([made + "publicextract.charity.txt", made + "publicextract.charity_annual_return_parta.txt"])
+    #expect(set.annualReturnFiles.count == 1)
+    // 2000001: True in its latest return (False in the one before); 1000001 the other way round;
+    // 4000001 leaves it empty; 5000001 has no return.
+    #expect(set.charity(identifiedBy: "GB-CHC-2000001")?.hasTradingSubsidiary == true)
+    #expect(set.charity(identifiedBy: "GB-CHC-1000001")?.hasTradingSubsidiary == false)
+    #expect(set.charity(identifiedBy: "GB-CHC-4000001")?.hasTradingSubsidiary == nil)
+    #expect(set.charity(identifiedBy: "GB-CHC-5000001")?.hasTradingSubsidiary == nil)
+  }
+
   @Test func aFileOfOtherColumnsIsRefusedNamingTheMissingOnes() throws {
     let error = #expect(throws: CharityRegisterError.self) { try charities([made + "wrong-columns.csv"]) }
     #expect(error?.closest == .northernIreland)

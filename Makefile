@@ -8,8 +8,9 @@ APT_PACKAGES := libcsv-dev libxml2-dev libxml2-utils zlib1g-dev libjemalloc-dev 
 # make test also checks that LibreOffice opens the workbooks giving writes, measures the
 # release binary's peak memory on hostile files with GNU time, runs commands on a
 # pseudo-terminal with util-linux's `script` (bsdutils) to see the progress bar, and queries
-# the databases giving writes with sqlite3.
-TEST_APT_PACKAGES := $(APT_PACKAGES) libreoffice-calc-nogui time bsdutils sqlite3
+# the databases giving writes with sqlite3, and opens the pages `giving report` writes in
+# headless Chromium (with no network) to compare what it renders with validate and aggregate.
+TEST_APT_PACKAGES := $(APT_PACKAGES) libreoffice-calc-nogui time bsdutils sqlite3 chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GIVING := .build/release/giving
 DEBUG_GIVING := .build/debug/giving

@@ -37,7 +37,7 @@ public struct ReportDocument: Sendable {
     html.element("p", ["class": "generated"], "Made by giving on \(generated), from the files themselves: nothing here was fetched from anywhere.")
     html.raw("<nav><a href=\"#validation\">Validation</a> · <a href=\"#summary\">Summary</a> · <a href=\"#spend\">Spend</a></nav>")
     html.close("header")
-    html.open("main")
+    html.raw("<main>\n")
     validation.write(into: &html)
     summary.write(into: &html)
     spend.write(into: &html)

@@ -37,6 +37,7 @@ public struct SpendSection: Sendable {
   }
 
   public func write(into html: inout HTMLWriter) {
+    html.raw("\n")
     html.open("section", ["id": "spend", "class": "report-section"])
     html.element("h2", "Spend")
     html.element(
@@ -48,6 +49,7 @@ public struct SpendSection: Sendable {
     html.text(byDecile.attribution ?? geographyAttribution)
     html.close("p")
     html.close("section")
+    html.raw("\n")
   }
 
   private func write(currency: String, into html: inout HTMLWriter) {

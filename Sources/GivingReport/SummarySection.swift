@@ -9,6 +9,7 @@ public struct SummarySection: Sendable {
   public init(summaries: [GrantsSummary]) { self.summaries = summaries }
 
   public func write(into html: inout HTMLWriter) {
+    html.raw("\n")
     html.open("section", ["id": "summary", "class": "report-section"])
     html.element("h2", "Summary")
     html.element(
@@ -17,6 +18,7 @@ public struct SummarySection: Sendable {
     if summaries.isEmpty { html.element("p", "No file could be read.") }
     for summary in summaries { write(summary, into: &html) }
     html.close("section")
+    html.raw("\n")
   }
 
   private func write(_ s: GrantsSummary, into html: inout HTMLWriter) {

@@ -39,6 +39,7 @@ public struct ValidationSection: Sendable {
 
   /// The section: the verdicts, then every file's part.
   public func write(into html: inout HTMLWriter) {
+    html.raw("\n")
     html.open("section", ["id": "validation", "class": "report-section"])
     html.element("h2", "Validation")
     html.element(
@@ -64,6 +65,7 @@ public struct ValidationSection: Sendable {
     html.raw("</tbody></table>")
     html.append(files)
     html.close("section")
+    html.raw("\n")
   }
 
   /// The verdict's words (the mark makes it read without colour) and its style.

@@ -10,8 +10,8 @@ public import GivingKit
 /// `recipient` and `imd-decile` give for the same filters), and carries its exact total in `data-value`.
 public struct SpendSection: Sendable {
   public var byYear: AggregationResult
-  public var byFunder: AggregationResult
-  public var byRecipient: AggregationResult
+  public var funders: Ranking
+  public var recipients: Ranking
   public var byDecile: AggregationResult
   /// The population of each decile of each nation (index 0 = decile 1), as ``Geography/population(of:)`` gives it.
   public var populations: [Nation: [Int64]]
@@ -19,14 +19,41 @@ public struct SpendSection: Sendable {
   public static let topCount = 20
 
   public init(
-    byYear: AggregationResult, byFunder: AggregationResult, byRecipient: AggregationResult,
-    byDecile: AggregationResult, populations: [Nation: [Int64]]
+    byYear: AggregationResult, funders: Ranking, recipients: Ranking, byDecile: AggregationResult,
+    populations: [Nation: [Int64]]
   ) {
     self.byYear = byYear
-    self.byFunder = byFunder
-    self.byRecipient = byRecipient
+    self.funders = funders
+    self.recipients = recipients
     self.byDecile = byDecile
     self.populations = populations
+  }
+
+  /// The largest groups of a one-key result in each currency, largest first (ties by key),
+  /// and the others added up as one: all a chart of the largest funders or recipients needs of
+  /// a result that may have a group for each of a million recipients, which can then be dropped.
+  public struct Ranking: Sendable {
+    /// Per currency: at most ``SpendSection/topCount`` groups, then the others as one group
+    /// keyed `all others (N)`, if there are others.
+    public var bars: [String: [AggregateGroup]] = [:]
+
+    public init(_ result: AggregationResult, top: Int = SpendSection.topCount) {
+      var byCurrency: [String: [AggregateGroup]] = [:]
+      for group in result.groups { byCurrency[group.currency, default: []].append(group) }
+      for (currency, groups) in byCurrency {
+        let sorted = groups.sorted { ($1.total, $0.key[0].text) < ($0.total, $1.key[0].text) }
+        var kept = Array(sorted.prefix(top))
+        let others = sorted.dropFirst(top)
+        if var rest = others.first {
+          rest.key = [.text("all others (\(NumberText.grouped(others.count)))")]
+          rest.total = others.reduce(Decimal.zero) { $0 + $1.total }
+          rest.grants = others.reduce(Decimal.zero) { $0 + $1.grants }
+          rest.split = others.contains(where: \.split)
+          kept.append(rest)
+        }
+        bars[currency] = kept
+      }
+    }
   }
 
   /// The currencies, those with most grants first.
@@ -59,22 +86,10 @@ public struct SpendSection: Sendable {
     moneyChart(
       id: "year-\(currency)", title: "Total by award year, \(currency)", layout: .columns,
       bars: years.map { ($0.key[0].text, $0) }, into: &html)
-    for (result, name) in [(byFunder, "funders"), (byRecipient, "recipients")] {
-      let groups = result.groups.filter { $0.currency == currency }
-        .sorted { ($1.total, $0.key[0].text) < ($0.total, $1.key[0].text) }
-      var bars = groups.prefix(Self.topCount).map { ($0.key[0].text, $0) }
-      let others = groups.dropFirst(Self.topCount)
-      if !others.isEmpty {
-        var rest = others.first!
-        rest.key = [.text("all others (\(NumberText.grouped(others.count)))")]
-        rest.total = others.reduce(Decimal.zero) { $0 + $1.total }
-        rest.grants = others.reduce(Decimal.zero) { $0 + $1.grants }
-        rest.split = others.contains(where: \.split)
-        bars.append((rest.key[0].text, rest))
-      }
+    for (ranking, name) in [(funders, "funders"), (recipients, "recipients")] {
       moneyChart(
         id: "\(name)-\(currency)", title: "The \(Self.topCount) largest \(name) by total, \(currency)", layout: .rows,
-        bars: bars, into: &html)
+        bars: (ranking.bars[currency] ?? []).map { ($0.key[0].text, $0) }, into: &html)
     }
     writeDeprivation(currency: currency, into: &html)
     html.close("div")

@@ -105,19 +105,23 @@ extension Giving {
     /// the filters, with the population of each decile.
     private func spend(of feeds: [GrantFeed]) throws -> SpendSection {
       let geography = try Geography(englishIndex: filters.index)
-      var results: [AggregationResult] = []
-      for key in [AggregationKey.year, .funder, .recipient, .imdDecile] {
+      func aggregate(by key: AggregationKey) throws -> AggregationResult {
         var options = try filters.aggregationOptions(keys: [key])
         options.geography = geography
         var aggregator = try filters.aggregator(options)
         // Files that cannot be read were left out above: none is reported twice.
         _ = try filters.read(feeds, into: &aggregator, quiet: true)
-        results.append(aggregator.result())
+        return aggregator.result()
       }
+      let byYear = try aggregate(by: .year)
+      // Only the largest funders and recipients are kept of their results.
+      let funders = SpendSection.Ranking(try aggregate(by: .funder))
+      let recipients = SpendSection.Ranking(try aggregate(by: .recipient))
+      let byDecile = try aggregate(by: .imdDecile)
       var populations: [Nation: [Int64]] = [:]
       for nation in Nation.allCases { populations[nation] = geography.population(of: nation) }
       return SpendSection(
-        byYear: results[0], byFunder: results[1], byRecipient: results[2], byDecile: results[3], populations: populations)
+        byYear: byYear, funders: funders, recipients: recipients, byDecile: byDecile, populations: populations)
     }
   }
 }

@@ -49,9 +49,15 @@ struct BarChart {
     html.close("figure")
   }
 
+  /// The length of the axis: four round steps (1, 2, 2.5 or 5 times a power of ten), at
+  /// least the longest bar.
   private var scale: Double {
     let longest = bars.map { max($0.length, $0.reference ?? 0) }.max() ?? 0
-    return longest > 0 ? longest : 1
+    guard longest > 0 else { return 1 }
+    let rough = longest / 4
+    let power = pow(10, floor(log10(rough)))
+    let step = [1, 2, 2.5, 5, 10].map { $0 * power }.first { $0 >= rough } ?? rough
+    return step * 4
   }
 
   private func svgStart(width: Double, height: Double, into html: inout HTMLWriter) {

@@ -34,15 +34,15 @@ public struct SummarySection: Sendable {
       html.close("tr")
     }
     row("Grants", "\(NumberText.grouped(s.grants)) (\(NumberText.grouped(s.grantsWithId)) with an identifier)")
-    row("Duplicate identifiers", s.duplicateIds.isEmpty ? "none" : "\(NumberText.grouped(s.duplicateIds.count)): " + Self.list(s.duplicateIds))
+    row("Duplicate identifiers", s.duplicateIds.isEmpty ? "none" : "\(NumberText.grouped(s.duplicateIds.count)): " + GrantsSummary.quotedList(s.duplicateIds, limit: 10))
     row("Funders", "\(NumberText.grouped(s.funders)) distinct identifiers")
     row("Recipients", "\(NumberText.grouped(s.recipients)) organisation identifiers; \(NumberText.grouped(s.recipientIndividuals)) grants to individuals")
     row("Award dates", s.awardDates.min.isEmpty ? "none" : "\(s.awardDates.min) to \(s.awardDates.max)")
     if !s.awardYears.isEmpty {
       row("Award years", s.awardYears.sorted { $0.key < $1.key }.map { "\($0.key): \(NumberText.grouped($0.value))" }.joined(separator: ", "))
     }
-    row("Funder identifier schemes", Self.prefixes(s.funderPrefixes))
-    row("Recipient identifier schemes", Self.prefixes(s.recipientPrefixes))
+    row("Funder identifier schemes", s.funderPrefixes.text(limit: 10))
+    row("Recipient identifier schemes", s.recipientPrefixes.text(limit: 10))
     html.close("table")
 
     html.open("table", ["class": "currencies"])
@@ -61,16 +61,5 @@ public struct SummarySection: Sendable {
       html.element("p", ["class": "note"], "The official Data Quality Tool would show no summary for this file: one of its grants makes the official calculation fail.")
     }
     html.close("article")
-  }
-
-  static func list(_ items: [String], limit: Int = 10) -> String {
-    let shown = items.prefix(limit).map { "'\($0)'" }.joined(separator: ", ")
-    return items.count > limit ? shown + ", … (\(NumberText.grouped(items.count - limit)) more)" : shown
-  }
-
-  static func prefixes(_ p: GrantsSummary.PrefixCounts) -> String {
-    var parts = p.recognised.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.key) \(NumberText.grouped($0.value))" }
-    if !p.unrecognised.isEmpty { parts.append("unrecognised \(NumberText.grouped(p.unrecognised.count)): " + list(p.unrecognised.keys.sorted())) }
-    return parts.isEmpty ? "none" : parts.joined(separator: ", ")
   }
 }

@@ -49,13 +49,7 @@ extension Giving {
 
     public func run() async throws {
       let today = now.flatMap(CheckDate.init(iso:)) ?? CheckDate.today()
-      let groups: [FeedGroups.Group]
-      do {
-        groups = try FeedGroups.group(files, sheets: sheets)
-      } catch let error as FeedError {
-        Diagnostics.error(error.description)
-        throw ExitStatus.unreadable
-      }
+      let groups = try Validate.groups(files, sheets: sheets)
 
       // Validation first: the files it could read are summarised and added up after.
       var validation = ValidationSection(pathPrefix: Terminal.workingDirectoryPrefix) { Explain.text(for: $0) }

@@ -335,6 +335,24 @@ import Testing
     }
   }
 
+  @Test func textFromTheDataCannotMakeMarkup() throws {
+    // The sample with its largest funder's identifier made into markup, which the page must
+    // show as text (in the chart's label and its data-key) and never turn into elements.
+    let hostile = #"<b id="injected">x</b>&'y"#
+    let sample = try String(contentsOf: FixturePaths.url("sample/grants.csv"), encoding: .utf8)
+    let csvField = "\"" + hostile.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    let file = try Self.folder("hostile").appendingPathComponent("grants.csv")
+    try sample.replacingOccurrences(of: "GB-COH-07806245", with: csvField).write(to: file, atomically: true, encoding: .utf8)
+    let page = file.deletingLastPathComponent().appendingPathComponent("report.html")
+    let result = try runGiving(["report", "--now", Self.now, "-q", "-o", page.path, file.path])
+    #expect(result.status == 0, "\(result.standardError)")
+    let rendered = try Self.render(page)
+    #expect(!rendered.dom.contains("<b id="), "an element made from the data")
+    #expect(rendered.dom.contains("&lt;b id="))
+    let funders = try #require(Self.bars(in: rendered.dom)["funders-GBP"])
+    #expect(funders.first?.key == hostile)
+  }
+
   @Test func pageFetchesNothingAndRendersToAnImage() throws {
     let page = try Self.report(["sample/grants.csv", "sample/dirty.csv"])
     let html = try String(contentsOf: page, encoding: .utf8)

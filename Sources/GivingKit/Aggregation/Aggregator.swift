@@ -851,8 +851,7 @@ struct DistinctDigests {
   /// The digests added last, one per value of their low bits: a group sees the same few
   /// funders again and again, and a repeat found here is not gathered (measured: sorting
   /// repeats was 3% of `aggregate --by imd-decile` over 1M grants). Made only once a group has
-  /// had a few digests: most groups of `--by recipient` have one or two, and 32 slots for each
-  /// of their funders and recipients was most of the memory of such a run.
+  /// had a few digests: most groups of `--by recipient` have one or two, and need no cache.
   private var recent: [UInt64] = []
 
   mutating func insert(_ digest: IDDigest) {

@@ -62,6 +62,9 @@ demo: build
 	@echo "== giving aggregate: spend by award year, and by deprivation decile within each nation"
 	$(DEBUG_GIVING) aggregate $(SAMPLE)/grants.csv --by year
 	$(DEBUG_GIVING) aggregate $(SAMPLE)/grants.csv --by imd-decile
+	@echo "== giving report: validation, summary and spend charts in one offline HTML page (exit 0)"
+	$(DEBUG_GIVING) report --now 2026-11-25 $(SAMPLE)/grants.csv $(SAMPLE)/dirty.csv -o /tmp/giving-demo.html
+	@ls -l /tmp/giving-demo.html
 
 # The hostile-input tests also run the release binary: the build people run.
 test: test-deps release

@@ -63,6 +63,21 @@ public struct HTMLWriter: Sendable {
     element(tag, [:], content)
   }
 
+  /// Opens a section of the report with its heading and the paragraph that says what it
+  /// holds. A section starts on a line of its own (and ``closeSection()`` ends one), so
+  /// that a section can be cut out of the page by line.
+  mutating func openSection(id: String, title: String, lead: String) {
+    raw("\n")
+    open("section", ["id": id, "class": "report-section"])
+    element("h2", title)
+    element("p", ["class": "lead"], lead)
+  }
+
+  mutating func closeSection() {
+    close("section")
+    raw("\n")
+  }
+
   /// Appends a document (or part of one) written separately.
   public mutating func append(_ other: HTMLWriter) {
     bytes.append(contentsOf: other.bytes)

@@ -64,19 +64,15 @@ public struct SpendSection: Sendable {
   }
 
   public func write(into html: inout HTMLWriter) {
-    html.raw("\n")
-    html.open("section", ["id": "spend", "class": "report-section"])
-    html.element("h2", "Spend")
-    html.element(
-      "p", ["class": "lead"],
-      "\(NumberText.grouped(byYear.grantsCounted)) grants counted of \(NumberText.grouped(byYear.grantsRead)) read (\(NumberText.grouped(byYear.duplicateCopies)) later copies of an identifier, \(NumberText.grouped(byYear.grantsExcluded)) without a usable amount, currency or date, \(NumberText.grouped(byYear.grantsFilteredOut)) left out by the filters). Money is never added across currencies.")
+    html.openSection(
+      id: "spend", title: "Spend",
+      lead: "\(NumberText.grouped(byYear.grantsCounted)) grants counted of \(NumberText.grouped(byYear.grantsRead)) read (\(NumberText.grouped(byYear.duplicateCopies)) later copies of an identifier, \(NumberText.grouped(byYear.grantsExcluded)) without a usable amount, currency or date, \(NumberText.grouped(byYear.grantsFilteredOut)) left out by the filters). Money is never added across currencies.")
     if currencies.isEmpty { html.element("p", "No grant could be counted.") }
     for currency in currencies { write(currency: currency, into: &html) }
     html.open("p", ["class": "attribution"])
     html.text(byDecile.attribution ?? geographyAttribution)
     html.close("p")
-    html.close("section")
-    html.raw("\n")
+    html.closeSection()
   }
 
   private func write(currency: String, into html: inout HTMLWriter) {

@@ -9,16 +9,12 @@ public struct SummarySection: Sendable {
   public init(summaries: [GrantsSummary]) { self.summaries = summaries }
 
   public func write(into html: inout HTMLWriter) {
-    html.raw("\n")
-    html.open("section", ["id": "summary", "class": "report-section"])
-    html.element("h2", "Summary")
-    html.element(
-      "p", ["class": "lead"],
-      "Grants, identifiers, dates, money per currency (exact; zero amounts left out of the smallest) and the organisation identifier schemes of funders and recipients, per file.")
+    html.openSection(
+      id: "summary", title: "Summary",
+      lead: "Grants, identifiers, dates, money per currency (exact; zero amounts left out of the smallest) and the organisation identifier schemes of funders and recipients, per file.")
     if summaries.isEmpty { html.element("p", "No file could be read.") }
     for summary in summaries { write(summary, into: &html) }
-    html.close("section")
-    html.raw("\n")
+    html.closeSection()
   }
 
   private func write(_ s: GrantsSummary, into html: inout HTMLWriter) {

@@ -39,12 +39,9 @@ public struct ValidationSection: Sendable {
 
   /// The section: the verdicts, then every file's part.
   public func write(into html: inout HTMLWriter) {
-    html.raw("\n")
-    html.open("section", ["id": "validation", "class": "report-section"])
-    html.element("h2", "Validation")
-    html.element(
-      "p", ["class": "lead"],
-      "Every file against the 360Giving schema, its codelists and the Data Quality Tool's accuracy and usefulness checks, with every place of each finding up to \(NumberText.grouped(Self.maxPlaces)).")
+    html.openSection(
+      id: "validation", title: "Validation",
+      lead: "Every file against the 360Giving schema, its codelists and the Data Quality Tool's accuracy and usefulness checks, with every place of each finding up to \(NumberText.grouped(Self.maxPlaces)).")
     html.open("table", ["class": "verdicts"])
     html.raw("<thead><tr><th scope=\"col\">File</th><th scope=\"col\">Verdict</th><th scope=\"col\">Grants</th><th scope=\"col\">Schema errors</th><th scope=\"col\">Codelist errors</th><th scope=\"col\">Accuracy checks</th></tr></thead><tbody>")
     for (verdict, anchor) in verdicts {
@@ -64,8 +61,7 @@ public struct ValidationSection: Sendable {
     }
     html.raw("</tbody></table>")
     html.append(files)
-    html.close("section")
-    html.raw("\n")
+    html.closeSection()
   }
 
   /// The verdict's words (the mark makes it read without colour) and its style.

@@ -8,8 +8,9 @@ APT_PACKAGES := libcsv-dev libxml2-dev libxml2-utils zlib1g-dev libjemalloc-dev 
 # make test also checks that LibreOffice opens the workbooks giving writes, measures the
 # release binary's peak memory on hostile files with GNU time, runs commands on a
 # pseudo-terminal with util-linux's `script` (bsdutils) to see the progress bar, and queries
-# the databases giving writes with sqlite3.
-TEST_APT_PACKAGES := $(APT_PACKAGES) libreoffice-calc-nogui time bsdutils sqlite3
+# the databases giving writes with sqlite3, and opens the pages `giving report` writes in
+# headless Chromium (with no network) to compare what it renders with validate and aggregate.
+TEST_APT_PACKAGES := $(APT_PACKAGES) libreoffice-calc-nogui time bsdutils sqlite3 chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GIVING := .build/release/giving
 DEBUG_GIVING := .build/debug/giving
@@ -67,6 +68,9 @@ demo: build
 	@echo "== giving aggregate: spend by award year, and by deprivation decile within each nation"
 	$(DEBUG_GIVING) aggregate $(SAMPLE)/grants.csv --by year
 	$(DEBUG_GIVING) aggregate $(SAMPLE)/grants.csv --by imd-decile
+	@echo "== giving report: validation, summary and spend charts in one offline HTML page (exit 0)"
+	$(DEBUG_GIVING) report --now 2026-11-25 $(SAMPLE)/grants.csv $(SAMPLE)/dirty.csv -o /tmp/giving-demo.html
+	@ls -l /tmp/giving-demo.html
 	@echo "== the review's questions (docs/questions.md): how many charities are registered in the most deprived areas?"
 	$(DEBUG_GIVING) charities $(SAMPLE)/registers/publicextract.charity.txt $(SAMPLE)/registers/CharityExport.csv \
 	  --postcodes Fixtures/geo/postcodes_nspl_nov2021_sample.csv --by imd-decile | head -12

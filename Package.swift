@@ -62,10 +62,15 @@ let package = Package(
       name: "GivingDatabase",
       dependencies: ["GivingKit", .product(name: "GRDB", package: "GRDB.swift")],
       swiftSettings: sharedSettings),
+    // The one-file HTML report (validation, summary, spend charts as inline SVG): a layer above
+    // GivingKit that only writes HTML.
+    .target(
+      name: "GivingReport", dependencies: ["GivingKit"],
+      swiftSettings: sharedSettings),
     .target(
       name: "GivingCLI",
       dependencies: [
-        "GivingKit", "GivingDatabase",
+        "GivingKit", "GivingDatabase", "GivingReport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: sharedSettings),
@@ -93,7 +98,7 @@ let package = Package(
       name: "GivingKitTests", dependencies: ["GivingKit", "GivingTestSupport"],
       swiftSettings: sharedSettings),
     .testTarget(
-      name: "GivingCLITests", dependencies: ["GivingCLI", "GivingKit", "GivingDatabase", "GivingTestSupport", "giving"],
+      name: "GivingCLITests", dependencies: ["GivingCLI", "GivingKit", "GivingDatabase", "GivingReport", "GivingTestSupport", "giving"],
       swiftSettings: sharedSettings),
   ],
   swiftLanguageModes: [.v6]

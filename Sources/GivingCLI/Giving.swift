@@ -12,7 +12,7 @@ public struct Giving: AsyncParsableCommand {
       1 findings (validate), 2 a file could not be read, 64 usage error.
       """,
     version: "0.1.0",
-    subcommands: [Convert.self, Validate.self, Explain.self, Summary.self, Aggregate.self, Charities.self]
+    subcommands: [Convert.self, Validate.self, Explain.self, Summary.self, Aggregate.self, Charities.self, Report.self]
   )
 
   public init() {}

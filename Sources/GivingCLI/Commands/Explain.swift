@@ -15,12 +15,8 @@ extension Giving {
     public init() {}
 
     public func run() async throws {
-      if let check = GrantChecks.named(code) {
-        print(Self.explain(check))
-        return
-      }
-      if let rule = SchemaRules.all.first(where: { $0.code.lowercased() == code.lowercased() }) {
-        print("\(rule.code) — schema rule\n\n\(rule.meaning)\n\nHow to fix: \(rule.fix)")
+      if let text = Self.text(for: code) {
+        print(text)
         return
       }
       Diagnostics.error("unknown code '\(code)'")
@@ -30,6 +26,16 @@ extension Giving {
       for rule in SchemaRules.all { known += "  \(rule.code)\n" }
       FileHandle.standardError.write(Data(known.utf8))
       throw ExitStatus.usage
+    }
+
+    /// What `giving explain CODE` prints for a check or schema rule code (any case), or `nil`
+    /// for a code it does not know; the report shows the same text beside each finding.
+    static func text(for code: String) -> String? {
+      if let check = GrantChecks.named(code) { return explain(check) }
+      if let rule = SchemaRules.all.first(where: { $0.code.lowercased() == code.lowercased() }) {
+        return "\(rule.code) — schema rule\n\n\(rule.meaning)\n\nHow to fix: \(rule.fix)"
+      }
+      return nil
     }
 
     static func explain(_ check: any GrantCheck.Type) -> String {

@@ -77,7 +77,7 @@ enum SummaryText {
   static func render(_ s: GrantsSummary) -> String {
     var rows: [(String, String)] = []
     rows.append(("Grants", "\(s.grants) (\(s.grantsWithId) with an id)"))
-    rows.append(("Duplicate ids", s.duplicateIds.isEmpty ? "none" : "\(s.duplicateIds.count): " + list(s.duplicateIds)))
+    rows.append(("Duplicate ids", s.duplicateIds.isEmpty ? "none" : "\(s.duplicateIds.count): " + GrantsSummary.quotedList(s.duplicateIds)))
     rows.append(("Funders", "\(s.funders) distinct id\(s.funders == 1 ? "" : "s")"))
     rows.append(("Recipients", "\(s.recipients) organisation id\(s.recipients == 1 ? "" : "s"), \(s.recipientIndividuals) grant\(s.recipientIndividuals == 1 ? "" : "s") to individuals"))
     rows.append(("Award dates", s.awardDates.min.isEmpty ? "none" : "\(s.awardDates.min) to \(s.awardDates.max)"))
@@ -90,21 +90,10 @@ enum SummaryText {
         "\(c.grants) grant\(c.grants == 1 ? "" : "s"), total \(c.total) (min \(c.min), max \(c.max))"
       ))
     }
-    rows.append(("Funder prefixes", prefixes(s.funderPrefixes)))
-    rows.append(("Recipient prefixes", prefixes(s.recipientPrefixes)))
+    rows.append(("Funder prefixes", s.funderPrefixes.text()))
+    rows.append(("Recipient prefixes", s.recipientPrefixes.text()))
     let width = rows.map(\.0.count).max() ?? 0
     let body = rows.map { "  " + $0.0 + String(repeating: " ", count: width - $0.0.count + 2) + $0.1 }
     return ([s.file ?? "-"] + body).joined(separator: "\n")
-  }
-
-  static func list(_ items: [String], limit: Int = 5) -> String {
-    let shown = items.prefix(limit).map { "'\($0)'" }.joined(separator: ", ")
-    return items.count > limit ? shown + ", … (\(items.count - limit) more)" : shown
-  }
-
-  static func prefixes(_ p: GrantsSummary.PrefixCounts) -> String {
-    var parts = p.recognised.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.key) \($0.value)" }
-    if !p.unrecognised.isEmpty { parts.append("unrecognised \(p.unrecognised.count): " + list(p.unrecognised.keys.sorted())) }
-    return parts.isEmpty ? "none" : parts.joined(separator: ", ")
   }
 }

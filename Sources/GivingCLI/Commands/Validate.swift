@@ -54,17 +54,10 @@ extension Giving {
       if let maxLocations, maxLocations < 0 { throw ValidationError("--max-locations must be 0 or more") }
     }
 
-    /// How many locations per finding the report shows (`nil`: all).
-    private var shownLocations: Int? {
-      if all { return nil }
-      switch format {
-      case .json: return maxLocations.flatMap { $0 == 0 ? nil : $0 }
-      case .text: return maxLocations.map { $0 == 0 ? Int.max : $0 } ?? 10
-      }
-    }
-
-    public func run() async throws {
-      let today = now.flatMap(CheckDate.init(iso:)) ?? CheckDate.today()
+    /// The feeds `files` name (``FeedGroups``), with a note for each folder read as one
+    /// workbook of CSV sheets.
+    /// - Throws: `ExitStatus.unreadable`, with the reason printed, when a path names nothing readable.
+    static func groups(_ files: [String], sheets: Bool) throws -> [FeedGroups.Group] {
       let groups: [FeedGroups.Group]
       do {
         groups = try FeedGroups.group(files, sheets: sheets)
@@ -78,6 +71,21 @@ extension Giving {
             "\(folder): its \(group.files.count) CSV files are read as the sheets of one workbook (one main sheet, the others keyed by Identifier)")
         }
       }
+      return groups
+    }
+
+    /// How many locations per finding the report shows (`nil`: all).
+    private var shownLocations: Int? {
+      if all { return nil }
+      switch format {
+      case .json: return maxLocations.flatMap { $0 == 0 ? nil : $0 }
+      case .text: return maxLocations.map { $0 == 0 ? Int.max : $0 } ?? 10
+      }
+    }
+
+    public func run() async throws {
+      let today = now.flatMap(CheckDate.init(iso:)) ?? CheckDate.today()
+      let groups = try Self.groups(files, sheets: sheets)
 
       // Only the locations the report will show are kept (the counts stay exact). Each report
       // is written as soon as it and those before it are done, then dropped.

@@ -147,9 +147,12 @@ def warm(argv):
         if i > 0 and str(argv[i - 1]) == "-o":
             continue  # an output
         path = Path(str(arg))
-        files = sorted(path.iterdir()) if path.is_dir() else [path]
+        try:
+            files = sorted(path.iterdir()) if path.is_dir() else [path]
+        except OSError:
+            continue  # not a path at all (an SQL query, say)
         for f in files:
-            if not f.is_file() or f.suffix not in (".csv", ".json", ".xlsx", ".ods", ".xml"):
+            if not f.is_file() or f.suffix not in (".csv", ".json", ".xlsx", ".ods", ".xml", ".txt"):
                 continue
             with open(f, "rb") as stream:
                 while stream.read(8 << 20):

@@ -9,7 +9,8 @@ public struct Giving: AsyncParsableCommand {
     abstract: "Read, validate, convert and aggregate 360Giving grant data.",
     discussion: """
       Reads JSON packages, CSV, XLSX, ODS and giving's XML form. Exit codes: 0 success, \
-      1 findings (validate), 2 a file could not be read, 64 usage error.
+      1 findings (validate), 2 a file could not be read, 64 usage error, 65 a table or register \
+      that cannot be used, 73 an output that may not be overwritten.
       """,
     version: "0.1.0",
     subcommands: [Convert.self, Validate.self, Explain.self, Summary.self, Aggregate.self, Charities.self, Report.self]

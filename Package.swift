@@ -27,6 +27,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
   ],
   targets: [
     // C libraries from Debian, each wrapped by one internal owner in GivingKit.
@@ -55,6 +56,7 @@ let package = Package(
       dependencies: [
         "CLibCSV", "CLibXML2", "CZlibChecksum", "GivingSchemas", "GivingGeography",
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        .product(name: "OrderedCollections", package: "swift-collections"),
       ],
       swiftSettings: sharedSettings),
     // Grants into SQLite, through GRDB (Debian libsqlite3-dev): a layer above GivingKit.

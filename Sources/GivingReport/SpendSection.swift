@@ -1,4 +1,4 @@
-internal import Foundation
+public import Foundation
 public import GivingKit
 
 /// The spend section of the report: per currency, the total by award year, the 20 largest
@@ -29,31 +29,35 @@ public struct SpendSection: Sendable {
     self.populations = populations
   }
 
-  /// The largest groups of a one-key result in each currency, largest first (ties by key),
-  /// and the others added up as one: all a chart of the largest funders or recipients needs of
-  /// a result that may have a group for each of a million recipients, which can then be dropped.
+  /// The largest groups of a one-key run in each currency, largest first (ties by key), and
+  /// the others added up as one bar: all a chart of the largest funders or recipients needs of
+  /// a run that may have a group for each of a million recipients.
   public struct Ranking: Sendable {
-    /// Per currency: at most ``SpendSection/topCount`` groups, then the others as one group
-    /// keyed `all others (N)`, if there are others.
-    public var bars: [String: [AggregateGroup]] = [:]
+    /// Per currency: at most ``SpendSection/topCount`` bars, then the others as one bar
+    /// labelled `all others (N)`, if there are others.
+    public var bars: [String: [MoneyBar]] = [:]
 
-    public init(_ result: AggregationResult, top: Int = SpendSection.topCount) {
-      var byCurrency: [String: [AggregateGroup]] = [:]
-      for group in result.groups { byCurrency[group.currency, default: []].append(group) }
-      for (currency, groups) in byCurrency {
-        let sorted = groups.sorted { ($1.total, $0.key[0].text) < ($0.total, $1.key[0].text) }
-        var kept = Array(sorted.prefix(top))
-        let others = sorted.dropFirst(top)
-        if var rest = others.first {
-          rest.key = [.text("all others (\(NumberText.grouped(others.count)))")]
-          rest.total = others.reduce(Decimal.zero) { $0 + $1.total }
-          rest.grants = others.reduce(Decimal.zero) { $0 + $1.grants }
-          rest.split = others.contains(where: \.split)
-          kept.append(rest)
-        }
-        bars[currency] = kept
+    public init(_ ranking: AggregationRanking) {
+      for group in ranking.result.groups {
+        bars[group.currency, default: []].append(
+          MoneyBar(label: group.key[0].text, total: group.total, grants: group.grants, split: group.split))
+      }
+      for (currency, others) in ranking.others {
+        bars[currency, default: []].append(
+          MoneyBar(
+            label: "all others (\(NumberText.grouped(others.groups)))", total: others.total, grants: others.grants,
+            split: others.split))
       }
     }
+  }
+
+  /// One bar of a chart of totals.
+  public struct MoneyBar: Sendable, Hashable {
+    public var label: String
+    public var total: Decimal
+    public var grants: Decimal
+    /// Whether some grant was split into it (its sums are rounded to the penny).
+    public var split: Bool
   }
 
   /// The currencies, those with most grants first.
@@ -81,11 +85,12 @@ public struct SpendSection: Sendable {
     let years = byYear.groups.filter { $0.currency == currency }
     moneyChart(
       id: "year-\(currency)", title: "Total by award year, \(currency)", layout: .columns,
-      bars: years.map { ($0.key[0].text, $0) }, into: &html)
+      bars: years.map { MoneyBar(label: $0.key[0].text, total: $0.total, grants: $0.grants, split: $0.split) },
+      into: &html)
     for (ranking, name) in [(funders, "funders"), (recipients, "recipients")] {
       moneyChart(
         id: "\(name)-\(currency)", title: "The \(Self.topCount) largest \(name) by total, \(currency)", layout: .rows,
-        bars: (ranking.bars[currency] ?? []).map { ($0.key[0].text, $0) }, into: &html)
+        bars: ranking.bars[currency] ?? [], into: &html)
     }
     writeDeprivation(currency: currency, into: &html)
     html.close("div")
@@ -93,16 +98,16 @@ public struct SpendSection: Sendable {
 
   /// A chart of totals, one bar per group.
   private func moneyChart(
-    id: String, title: String, layout: BarChart.Layout, bars: [(String, AggregateGroup)], into html: inout HTMLWriter
+    id: String, title: String, layout: BarChart.Layout, bars: [MoneyBar], into html: inout HTMLWriter
   ) {
     let chart = BarChart(
       id: id, title: title, layout: layout,
-      bars: bars.map { label, group in
-        let exact = AggregationResult.moneyText(group.total, split: group.split)
+      bars: bars.map { bar in
+        let exact = AggregationResult.moneyText(bar.total, split: bar.split)
         return BarChart.Bar(
-          label: label, length: NumberText.double(group.total), reference: nil,
-          data: ["data-key": label, "data-value": exact],
-          cells: [NumberText.grouped(exact), NumberText.grouped(Self.grantsText(group.grants))])
+          label: bar.label, length: NumberText.double(bar.total), reference: nil,
+          data: ["data-key": bar.label, "data-value": exact],
+          cells: [NumberText.grouped(exact), NumberText.grouped(Self.grantsText(bar.grants))])
       },
       columns: ["", "Total", "Grants"], barLegend: "total awarded", referenceLegend: nil, axisText: NumberText.short)
     chart.write(into: &html)

@@ -55,20 +55,32 @@ extension Giving {
       var validation = ValidationSection(pathPrefix: Terminal.workingDirectoryPrefix) { Explain.text(for: $0) }
       var unreadable: [FeedError] = []
       var readable: [FeedGroups.Group] = []
+      var summaries: [GrantsSummary] = []
       let progress = ReadProgress(paths: groups.flatMap(\.files))
-      let run = ValidationRun(now: today, maxLocations: ValidationSection.maxPlaces, progress: progress)
+      let run = ValidationRun(
+        now: today, maxLocations: ValidationSection.maxPlaces, progress: progress, summarises: true)
       let bar = ProgressBar.start(progress, quiet: quiet)
       var delivered = 0
       _ = try run.validate(groups) { report in
         // Reports come in the order of the groups.
-        if let error = report.error { unreadable.append(error) } else { readable.append(groups[delivered]) }
+        if let error = report.error {
+          unreadable.append(error)
+        } else {
+          readable.append(groups[delivered])
+          if var summary = report.summary {
+            summary.file = groups[delivered].files.map(Terminal.relative).joined(separator: ", ")
+            summaries.append(summary)
+          }
+        }
         delivered += 1
+        var report = report
+        report.summary = nil
         validation.add(report)
       }
       bar?.finish()
       let feeds = try readable.map { try GrantFeed(paths: $0.files, format: $0.files.count > 1 ? .csv : nil) }
 
-      let summary = SummarySection(summaries: try summaries(of: feeds))
+      let summary = SummarySection(summaries: summaries)
       let spend = try self.spend(of: feeds)
       for error in unreadable { Diagnostics.error(error.description) }
 
@@ -86,32 +98,26 @@ extension Giving {
       if !unreadable.isEmpty { throw ExitStatus.unreadable }
     }
 
-    /// The Data Quality Tool's summary of each feed.
-    private func summaries(of feeds: [GrantFeed]) throws -> [GrantsSummary] {
-      try feeds.map { feed in
-        var builder = GrantsSummary.Builder()
-        _ = try feed.read { builder.add($0) }
-        return builder.summary(file: feed.files.map { Terminal.relative($0.path) }.joined(separator: ", "))
-      }
-    }
-
     /// What `aggregate --by year`, `funder`, `recipient` and `imd-decile` give for the feeds and
     /// the filters, with the population of each decile.
     private func spend(of feeds: [GrantFeed]) throws -> SpendSection {
       let geography = try Geography(englishIndex: filters.index)
-      func aggregate(by key: AggregationKey) throws -> AggregationResult {
+      func aggregator(by key: AggregationKey, measures: AggregationMeasures = .all) throws -> Aggregator {
         var options = try filters.aggregationOptions(keys: [key])
         options.geography = geography
+        options.measures = measures
         var aggregator = try filters.aggregator(options)
         // Files that cannot be read were left out above: none is reported twice.
         _ = try filters.read(feeds, into: &aggregator, quiet: true)
-        return aggregator.result()
+        return aggregator
       }
-      let byYear = try aggregate(by: .year)
-      // Only the largest funders and recipients are kept of their results.
-      let funders = SpendSection.Ranking(try aggregate(by: .funder))
-      let recipients = SpendSection.Ranking(try aggregate(by: .recipient))
-      let byDecile = try aggregate(by: .imdDecile)
+      let byYear = try aggregator(by: .year).result()
+      // The charts of funders and recipients need only the totals of the largest.
+      let funders = SpendSection.Ranking(
+        try aggregator(by: .funder, measures: .totals).ranking(largest: SpendSection.topCount))
+      let recipients = SpendSection.Ranking(
+        try aggregator(by: .recipient, measures: .totals).ranking(largest: SpendSection.topCount))
+      let byDecile = try aggregator(by: .imdDecile).result()
       var populations: [Nation: [Int64]] = [:]
       for nation in Nation.allCases { populations[nation] = geography.population(of: nation) }
       return SpendSection(

@@ -86,10 +86,23 @@ public enum PlaceSource: String, Sendable, Hashable, Codable, CaseIterable, Codi
   case none
 }
 
+/// What ``Aggregator`` measures of each group.
+public enum AggregationMeasures: Sendable, Hashable {
+  /// Every measure of ``AggregateGroup``.
+  case all
+  /// Grants, total, mean and share only: for runs with a great many groups of which only the
+  /// largest are wanted (``Aggregator/ranking(largest:)``), in a fraction of the memory. The
+  /// median, minimum, maximum, distinct funders and recipients and the recipients' incomes are
+  /// not measured (zero, or `nil`).
+  case totals
+}
+
 /// How a run of ``Aggregator`` is set up.
 public struct AggregationOptions: Sendable {
   /// The grouping keys, in output order.
   public var keys: [AggregationKey]
+  /// What is measured of each group.
+  public var measures = AggregationMeasures.all
   /// Which grants to count.
   public var filter = AggregationFilter()
   /// First month (1–12) of the financial year.

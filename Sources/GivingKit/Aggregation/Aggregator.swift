@@ -1,4 +1,5 @@
 public import Foundation
+internal import OrderedCollections
 
 /// Where a grant is: the area codes of its highest-priority source.
 public struct GrantPlace: Sendable, Hashable {
@@ -72,28 +73,54 @@ public struct Aggregator: Sendable {
   let funderTypesKept: [Bool]?
   let recipientTypesKept: [Bool]?
 
+  /// A group's key values and currency. The first value is kept apart from the rest so that
+  /// a one-key run (a group for each of a million recipients) allocates no array per group.
   struct GroupID: Hashable {
-    var key: [KeyValue]
+    var first: KeyValue?
+    var rest: [KeyValue]
     var currency: String
+
+    init(key: [KeyValue], currency: String) {
+      first = key.first
+      rest = Array(key.dropFirst())
+      self.currency = currency
+    }
+
+    var key: [KeyValue] { first.map { [$0] + rest } ?? [] }
   }
 
-  /// One group's running measures. Whole amounts are added exactly as integers scaled to four
-  /// decimal places (Foundation `Decimal` addition costs about a microsecond on Linux); amounts
-  /// that do not fit go to an exact `Decimal` spill. Parts of split grants are approximate by
-  /// nature and are added as `Double` (compensated), then rounded on output.
-  struct Accumulator {
+  /// One group's grants and total. Whole amounts are added exactly as integers scaled to four
+  /// decimal places (Foundation `Decimal` addition costs about a microsecond on Linux); what
+  /// does not fit, and the parts of split grants, are kept in the group's ``GroupExtra``: a
+  /// run can have a group for each of a million recipients, and most need nothing more.
+  struct GroupTotal {
+    /// Whole grants counted.
     var count = 0
     var scaledSum: Int64 = 0
+    /// The group's entry in `groupExtras`, or -1.
+    var extra: Int32 = -1
+  }
+
+  /// What few groups need beside their ``GroupTotal``: amounts that do not fit the scaled
+  /// sum, added as an exact `Decimal`, and parts of split grants, approximate by nature and
+  /// added as `Double` (compensated), then rounded on output.
+  struct GroupExtra {
     var spill = Decimal.zero
+    var split = false
+    var splitGrants = 0.0
+    var splitTotal = 0.0
+    var splitCompensation = 0.0
+  }
+
+  /// What the measures beyond grants and total need of a group (``AggregationMeasures/all``):
+  /// its amounts for the median, minimum and maximum, and its distinct funders and recipients.
+  struct GroupDetail {
     /// Whole amounts in whole pennies from 0 to £42.9m (nearly all of them), in 4 bytes each.
     var pennyAmounts: [UInt32] = []
     /// Other whole amounts that fit the scaled form.
     var scaledAmounts: [Int64] = []
     /// Whole amounts that do not fit the scaled form, with a `Double` sort key.
     var otherAmounts: [(key: Double, value: Decimal)] = []
-    var splitGrants = 0.0
-    var splitTotal = 0.0
-    var splitCompensation = 0.0
     var splitParts: [Double] = []
     var recipients = DistinctDigests()
     var funders = DistinctDigests()
@@ -103,7 +130,6 @@ public struct Aggregator: Sendable {
     /// The last grant (``grantsCounted``) whose funder and recipient were counted here: a
     /// grant split over many areas of one group is one grant to count them of.
     var lastGrant = -1
-    var split: Bool { !splitParts.isEmpty }
   }
 
   /// An amount as read: scaled by 10⁴ into an `Int64` when it fits exactly, else a `Decimal`.
@@ -154,8 +180,15 @@ public struct Aggregator: Sendable {
     case notAttributable(String)
   }
 
-  var groupIndex: [GroupID: Int] = [:]
-  var accumulators: [Accumulator] = []
+  /// Every group's id, by index: an `OrderedSet` keeps them in one array with a compact hash
+  /// table of indices, where a dictionary's buckets would hold twice as many ids' worth of
+  /// room (a million recipients' groups are most of a run's memory).
+  var groupIDs = OrderedSet<GroupID>()
+  var groupTotals: [GroupTotal] = []
+  var groupExtras: [GroupExtra] = []
+  /// Empty unless the run measures ``AggregationMeasures/all``.
+  var groupDetails: [GroupDetail] = []
+  var keepsDetail: Bool { options.measures == .all }
   /// Every identifier counted so far, found by its digest and confirmed by its bytes
   /// (``ExactIDTable``: two ids are one only if they are the same), with what a later copy is
   /// compared with: a 16-byte slot and the id's bytes for each of millions of ids. While every id counted
@@ -499,46 +532,63 @@ public struct Aggregator: Sendable {
 
   /// The index of the group of `key` in `currency`, made if it is new.
   private mutating func group(_ key: [KeyValue], _ currency: String) -> Int {
-    let id = GroupID(key: key, currency: currency)
-    if let found = groupIndex[id] { return found }
-    groupIndex[id] = accumulators.count
-    accumulators.append(Accumulator())
-    return accumulators.count - 1
+    let (inserted, index) = groupIDs.append(GroupID(key: key, currency: currency))
+    guard inserted else { return index }
+    groupTotals.append(GroupTotal())
+    if keepsDetail { groupDetails.append(GroupDetail()) }
+    return index
+  }
+
+  /// The index in `groupExtras` of group `i`'s extra, made if it is new.
+  private mutating func extra(of i: Int) -> Int {
+    if groupTotals[i].extra < 0 {
+      groupTotals[i].extra = Int32(groupExtras.count)
+      groupExtras.append(GroupExtra())
+    }
+    return Int(groupTotals[i].extra)
   }
 
   private mutating func accumulate(into i: Int, _ amount: Amount, weight: Double?, facts: GrantFacts) {
     if let weight {
       // A part of a split grant (Kahan-compensated sum).
       let part = amount.approx * weight
-      accumulators[i].splitGrants += weight
-      let y = part - accumulators[i].splitCompensation
-      let t = accumulators[i].splitTotal + y
-      accumulators[i].splitCompensation = (t - accumulators[i].splitTotal) - y
-      accumulators[i].splitTotal = t
-      accumulators[i].splitParts.append(part)
+      let e = extra(of: i)
+      groupExtras[e].split = true
+      groupExtras[e].splitGrants += weight
+      let y = part - groupExtras[e].splitCompensation
+      let t = groupExtras[e].splitTotal + y
+      groupExtras[e].splitCompensation = (t - groupExtras[e].splitTotal) - y
+      groupExtras[e].splitTotal = t
+      if keepsDetail { groupDetails[i].splitParts.append(part) }
     } else {
-      accumulators[i].count += 1
+      groupTotals[i].count += 1
       if let scaled = amount.scaled {
-        let (sum, overflow) = accumulators[i].scaledSum.addingReportingOverflow(scaled)
-        if overflow { accumulators[i].spill += amount.decimal } else { accumulators[i].scaledSum = sum }
-        if scaled >= 0, scaled % 100 == 0, let pennies = UInt32(exactly: scaled / 100) {
-          accumulators[i].pennyAmounts.append(pennies)
+        let (sum, overflow) = groupTotals[i].scaledSum.addingReportingOverflow(scaled)
+        if overflow {
+          groupExtras[extra(of: i)].spill += amount.decimal
         } else {
-          accumulators[i].scaledAmounts.append(scaled)
+          groupTotals[i].scaledSum = sum
+        }
+        if keepsDetail {
+          if scaled >= 0, scaled % 100 == 0, let pennies = UInt32(exactly: scaled / 100) {
+            groupDetails[i].pennyAmounts.append(pennies)
+          } else {
+            groupDetails[i].scaledAmounts.append(scaled)
+          }
         }
       } else {
-        accumulators[i].spill += amount.other
-        accumulators[i].otherAmounts.append((amount.approx, amount.other))
+        groupExtras[extra(of: i)].spill += amount.other
+        if keepsDetail { groupDetails[i].otherAmounts.append((amount.approx, amount.other)) }
       }
     }
-    // Distinct funders and recipients are counted by digests of their ids, once a grant.
-    guard accumulators[i].lastGrant != grantsCounted else { return }
-    accumulators[i].lastGrant = grantsCounted
-    if let funder = facts.funderDigest { accumulators[i].funders.insert(funder) }
-    if let recipient = facts.recipientDigest { accumulators[i].recipients.insert(recipient) }
     if facts.recipientCharity >= 0 { recipientCharitiesSeen.insert(facts.recipientCharity) }
+    // Distinct funders and recipients are counted by digests of their ids, once a grant.
+    guard keepsDetail, groupDetails[i].lastGrant != grantsCounted else { return }
+    groupDetails[i].lastGrant = grantsCounted
+    if let funder = facts.funderDigest { groupDetails[i].funders.insert(funder) }
+    if let recipient = facts.recipientDigest { groupDetails[i].recipients.insert(recipient) }
     if facts.recipientCharity >= 0, options.registers?.charities[Int(facts.recipientCharity)].latestIncome != nil {
-      accumulators[i].recipientCharities.insert(facts.recipientCharity)
+      groupDetails[i].recipientCharities.insert(facts.recipientCharity)
     }
   }
 
@@ -684,74 +734,92 @@ public struct Aggregator: Sendable {
     return (y, m, d)
   }
 
-  /// The totals so far.
-  public func result() -> AggregationResult {
-    var out: [AggregateGroup] = []
-    var shareTotals: [String: Decimal] = [:]
-    func shareKey(_ id: GroupID) -> String {
-      for v in id.key { if case .decile(let nation, _, _) = v { return id.currency + "|" + nation.rawValue } }
-      return id.currency
+  /// The exact grants and total of group `i`, and whether some grant was split into it.
+  func exactTotal(of i: Int) -> (grants: Decimal, total: Decimal, split: Bool) {
+    let group = groupTotals[i]
+    var total = Amount.decimal(scaled: group.scaledSum)
+    var grants = Decimal(group.count)
+    guard group.extra >= 0 else { return (grants, total, false) }
+    let extra = groupExtras[Int(group.extra)]
+    total += extra.spill
+    if extra.split {
+      total += Decimal(extra.splitTotal).rounded(6)
+      grants += Decimal(extra.splitGrants).rounded(6)
     }
-    var totals: [Decimal] = []
-    var counts: [Decimal] = []
-    for acc in accumulators {
-      var total = Amount.decimal(scaled: acc.scaledSum) + acc.spill
-      var count = Decimal(acc.count)
-      if acc.split {
-        total += Decimal(acc.splitTotal).rounded(6)
-        count += Decimal(acc.splitGrants).rounded(6)
+    return (grants, total, extra.split)
+  }
+
+  /// What a group's share is of: its currency's total, or for deprivation its nation's
+  /// attributable total in that currency.
+  func shareKey(_ id: GroupID) -> String {
+    for v in id.key { if case .decile(let nation, _, _) = v { return id.currency + "|" + nation.rawValue } }
+    return id.currency
+  }
+
+  /// The total of every group by ``shareKey(_:)``.
+  func shareTotals() -> [String: Decimal] {
+    var totals: [String: Decimal] = [:]
+    for (i, id) in groupIDs.enumerated() { totals[shareKey(id), default: 0] += exactTotal(of: i).total }
+    return totals
+  }
+
+  /// Group `i` (of `id`) with its measures: its median, minimum, maximum and distinct
+  /// counts are `ordered`'s, zero when the run keeps no detail.
+  func aggregateGroup(
+    _ i: Int, id: GroupID, shareTotal: Decimal, ordered: (Decimal, Decimal, Decimal, Int, Int)?,
+    nationPopulation: inout [Nation: Int64]
+  ) -> AggregateGroup {
+    let (median, minimum, maximum, recipients, funders) = ordered ?? (0, 0, 0, 0, 0)
+    let (grants, total, split) = exactTotal(of: i)
+    var group = AggregateGroup(
+      key: id.key, currency: id.currency, grants: grants, total: total,
+      mean: grants.isZero ? 0 : total / grants, median: median,
+      minimum: minimum, maximum: maximum,
+      recipients: recipients, funders: funders,
+      share: shareTotal.isZero ? 0 : total / shareTotal, split: split)
+    if let registers = options.registers, keepsDetail {
+      let incomes = groupDetails[i].recipientCharities.compactMap { registers.charities[Int($0)].latestIncome }.sorted()
+      group.recipientsWithIncome = incomes.count
+      if !incomes.isEmpty {
+        group.recipientIncomeMean = (incomes.reduce(0, +) / Decimal(incomes.count)).rounded(2)
+        let mid = incomes.count / 2
+        group.recipientIncomeMedian = incomes.count % 2 == 1 ? incomes[mid] : ((incomes[mid - 1] + incomes[mid]) / 2).rounded(2)
       }
-      totals.append(total)
-      counts.append(count)
     }
-    for (id, i) in groupIndex { shareTotals[shareKey(id), default: 0] += totals[i] }
-    let ordered = Self.orderGroups(accumulators)
-    var nationPopulation: [Nation: Int64] = [:]
-    for (id, i) in groupIndex {
-      let acc = accumulators[i]
-      let (median, minimum, maximum, recipients, funders) = ordered[i]
-      let sum = shareTotals[shareKey(id)] ?? 0
-      let total = totals[i]
-      let grants = counts[i]
-      var group = AggregateGroup(
-        key: id.key, currency: id.currency, grants: grants, total: total,
-        mean: grants.isZero ? 0 : total / grants, median: median,
-        minimum: minimum, maximum: maximum,
-        recipients: recipients, funders: funders,
-        share: sum.isZero ? 0 : total / sum, split: acc.split)
-      if let registers = options.registers {
-        let incomes = acc.recipientCharities.compactMap { registers.charities[Int($0)].latestIncome }.sorted()
-        group.recipientsWithIncome = incomes.count
-        if !incomes.isEmpty {
-          group.recipientIncomeMean = (incomes.reduce(0, +) / Decimal(incomes.count)).rounded(2)
-          let mid = incomes.count / 2
-          group.recipientIncomeMedian = incomes.count % 2 == 1 ? incomes[mid] : ((incomes[mid - 1] + incomes[mid]) / 2).rounded(2)
-        }
-      }
-      if let geography {
-        for v in id.key {
-          if case .decile(let nation, _, let decile) = v {
-            let pops = geography.population(of: nation)
-            let pop = pops[max(0, min(9, decile - 1))]
-            if nationPopulation[nation] == nil { nationPopulation[nation] = pops.reduce(0, +) }
-            let nationPop = nationPopulation[nation] ?? 0
-            group.population = pop
-            group.perHead = pop == 0 ? nil : total / Decimal(pop)
-            if pop > 0 && nationPop > 0 {
-              group.relativeShare = group.share / (Decimal(pop) / Decimal(nationPop))
-            }
+    if let geography {
+      for v in id.key {
+        if case .decile(let nation, _, let decile) = v {
+          let pops = geography.population(of: nation)
+          let pop = pops[max(0, min(9, decile - 1))]
+          if nationPopulation[nation] == nil { nationPopulation[nation] = pops.reduce(0, +) }
+          let nationPop = nationPopulation[nation] ?? 0
+          group.population = pop
+          group.perHead = pop == 0 ? nil : total / Decimal(pop)
+          if pop > 0 && nationPop > 0 {
+            group.relativeShare = group.share / (Decimal(pop) / Decimal(nationPop))
           }
         }
       }
-      out.append(group)
     }
+    return group
+  }
+
+  /// The totals so far. Without ``AggregationMeasures/all`` each group's median, minimum,
+  /// maximum, distinct funders and recipients, and recipients' incomes are not measured (zero
+  /// or `nil`).
+  public func result() -> AggregationResult {
+    let shares = shareTotals()
+    let ordered = keepsDetail ? Self.orderGroups(groupDetails, splits: groupTotals.indices.map { exactTotal(of: $0).split }) : nil
+    var nationPopulation: [Nation: Int64] = [:]
+    var out: [AggregateGroup] = []
+    out.reserveCapacity(groupIDs.count)
+    for (i, id) in groupIDs.enumerated() {
+      out.append(
+        aggregateGroup(
+          i, id: id, shareTotal: shares[shareKey(id)] ?? 0, ordered: ordered?[i], nationPopulation: &nationPopulation))
+    }
+    out = renamingClassifications(out)
     let keys = options.keys
-    if let at = keys.firstIndex(of: .classification) {
-      for i in out.indices {
-        let code = out[i].key[at].text
-        out[i].key[at] = .titled(code, title: classificationTitles[code] ?? "")
-      }
-    }
     out.sort { a, b in
       for (i, key) in keys.enumerated() {
         let x = a.key[i]
@@ -761,6 +829,12 @@ public struct Aggregator: Sendable {
       }
       return a.currency < b.currency
     }
+    return result(groups: out)
+  }
+
+  /// The result with `groups` as its groups and everything else as it stands.
+  func result(groups: [AggregateGroup]) -> AggregationResult {
+    let keys = options.keys
     let na = notAttributable.totals()
     var placeSources: [PlaceSource: Int] = [:]
     if options.needsGeography {
@@ -770,7 +844,7 @@ public struct Aggregator: Sendable {
     if options.registers != nil { attributions.append(charityRegisterAttribution) }
     if geography != nil { attributions.append(geographyAttribution) }
     var result = AggregationResult(
-      keys: keys, groups: out, excluded: excluded, excludedCounts: excludedCounts, duplicates: duplicates,
+      keys: keys, groups: groups, excluded: excluded, excludedCounts: excludedCounts, duplicates: duplicates,
       notAttributable: na, unknownAreas: unknownAreas, placeSources: placeSources, grantsRead: grantsRead,
       grantsCounted: grantsCounted, duplicateCopies: duplicateCopies, grantsFilteredOut: grantsFilteredOut,
       unmatchedSelectors: unmatchedSelectors, englishIndex: geography?.englishIndex,
@@ -780,15 +854,26 @@ public struct Aggregator: Sendable {
     return result
   }
 
+  /// `groups` with each classification code given the first title met for it.
+  func renamingClassifications(_ groups: [AggregateGroup]) -> [AggregateGroup] {
+    guard let at = options.keys.firstIndex(of: .classification) else { return groups }
+    var out = groups
+    for i in out.indices {
+      let code = out[i].key[at].text
+      out[i].key[at] = .titled(code, title: classificationTitles[code] ?? "")
+    }
+    return out
+  }
+
   /// Median, minimum, maximum, distinct recipients and distinct funders of every group, the
   /// groups sorted on every core: after reading ends this is the only work left, and one group
   /// can hold a million amounts and ids.
-  static func orderGroups(_ groups: [Accumulator]) -> [(Decimal, Decimal, Decimal, Int, Int)] {
+  static func orderGroups(_ groups: [GroupDetail], splits: [Bool]) -> [(Decimal, Decimal, Decimal, Int, Int)] {
     var ordered = [(Decimal, Decimal, Decimal, Int, Int)](repeating: (0, 0, 0, 0, 0), count: groups.count)
     ordered.withUnsafeMutableBufferPointer { buffer in
       nonisolated(unsafe) let out = buffer
       DispatchQueue.concurrentPerform(iterations: groups.count) { i in
-        let (median, minimum, maximum) = order(groups[i])
+        let (median, minimum, maximum) = order(groups[i], split: splits[i])
         out[i] = (median, minimum, maximum, groups[i].recipients.distinctCount, groups[i].funders.distinctCount)
       }
     }
@@ -798,14 +883,14 @@ public struct Aggregator: Sendable {
   /// Median, minimum and maximum of a group: exact for whole amounts (integer sort, or a
   /// Double-keyed sort with exact comparison on ties), approximate (rounded on output) once a
   /// group holds parts of split grants.
-  static func order(_ acc: Accumulator) -> (Decimal, Decimal, Decimal) {
+  static func order(_ acc: GroupDetail, split: Bool) -> (Decimal, Decimal, Decimal) {
     func median<T>(_ sorted: [T], _ value: (T) -> Decimal) -> (Decimal, Decimal, Decimal) {
       let n = sorted.count
       guard n > 0 else { return (0, 0, 0) }
       let m = n % 2 == 1 ? value(sorted[n / 2]) : (value(sorted[n / 2 - 1]) + value(sorted[n / 2])) / 2
       return (m, value(sorted[0]), value(sorted[n - 1]))
     }
-    if acc.split {
+    if split {
       var all = acc.splitParts
       all += acc.pennyAmounts.map { Double($0) / 100 }
       all += acc.scaledAmounts.map { Double($0) / 10_000 }

@@ -36,10 +36,14 @@ enum TabularText {
       !rows.isEmpty && rows.allSatisfy { row in row[i].isEmpty || Double(row[i]) != nil }
     })
     func line(_ cells: [String]) -> String {
-      cells.enumerated().map { i, c in
+      var text = cells.enumerated().map { i, c in
         let pad = String(repeating: " ", count: widths[i] - c.count)
         return numeric.contains(i) ? pad + c : c + pad
-      }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+      }.joined(separator: "  ")
+      // No trailing spaces. A plain trim: a regular expression per line is slow when there
+      // is a line for each of a million recipients.
+      while text.last?.isWhitespace == true { text.removeLast() }
+      return text
     }
     var out = line(headings) + "\n"
     out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"

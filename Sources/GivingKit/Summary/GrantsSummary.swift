@@ -106,20 +106,27 @@ public struct GrantsSummary: Sendable, Codable, Hashable {
   public struct Builder: Sendable {
     private var count = 0
     private var idCount = 0
-    /// Ids compared as Python compares them (``ExactJSON``: strings code point by code point,
-    /// numbers by exact value), so that two ids are never one unless they are the same.
-    private var ids: Set<ExactJSON> = []
+    /// Ids compared as Python compares them, so that two ids are never one unless they are
+    /// the same: string ids (nearly all) by their bytes in an ``ExactIDTable``, which keeps a
+    /// million in some 30 MB; others as ``ExactJSON`` (numbers by exact value).
+    private var stringIDs = ExactIDTable<Bool>(vacant: false)
+    private var otherIDs: Set<ExactJSON> = []
     private var duplicates: Set<ExactJSON> = []
     private var minDate = ""
     private var maxDate = ""
     private var years: [String: Int] = [:]
     private var currencies: [String: Currency] = [:]
     private var funders: Set<String> = []
-    private var recipients: Set<String> = []
+    /// Recipient ids, by their bytes; each is matched to the org-id list when first met, so
+    /// that only the counts and the unrecognised ids are kept.
+    private var recipients = ExactIDTable<Bool>(vacant: false)
+    private var recipientPrefixes = PrefixCounts(recognised: [:], unrecognised: [:])
+    private let orgIDs: OrgIDRegistry
     private var individuals = 0
     private var officialWouldFail = false
 
-    public init() {}
+    /// A builder whose recipient ids' prefixes are matched against `orgIDs`.
+    public init(orgIDs: OrgIDRegistry = .standard) { self.orgIDs = orgIDs }
 
     /// Counts one grant in.
     public mutating func add(_ grant: Grant) {
@@ -166,15 +173,30 @@ public struct GrantsSummary: Sendable, Codable, Hashable {
       if let id = object["id"], id.isTruthy {
         if id.arrayValue != nil || id.objectValue != nil { officialWouldFail = true }
         idCount += 1
-        if !ids.insert(ExactJSON(value: id)).inserted { duplicates.insert(ExactJSON(value: id)) }
+        let seen: Bool
+        if let text = id.stringValue {
+          seen = stringIDs.firstValue(of: text, digest: IDDigest(text), keeping: true) != nil
+        } else {
+          seen = !otherIDs.insert(ExactJSON(value: id)).inserted
+        }
+        if seen { duplicates.insert(ExactJSON(value: id)) }
       }
-      if !Self.collect(object["fundingOrganization"], into: &funders) { officialWouldFail = true }
-      if !Self.collect(object["recipientOrganization"], into: &recipients) { officialWouldFail = true }
+      if !Self.collect(object["fundingOrganization"], into: { funders.insert($0) }) { officialWouldFail = true }
+      if !Self.collect(object["recipientOrganization"], into: { addRecipient($0) }) { officialWouldFail = true }
       if object["recipientIndividual"]?.isTruthy == true { individuals += 1 }
     }
 
+    private mutating func addRecipient(_ id: String) {
+      guard recipients.firstValue(of: id, digest: IDDigest(id), keeping: true) == nil else { return }
+      if let code = orgIDs.code(for: id) {
+        recipientPrefixes.recognised[code, default: 0] += 1
+      } else {
+        recipientPrefixes.unrecognised[id, default: 0] += 1
+      }
+    }
+
     /// Adds the truthy string ids of a list of organisations; false where Python would raise.
-    private static func collect(_ value: JSONValue?, into set: inout Set<String>) -> Bool {
+    private static func collect(_ value: JSONValue?, into add: (String) -> Void) -> Bool {
       guard let value else { return true }
       guard let list = value.arrayValue else { return false }
       var ok = true
@@ -184,13 +206,13 @@ public struct GrantsSummary: Sendable, Codable, Hashable {
           continue
         }
         guard let id = object["id"], id.isTruthy else { continue }
-        if let text = id.stringValue { set.insert(text) } else { ok = false }
+        if let text = id.stringValue { add(text) } else { ok = false }
       }
       return ok
     }
 
-    /// The summary so far, prefixes matched against `orgIDs`.
-    public func summary(file: String? = nil, orgIDs: OrgIDRegistry = .standard) -> GrantsSummary {
+    /// The summary so far.
+    public func summary(file: String? = nil) -> GrantsSummary {
       func prefixes(_ ids: Set<String>) -> PrefixCounts {
         var recognised: [String: Int] = [:]
         var unrecognised: [String: Int] = [:]
@@ -205,7 +227,7 @@ public struct GrantsSummary: Sendable, Codable, Hashable {
         recipientIndividuals: individuals, currencies: currencies,
         awardDates: AwardDates(min: cut(minDate), max: cut(maxDate)), awardYears: years,
         duplicateIds: duplicates.map { OfficialText.str($0.value) }.sorted(), fundingOrgIds: funders.sorted(),
-        funderPrefixes: prefixes(funders), recipientPrefixes: prefixes(recipients),
+        funderPrefixes: prefixes(funders), recipientPrefixes: recipientPrefixes,
         officialWouldFail: officialWouldFail)
     }
   }

@@ -32,6 +32,9 @@ public final class FeedValidator {
   /// Whether reports keep every grant's string id and its place (``ValidationReport/grantIDs``),
   /// for finding ids that several feeds share (``ValidationRun``).
   var keepsGrantIDs = false
+  /// Whether reports carry the feed's Data Quality Tool summary (``ValidationReport/summary``),
+  /// made from the grants as validation reads them: one read of the feed for both.
+  public var summarises = false
   private let bundle: SchemaBundle
   private var validators: [[String]: SchemaValidator] = [:]
 
@@ -89,7 +92,8 @@ public final class FeedValidator {
     // package declares `dei`, validate again with the patched schema (rare and small).
     var counted = feed
     counted.progress = feed.progress ?? progress
-    let first = try pass(counted, validator: try schemaValidator(extensions: []), keepingIDs: keepsGrantIDs)
+    let first = try pass(
+      counted, validator: try schemaValidator(extensions: []), keepingIDs: keepsGrantIDs, summarising: summarises)
     let extensions = first.extensions
     if !extensions.isEmpty && extensions.contains("dei") {
       // Spreadsheets are read again with the extended schema's titles, as the official tool
@@ -98,16 +102,18 @@ public final class FeedValidator {
       var extended = feed
       extended.progress = nil
       extended.grantSchema = validator.grantSchemaJSON
-      report = try pass(extended, validator: validator, keepingIDs: false).report
-      // The same grants with the same ids at the same places: the first pass's list stands.
+      report = try pass(extended, validator: validator, keepingIDs: false, summarising: false).report
+      // The same grants with the same ids at the same places: the first pass's list and
+      // summary stand (`giving summary` reads the feed without the extension too).
       report.grantIDs = first.report.grantIDs
+      report.summary = first.report.summary
     } else {
       report = first.report
     }
   }
 
   private func pass(
-    _ feed: GrantFeed, validator: SchemaValidator, keepingIDs: Bool
+    _ feed: GrantFeed, validator: SchemaValidator, keepingIDs: Bool, summarising: Bool
   ) throws -> (report: ValidationReport, extensions: [String]) {
     var report = ValidationReport(file: feed.files.map(\.path).joined(separator: ", "))
     report.format = feed.format
@@ -160,6 +166,7 @@ public final class FeedValidator {
     let hashing = WholeGrantHashing(wholeHash: wholeGrantHash)
     var unhashed: [Range<Int>] = []
     var grantIDs = keepingIDs ? FeedIDList() : nil
+    var summary = summarising ? GrantsSummary.Builder() : nil
     let feedReport = try feed.readPipelined(
       preparingNumbered: { grant in
         let mine = tools.current
@@ -182,6 +189,7 @@ public final class FeedValidator {
         unhashed.append(grant.index..<grant.index + 1)
       }
       runner.process(grant)
+      summary?.add(grant)
     }
 
     // Package-level errors (missing `grants`, bad metadata), then duplicate ids.
@@ -266,6 +274,7 @@ public final class FeedValidator {
     report.officialWouldSilence = runner.officialWouldSilence
     report.paths = paths
     report.sources = feedReport.sources
+    report.summary = summary?.summary(file: report.file)
     report.grantIDs = grantIDs
     report.checks = runner.results().map { result in
       ValidationReport.CheckFinding(

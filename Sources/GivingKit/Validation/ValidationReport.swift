@@ -71,6 +71,9 @@ public struct ValidationReport: Sendable {
   public var paths: [String] = []
   /// The files, sheets and headings places refer to.
   public var sources = FeedSources()
+  /// The feed's Data Quality Tool summary, when the validator was asked for it
+  /// (``FeedValidator/summarises``).
+  public var summary: GrantsSummary?
   /// Every grant's string id and where it is, when the validator was asked to keep them.
   var grantIDs: FeedIDList?
 

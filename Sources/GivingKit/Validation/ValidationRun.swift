@@ -39,13 +39,16 @@ public final class ValidationRun: Sendable {
   public let reportsAhead: Int
   /// Counts the bytes and grants read, for a progress bar.
   public let progress: ReadProgress?
+  /// Whether each report carries its feed's summary (``FeedValidator/summarises``).
+  public let summarises: Bool
 
   /// A run of at most `workers` feeds at once (`nil`: as many as the machine has cores).
   public init(
     now: CheckDate, maxLocations: Int? = nil, workers: Int? = nil, bytesInFlight: Int = 64 << 20,
-    progress: ReadProgress? = nil
+    progress: ReadProgress? = nil, summarises: Bool = false
   ) {
     self.progress = progress
+    self.summarises = summarises
     let workers = max(1, workers ?? ProcessInfo.processInfo.activeProcessorCount)
     self.now = now
     self.maxLocations = maxLocations
@@ -68,11 +71,13 @@ public final class ValidationRun: Sendable {
       let now = self.now
       let maxLocations = self.maxLocations
       let progress = self.progress
+      let summarises = self.summarises
       let thread = Thread {
         let validator = try? FeedValidator(now: now)
         validator?.maxLocations = maxLocations
         validator?.keepsGrantIDs = keepsIDs
         validator?.progress = progress
+        validator?.summarises = summarises
         while let index = schedule.start() {
           let report = validator.map { Self.validate(groups[index], with: $0) } ?? Self.unvalidated(groups[index])
           schedule.finish(index, report)

@@ -53,7 +53,7 @@ RSS_LIMIT_MB = 256
 # a short run can fall wholly in a slow spell. Peers and giving alike; longer runs are made once.
 SHORT = 60.0
 REPEATS = 3
-SECTIONS = ("convert", "validate", "aggregate", "xlsx", "many", "database", "questions")
+SECTIONS = ("convert", "validate", "aggregate", "xlsx", "many", "database", "questions", "report")
 # `giving charities`: a register of this many main charities, and a postcode directory of as
 # many postcodes as the ONS's own (the NSPL holds about 2.7M).
 REGISTER_CHARITIES = int(os.environ.get("BENCH_REGISTER_CHARITIES", "200000"))
@@ -783,7 +783,48 @@ def bench_questions(n):
     return table
 
 
-BENCHES = {"convert": bench_convert, "validate": bench_validate, "aggregate": bench_aggregate, "xlsx": bench_xlsx, "many": bench_many, "database": bench_database, "questions": bench_questions}
+def bench_report(n):
+    """Issue 19: the HTML report against the commands whose answers it shows, run one by one."""
+    path = dataset(n, "csv", "geo")
+    table = Table(f"report, {size_name(n)} grants (`--geo` CSV)", ["÷ validate + aggregate", "target"])
+    validate = measure("giving validate --max-locations 1000 --format json",
+                       giving("validate", path, "--max-locations", "1000", "--format", "json"), accept=(0, 1))
+    summary = measure("giving summary", giving("summary", path))
+    aggregates = [measure(f"giving aggregate --by {key}", giving("aggregate", path, "--by", key, *AGGREGATE_ARGS))
+                  for key in ("year", "funder", "recipient", "imd-decile")]
+    page = OUT / "report.html"
+    report = measure("giving report", giving("report", path, "-o", page, "-q"))
+    size = page.stat().st_size / 1e6 if page.exists() else None
+    page.unlink(missing_ok=True)
+
+    def added(runs):
+        if not all(r.ok for r in runs):
+            return None
+        return Run("sum", [], wall=sum(r.wall for r in runs), cpu=sum(r.cpu for r in runs), ok=True)
+
+    shown = added([validate, summary, *aggregates])
+    least = added([validate, aggregates[0]])
+    for run in [validate, summary, *aggregates]:
+        table.add(run, "", "")
+    r_shown, r_least = ratio(report, shown), ratio(report, least)
+    cpu = lambda a, b: None if a is None or b is None or not a.ok or not b.ok or not b.cpu else a.cpu / b.cpu
+    table.add(
+        report,
+        f"{fmt_x(r_shown)} of the six commands ({fmt_x(cpu(report, shown))} cpu); "
+        f"{fmt_x(r_least)} of validate + aggregate --by year ({fmt_x(cpu(report, least))} cpu)",
+        target("report", n, "report within the time of the commands whose answers it shows", fmt_x(r_shown),
+               False if not report.ok else None if r_shown is None else r_shown <= 1) + "; "
+        + target("report", n, "report peak RSS < 256 MB", fmt_mb(report, " MB"),
+                 rss_ok(report) if report.ok else False) + "; "
+        + target("report", n, "page under 10 MB", "n/a" if size is None else f"{size:.2f} MB",
+                 False if size is None else size < 10))
+    table.notes.append(
+        "the report reads the file once to validate and summarise it and once for each of its four charts' "
+        "aggregations; validate, summary and the aggregates are each a command a user would otherwise run.")
+    return table
+
+
+BENCHES = {"convert": bench_convert, "validate": bench_validate, "aggregate": bench_aggregate, "xlsx": bench_xlsx, "many": bench_many, "database": bench_database, "questions": bench_questions, "report": bench_report}
 
 
 # ---------------------------------------------------------------------------------------------

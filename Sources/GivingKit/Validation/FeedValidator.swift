@@ -142,7 +142,7 @@ public final class FeedValidator {
       occurrences[check, default: []].append(
         ValidationReport.Occurrence(
           grantIndex: Int32(truncatingIfNeeded: grant.index), pathID: id,
-          place: grant.source.place(of: path, components: pathComponents[Int(id)], in: grant.json)))
+          place: grant.source.place(of: path, components: pathComponents[Int(id)], in: grant.json, grant: grant.index)))
     }
 
     // Schema validation, the id's place and the whole-grant hash depend on the grant alone:
@@ -188,7 +188,7 @@ public final class FeedValidator {
     for error in validator.validatePackage(
       feedReport.package, hasGrants: feedReport.hasGrantsMember, grantCount: feedReport.grantCount)
     {
-      let place = feedReport.packageSource.place(of: error.path, in: .object(feedReport.package))
+      let place = feedReport.packageSource.place(of: error.path, in: .object(feedReport.package), grant: -1)
       schemaFindings.addFirst(ValidationReport.SchemaFinding(error: error, grantIndex: nil, place: place))
     }
     if duplicates.lacksSomeID {
@@ -313,7 +313,7 @@ struct SchemaCheckup: GrantDerived {
     index = grant.index
     let hasID = UniqueIDs.id(of: grant.json) != nil
     stringID = hasID ? DuplicateIDTracker.stringID(of: grant.json) : nil
-    idPlace = hasID ? grant.source.place(of: "id", in: grant.json) : .unknown
+    idPlace = hasID ? grant.place(of: "id") : .unknown
     wholeHash = hashing.hash(of: grant.json, hasID: hasID)
     unlisted = codelists.unlisted(in: grant.json)
     unknownFields = additionalFields.unknownFields(of: grant)
@@ -321,12 +321,13 @@ struct SchemaCheckup: GrantDerived {
       let prefix = "grants/\(grant.index)"
       let relative = error.path == prefix ? "" : String(error.path.dropFirst(prefix.count + 1))
       return ValidationReport.SchemaFinding(
-        error: error, grantIndex: grant.index, place: grant.source.place(of: relative, in: grant.json))
+        error: error, grantIndex: grant.index, place: grant.place(of: relative))
     }
   }
 
   mutating func renumber(index newIndex: Int, rowsDown rows: Int32) {
     if rows != 0 { idPlace = idPlace.movedDown(by: rows) }
+    if newIndex != index { idPlace = idPlace.inGrant(newIndex) }
     guard !findings.isEmpty else { return }
     let oldPrefix = "grants/\(index)"
     let newPrefix = "grants/\(newIndex)"
@@ -342,6 +343,7 @@ struct SchemaCheckup: GrantDerived {
         }
         findings[i].error = error
         findings[i].grantIndex = newIndex
+        findings[i].place = findings[i].place.inGrant(newIndex)
       }
       if rows != 0 { findings[i].place = findings[i].place.movedDown(by: rows) }
     }

@@ -110,6 +110,7 @@ public struct ValidationReportWriter {
     text("heading", location.heading)
     number("line", location.line)
     number("column", location.column)
+    text("pointer", location.pointer)
     out.append(UInt8(ascii: "}"))
   }
 
@@ -123,6 +124,7 @@ public struct ValidationReportWriter {
     if let heading = location.heading { object["heading"] = .string(heading) }
     if let line = location.line { object["line"] = .number(JSONNumber(line)) }
     if let column = location.column { object["column"] = .number(JSONNumber(column)) }
+    if let pointer = location.pointer { object["pointer"] = .string(pointer) }
     return .object(object)
   }
 
@@ -299,6 +301,8 @@ private struct PlaceWriter {
   private var cellTails: [Int64: [UInt8]] = [:]
   /// Each relative path of the report's occurrences, escaped, after its `/` (empty for none).
   private var pathTails: [[UInt8]?] = []
+  /// The JSON pointer of each place path after `/grants/N`, escaped, without quotes.
+  private var pointerTails: [Int32: [UInt8]] = [:]
 
   init(writer: ValidationReportWriter) { self.writer = writer }
 
@@ -325,7 +329,7 @@ private struct PlaceWriter {
       out.append(contentsOf: sheetHead(sheet, sources))
       appendDecimal(Int(row), to: &out)
       out.append(UInt8(ascii: "}"))
-    case .text(let file, let position):
+    case .text(let file, let position, let value):
       if textHeads[file] == nil {
         var head = Array(#"{"file":"#.utf8)
         JSONWriter.writeString(writer.display(sources.files.indices.contains(Int(file)) ? sources.files[Int(file)] : ""), into: &head)
@@ -336,6 +340,7 @@ private struct PlaceWriter {
       appendDecimal(Int(position.line), to: &out)
       out.append(contentsOf: #","column":"#.utf8)
       appendDecimal(Int(position.column), to: &out)
+      if sources.isJSON { appendPointer(value, to: &out) }
       out.append(UInt8(ascii: "}"))
     default:
       writer.write(sources.resolve(place), into: &out)
@@ -352,6 +357,27 @@ private struct PlaceWriter {
     head.append(contentsOf: #","row":"#.utf8)
     sheetHeads[sheet] = head
     return head
+  }
+
+  /// Appends `,"pointer":"…"`, the value's JSON pointer: `/grants/N` then its path in the
+  /// grant, escaped once per path.
+  private mutating func appendPointer(_ value: ValueAddress, to out: inout [UInt8]) {
+    out.append(contentsOf: #","pointer":""#.utf8)
+    if value.grant >= 0 {
+      out.append(contentsOf: "/grants/".utf8)
+      appendDecimal(Int(value.grant), to: &out)
+    }
+    if let tail = pointerTails[value.pathID] {
+      out.append(contentsOf: tail)
+    } else {
+      var escaped: [UInt8] = []
+      JSONWriter.writeString(ValueAddress(grant: -1, pathID: value.pathID).pointer, into: &escaped)
+      escaped.removeFirst()
+      escaped.removeLast()
+      pointerTails[value.pathID] = escaped
+      out.append(contentsOf: escaped)
+    }
+    out.append(UInt8(ascii: "\""))
   }
 
   /// Appends what `report.path(of:)` adds after `grants/N`, escaped, without the closing quote.

@@ -16,8 +16,8 @@ private struct StopReading: Error {}
 /// Related 360Giving documentation: <https://dataquality.threesixtygiving.org/>
 public final class FeedValidator {
   public let now: CheckDate
-  /// At most this many occurrences of each check are kept, with where they are (`nil`: all).
-  /// Their count is always exact. A report that shows only a few locations per finding need
+  /// At most this many occurrences of each check are kept, with where they are (`nil`: all;
+  /// 0: none, and one schema error of each kind). Their count is always exact. A report that shows only a few locations per finding need
   /// not hold a million: for 1M generated grants, every occurrence kept came to about a
   /// hundred bytes a grant.
   public var maxLocations: Int?
@@ -121,7 +121,9 @@ public final class FeedValidator {
     var pathComponents: [[String]] = []
     var occurrences: [String: [ValidationReport.Occurrence]] = [:]
     var occurrenceCounts: [String: Int] = [:]
-    var schemaFindings = SchemaFindingsKept(limit: maxLocations)
+    // At least one error of each kind is kept, even when no place is to be listed: it names
+    // the kind the others are counted under, and makes the file invalid.
+    var schemaFindings = SchemaFindingsKept(limit: maxLocations.map { max($0, 1) })
     let maxLocations = self.maxLocations
 
     runner.context.observer = { check, grant, path in

@@ -3,7 +3,8 @@
 public struct ValidationReportWriter {
   /// The date the date checks treated as today.
   public var now: CheckDate
-  /// At most this many locations per schema-error kind or check (`nil`: all).
+  /// At most this many locations per schema-error kind, check, conversion warning or
+  /// identifier in several files (`nil`: all; 0: none, only the counts).
   public var maxLocations: Int?
 
   /// Removed from the front of every file path written (the working directory, so paths read
@@ -59,7 +60,7 @@ public struct ValidationReportWriter {
       out.append(contentsOf: #"{"id":"#.utf8)
       JSONWriter.writeString(duplicate.id, into: &out)
       out.append(contentsOf: #","copies":["#.utf8)
-      for (j, copy) in duplicate.copies.enumerated() {
+      for (j, copy) in duplicate.copies.prefix(maxLocations ?? Int.max).enumerated() {
         if j > 0 { out.append(UInt8(ascii: ",")) }
         write(copy, into: &out)
       }
@@ -281,7 +282,7 @@ public struct ValidationReportWriter {
     value(
       .array(
         report.conversionWarnings.map { w in
-          .object(["message": .string(w.message), "locations": .array(w.locations.map(json))])
+          .object(["message": .string(w.message), "locations": .array(w.locations.prefix(maxLocations ?? Int.max).map(json))])
         }), &out)
     out.append(UInt8(ascii: "}"))
   }

@@ -88,10 +88,48 @@ import Testing
     if fixture == Self.manyPlaces { #expect(!Self.unlisted(ten).isEmpty) }
     #expect(Self.placeLines(ten, file: path).count + Self.unlisted(ten).reduce(0, +) == listed)
     #expect(Self.placeLines(three, file: path).count + Self.unlisted(three).reduce(0, +) == listed)
-    // --format json lists every place by default, and with --all: as many as the text.
+    // --format json lists every place by default, and with --all; for check occurrences (one
+    // place a line of text), as many as the text.
     let json = try Self.firstFile(try Self.jsonReport([path]))
     let jsonAll = try Self.firstFile(try Self.jsonReport(["--all", path]))
     #expect(Self.places(of: jsonAll).count == Self.places(of: json).count)
+    if fixture == Self.manyPlaces { #expect(Self.places(of: jsonAll).count == listed) }
+  }
+
+  /// Two copies of a real file: every identifier is in both. `--all` lists each with its
+  /// place in both files (the `id` member, by pointer); `--max-locations 0` only counts them.
+  @Test func identifiersInSeveralFilesAreCountedWithoutPlaces() throws {
+    let folder = ScratchSpace.root.appendingPathComponent("max-locations-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let source = FixturePaths.url("real/dataquality/multiple_funder_names_org_ids.json")
+    let paths = ["a.json", "b.json"].map { folder.appendingPathComponent($0).path }
+    for path in paths { try FileManager.default.copyItem(atPath: source.path, toPath: path) }
+    let document = try JSONSerialization.jsonObject(with: Data(contentsOf: source))
+
+    let all = try Self.jsonReport(["--all"] + paths)
+    let duplicates = try #require(all["crossFileDuplicates"] as? [[String: Any]])
+    let count = try #require((all["totals"] as? [String: Any])?["crossFileDuplicateIDs"] as? Int)
+    #expect(!duplicates.isEmpty)
+    #expect(duplicates.count == count)
+    for duplicate in duplicates {
+      let copies = duplicate["copies"] as? [[String: Any]] ?? []
+      #expect(copies.count == 2)
+      for copy in copies {
+        let pointer = try #require(copy["pointer"] as? String)
+        #expect(JSONPointerPlacesTests.resolve(pointer, in: document) as? String == duplicate["id"] as? String)
+      }
+    }
+
+    let none = try Self.jsonReport(["--max-locations", "0"] + paths)
+    #expect((none["totals"] as? [String: Any])?["crossFileDuplicateIDs"] as? Int == count)
+    for duplicate in none["crossFileDuplicates"] as? [[String: Any]] ?? [] {
+      #expect((duplicate["copies"] as? [Any])?.isEmpty == true)
+    }
+    let text = try runGiving(["validate", "--now", Self.now, "--quiet", "--max-locations", "0"] + paths).standardOutput
+    #expect(text.contains("Identifiers in more than one file (\(count))"))
+    #expect(Self.unlisted(text).last == count)
+    for path in paths { #expect(Self.placeLines(text, file: path).isEmpty) }
   }
 
   @Test func allAndMaxLocationsTogetherAreRefused() throws {

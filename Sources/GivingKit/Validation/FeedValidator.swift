@@ -16,10 +16,11 @@ private struct StopReading: Error {}
 /// Related 360Giving documentation: <https://dataquality.threesixtygiving.org/>
 public final class FeedValidator {
   public let now: CheckDate
-  /// At most this many occurrences of each check are kept, with where they are (`nil`: all;
-  /// 0: none, and one schema error of each kind). Their count is always exact. A report that shows only a few locations per finding need
-  /// not hold a million: for 1M generated grants, every occurrence kept came to about a
-  /// hundred bytes a grant.
+  /// At most this many occurrences of each check, and schema errors of each kind, are kept,
+  /// with where they are (`nil`: all; 0: no occurrence, and one schema error of each kind, to
+  /// name the kind). Their count is always exact. A report that shows only a few locations per
+  /// finding need not hold a million: for 1M generated grants, every occurrence kept came to
+  /// about a hundred bytes a grant.
   public var maxLocations: Int?
   /// Where the reading of every feed validated is counted (a progress bar), for a feed that
   /// has no ``GrantFeed/progress`` of its own. Only the first read of a feed is counted: the

@@ -78,7 +78,7 @@ struct GrantRowWriter {
       feed.format == .csv && feed.files.count == 1 ? [feed.files[0].deletingPathExtension().lastPathComponent] : []
     var stored = 0
     let report = try feed.readPipelined(preparing: GrantRows.init) { grant, rows in
-      let place = Self.columns(of: grant.source.place(of: "", in: grant.json), sheets: written)
+      let place = Self.columns(of: grant.place(of: ""), sheets: written)
       if try add(rows, fileID: fileID, place: place) { stored += 1 }
     }
     try db.execute(
@@ -133,7 +133,7 @@ struct GrantRowWriter {
     switch place {
     case .row(let sheet, let row), .cell(let sheet, let row, _):
       (sheets.indices.contains(Int(sheet)) ? sheets[Int(sheet)] : String(sheet), Int(row), nil, nil)
-    case .text(_, let position): (nil, nil, Int(position.line), Int(position.column))
+    case .text(_, let position, _): (nil, nil, Int(position.line), Int(position.column))
     case .unknown: (nil, nil, nil, nil)
     }
   }

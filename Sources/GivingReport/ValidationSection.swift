@@ -237,13 +237,18 @@ private struct FilePart {
     guard !rows.isEmpty else { return }
     html.open("details", rows.count <= 10 ? ["class": "places", "open": ""] : ["class": "places"])
     html.element("summary", "\(NumberText.grouped(total)) place\(total == 1 ? "" : "s")" + (total > rows.count ? " (the first \(NumberText.grouped(rows.count)) listed)" : ""))
-    html.raw("<table><thead><tr><th scope=\"col\">File</th><th scope=\"col\">Sheet</th><th scope=\"col\">Cell or line</th><th scope=\"col\">Heading</th><th scope=\"col\">Value</th><th scope=\"col\">Path</th></tr></thead><tbody>")
+    // A JSON file's places also give the value's JSON pointer (a one-line file's columns say little).
+    let hasPointers = rows.contains { $0.location?.pointer != nil }
+    html.raw("<table><thead><tr><th scope=\"col\">File</th><th scope=\"col\">Sheet</th><th scope=\"col\">Cell or line</th>")
+    if hasPointers { html.raw("<th scope=\"col\">JSON pointer</th>") }
+    html.raw("<th scope=\"col\">Heading</th><th scope=\"col\">Value</th><th scope=\"col\">Path</th></tr></thead><tbody>")
     for row in rows {
       html.raw("<tr class=\"place\">")
       let location = row.location
       html.element("td", location.map { section.display($0.file) } ?? "")
       html.element("td", location?.sheet ?? "")
       html.element("td", location.map(Self.cell) ?? "")
+      if hasPointers { html.element("td", ["class": "pointer"], location?.pointer ?? "") }
       html.element("td", location?.heading ?? "")
       html.element("td", row.value.count > 200 ? String(row.value.prefix(199)) + "…" : row.value)
       html.element("td", row.path)

@@ -58,7 +58,7 @@ import Testing
     #expect(lines.count == 4)
     #expect(lines.contains {
       $0.hasPrefix("giving: warning: ") && $0.contains(
-        #"badfile_all_validation_errors.json:17:29: grants/0/actualDates/0 (grant "360G-sampletrust-105177/Z/14/Z") is the text "This should be an object", not an object"#)
+        #"badfile_all_validation_errors.json:17:29 /grants/0/actualDates/0: grants/0/actualDates/0 (grant "360G-sampletrust-105177/Z/14/Z") is the text "This should be an object", not an object"#)
     })
     #expect(lines.last == "giving: 1 grant written to \(out) (3 warnings)")
     #expect(FileManager.default.fileExists(atPath: out))

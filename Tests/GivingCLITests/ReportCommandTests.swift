@@ -128,6 +128,8 @@ import Testing
   struct Finding {
     var attributes: [String: String]
     var places: [[String]]
+    /// The JSON pointer of each place that has one (JSON files only).
+    var pointers: [String]
     var explanation: String?
     var values: [String]
   }
@@ -136,12 +138,13 @@ import Testing
     let starts = matches(#"<div class="finding[^"]*"[^>]*>"#, in: article)
     let parts = article.components(separatedBy: #"<div class="finding"#).dropFirst()
     return zip(starts, parts).map { start, part in
-      let places = matches(#"<tr class="place">(.*?)</tr>"#, in: part).map { row in
-        matches(#"<td>(.*?)</td>"#, in: row[1]).map { unescape($0[1]) }
-      }
+      let rows = matches(#"<tr class="place">(.*?)</tr>"#, in: part)
+      let places = rows.map { row in matches(#"<td>(.*?)</td>"#, in: row[1]).map { unescape($0[1]) } }
+      let pointers = rows.flatMap { row in matches(#"<td class="pointer">(.*?)</td>"#, in: row[1]).map { unescape($0[1]) } }
       let explanation = matches(#"<details class="explanation"[^>]*>.*?<pre>(.*?)</pre>"#, in: part).first.map { unescape($0[1]) }
       let values = matches(#"<li class="value">(.*?)</li>"#, in: part).map { unescape($0[1]) }
-      return Finding(attributes: attributes(start[0]), places: places, explanation: explanation, values: values)
+      return Finding(
+        attributes: attributes(start[0]), places: places, pointers: pointers, explanation: explanation, values: values)
     }
   }
 
@@ -207,10 +210,13 @@ import Testing
       #expect(a["data-count"] == String(expected.count))
       #expect(a["data-group"] == expected[0]["group"] as? String)
       var rows: [[String]] = []
+      var pointers: [String] = []
       for error in expected {
         let locations = (error["locations"] as? [[String: Any]]) ?? [error["location"] as? [String: Any]].compactMap { $0 }
         for location in locations { rows.append(Self.placeCells(location) + [error["path"] as? String ?? ""]) }
+        pointers += locations.compactMap { $0["pointer"] as? String }
       }
+      #expect(finding.pointers == pointers)
       // The value is compared as JSON: the page shows it as giving writes JSON.
       #expect(finding.places.map { Array($0[0..<4]) + [$0[5]] } == rows)
       for (row, error) in zip(finding.places, expected) where !(error["value"] is NSNull) && error["value"] != nil {
@@ -247,6 +253,8 @@ import Testing
       let locations = check["locations"] as? [[String: Any]] ?? []
       let rows = locations.map { Self.placeCells($0["location"] as? [String: Any]) + ["", $0["path"] as? String ?? ""] }
       #expect(finding.places == rows, "places of \(type)")
+      #expect(finding.pointers == locations.compactMap { ($0["location"] as? [String: Any])?["pointer"] as? String })
+      if fixture.hasSuffix(".json") { #expect(finding.pointers.count == locations.count, "every JSON place has its pointer") }
       try checkExplanation(finding, code: type)
     }
   }

@@ -27,10 +27,13 @@ extension Giving {
     @Flag(help: "Exit 1 on accuracy (quality) notices too, not only on schema and codelist errors.")
     var strict = false
 
-    @Flag(help: "List every location of every finding (text output lists 10 per finding by default).")
+    @Flag(help: "List every location of every finding (text output lists 10 per finding by default; json lists all).")
     var all = false
 
-    @Option(help: "List at most this many locations per finding (default: 10 for text, all for json).")
+    @Option(
+      help: ArgumentHelp(
+        "List at most this many locations per finding (default: 10 for text, all for json); 0 lists none, only the counts.",
+        valueName: "n"))
     var maxLocations: Int?
 
     @Flag(help: InputOptions.sheetsHelp)
@@ -52,6 +55,7 @@ extension Giving {
         throw ValidationError("--now must be a real date written YYYY-MM-DD, not '\(now)'")
       }
       if let maxLocations, maxLocations < 0 { throw ValidationError("--max-locations must be 0 or more") }
+      if all, maxLocations != nil { throw ValidationError("give --all or --max-locations, not both") }
     }
 
     /// The feeds `files` name (``FeedGroups``), with a note for each folder read as one
@@ -74,12 +78,12 @@ extension Giving {
       return groups
     }
 
-    /// How many locations per finding the report shows (`nil`: all).
+    /// How many locations per finding the report shows (`nil`: all; 0: none, only counts).
     private var shownLocations: Int? {
       if all { return nil }
       switch format {
-      case .json: return maxLocations.flatMap { $0 == 0 ? nil : $0 }
-      case .text: return maxLocations.map { $0 == 0 ? Int.max : $0 } ?? 10
+      case .json: return maxLocations
+      case .text: return maxLocations ?? 10
       }
     }
 

@@ -63,6 +63,8 @@ extension GrantFacts: ParallelReadItem {
   var grantID: String? { id }
 
   mutating func renumber(index: Int, rowsDown rows: Int32) {
+    idPlace = idPlace.inGrant(index)
+    problemPlace = problemPlace.inGrant(index)
     guard rows != 0 else { return }
     idPlace = idPlace.movedDown(by: rows)
     problemPlace = problemPlace.movedDown(by: rows)
@@ -78,6 +80,13 @@ extension SourcePlace {
     case .row(let sheet, let row): .row(sheet: sheet, row: row + rows)
     case .text, .unknown: self
     }
+  }
+
+  /// The same place in grant number `index` (text places name their grant).
+  func inGrant(_ index: Int) -> SourcePlace {
+    guard case .text(let file, let position, let value) = self, value.grant != Int32(truncatingIfNeeded: index)
+    else { return self }
+    return .text(file: file, position: position, value: value.inGrant(index))
   }
 }
 
@@ -164,10 +173,10 @@ extension Aggregator {
     func facts(of grant: Grant) -> GrantFacts {
       let members = Members(grant.json)
       var facts = start(id: members.id, amount: members.amount, currency: members.currency, awardDate: members.awardDate)
-      if members.id != nil { facts.idPlace = grant.source.place(of: "id", in: grant.json) }
+      if members.id != nil { facts.idPlace = grant.place(of: "id") }
       facts.firstRow = grant.source.firstRow
       if facts.problem != nil {
-        facts.problemPlace = grant.source.place(of: "amountAwarded", in: grant.json)
+        facts.problemPlace = grant.place(of: "amountAwarded")
         return facts
       }
       let firstRecipient = members.recipients?.arrayValue?.first

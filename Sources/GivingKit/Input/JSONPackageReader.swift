@@ -20,7 +20,7 @@ struct JSONPackageReader {
     input.progress = progress
     let file = url.path
     let parser = JSONParser(input: input, file: file)
-    var report = FeedReport(format: .json, sources: FeedSources(files: [file]))
+    var report = FeedReport(format: .json, sources: FeedSources(files: [file], isJSON: true))
     report.encoding = "utf-8"
     try parser.skipByteOrderMark()
     guard let first = try parser.peekNonSpace() else {

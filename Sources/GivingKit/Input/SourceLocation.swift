@@ -3,7 +3,9 @@ internal import Foundation
 /// Where a value was in the input: a cell of a sheet, or a line and column of a text file.
 ///
 /// All numbers are 1-based. Spreadsheet locations carry the sheet, row, column letter and
-/// heading; JSON and XML locations carry the line and column (in bytes from the line's start).
+/// heading; JSON and XML locations carry the line and column (in bytes from the line's start),
+/// and JSON locations also the JSON pointer of the value (``pointer``), which still says where
+/// a value is when the file is one line.
 public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertible {
   public var file: String
   public var sheet: String?
@@ -12,10 +14,13 @@ public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertib
   public var heading: String?
   public var line: Int?
   public var column: Int?
+  /// For a JSON file, the RFC 6901 pointer of the value in the file
+  /// (`/grants/1234/recipientOrganization/0/url`; `""` is the whole document).
+  public var pointer: String?
 
   public init(
     file: String, sheet: String? = nil, row: Int? = nil, columnLetter: String? = nil,
-    heading: String? = nil, line: Int? = nil, column: Int? = nil
+    heading: String? = nil, line: Int? = nil, column: Int? = nil, pointer: String? = nil
   ) {
     self.file = file
     self.sheet = sheet
@@ -24,12 +29,17 @@ public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertib
     self.heading = heading
     self.line = line
     self.column = column
+    self.pointer = pointer
   }
 
-  /// `file:line:column` for text, `file [sheet] E2 (Heading)` for cells.
+  /// `file:line:column` for text, then the pointer for JSON
+  /// (`grants.json:1:367470 /grants/1234/recipientOrganization/0/url`);
+  /// `file [sheet] E2 (Heading)` for cells.
   public var description: String {
     if let line {
-      return column.map { "\(file):\(line):\($0)" } ?? "\(file):\(line)"
+      let text = column.map { "\(file):\(line):\($0)" } ?? "\(file):\(line)"
+      guard let pointer, !pointer.isEmpty else { return text }
+      return text + " " + pointer
     }
     var text = file
     // A CSV file's only sheet is named after the file: don't say it twice.
@@ -191,6 +201,10 @@ public struct RowReference: Sendable, Hashable {
 
 /// The names a feed's compact references point into: its files, sheets and headings.
 public struct FeedSources: Sendable, Hashable {
+  /// Whether the feed is a JSON file, whose text places are also given as JSON pointers
+  /// (an XML file's are not: its values' paths are those of the JSON made from it).
+  public var isJSON = false
+
   public struct Sheet: Sendable, Hashable {
     public var file: String
     public var name: String
@@ -206,9 +220,10 @@ public struct FeedSources: Sendable, Hashable {
   public var files: [String]
   public var sheets: [Sheet]
 
-  public init(files: [String] = [], sheets: [Sheet] = []) {
+  public init(files: [String] = [], sheets: [Sheet] = [], isJSON: Bool = false) {
     self.files = files
     self.sheets = sheets
+    self.isJSON = isJSON
   }
 
   /// The location of the value at `path` (grant-relative, `/`-separated) of `grant`,
@@ -222,7 +237,8 @@ public struct FeedSources: Sendable, Hashable {
       let p = positions[index]
       return SourceLocation(
         file: files.indices.contains(Int(file)) ? files[Int(file)] : "",
-        line: Int(p.line), column: Int(p.column))
+        line: Int(p.line), column: Int(p.column),
+        pointer: isJSON ? ValueAddress.pointer(grant: grant.index, components: components) : nil)
     case .cells, .row:
       let (rows, cells) = grant.source.rowsAndCells ?? ([], [])
       if let cell = cells.first(where: { $0.path == path }) {
@@ -259,26 +275,43 @@ public struct FeedSources: Sendable, Hashable {
 /// A compact, name-free record of where a value is, cheap enough to keep for every finding of
 /// a million-grant feed; ``FeedSources/resolve(_:)`` turns it into a ``SourceLocation``.
 public enum SourcePlace: Sendable, Hashable {
-  case text(file: Int32, position: TextPosition)
+  /// A value of a JSON or XML file: its line and column, and which value it is.
+  case text(file: Int32, position: TextPosition, value: ValueAddress)
   case cell(sheet: Int32, row: Int32, column: Int32)
   case row(sheet: Int32, row: Int32)
   case unknown
 }
 
+extension Grant {
+  /// Where the value at `path` (grant-relative, `/`-separated) of this grant is
+  /// (``GrantSource/place(of:in:grant:)``).
+  public func place(of path: String) -> SourcePlace {
+    source.place(of: path, in: json, grant: index)
+  }
+}
+
 extension GrantSource {
-  /// Where the value at `path` (grant-relative, `/`-separated) of `json` is. A path with no
+  /// Where the value at `path` (grant-relative, `/`-separated) of `json` is, `json` being
+  /// grant number `grant` of its file (-1: the package around the grants). A path with no
   /// value of its own (a missing required field) falls back to its nearest present parent, and
   /// for spreadsheets to the grant's first row.
-  public func place(of path: String, in json: JSONValue) -> SourcePlace {
+  public func place(of path: String, in json: JSONValue, grant: Int) -> SourcePlace {
     switch self {
     case .text(let file, let positions):
       // A member of the grant itself (`id`, `title`: the place of every grant's id is wanted)
       // needs no list of components.
       if !path.utf8.contains(UInt8(ascii: "/")) {
-        let index = path.isEmpty ? 0 : json.preorderIndex(of: CollectionOfOne(path)) ?? 0
-        return positions.indices.contains(index) ? .text(file: file, position: positions[index]) : .unknown
+        var index = 0
+        var found = path
+        if !path.isEmpty {
+          if let i = json.preorderIndex(of: CollectionOfOne(path)) { index = i } else { found = "" }
+        }
+        guard positions.indices.contains(index) else { return .unknown }
+        return .text(file: file, position: positions[index], value: ValueAddress(grant: grant, path: found))
       }
-      return place(ofComponents: path.split(separator: "/").map(String.init), file: file, positions: positions, in: json)
+      return place(
+        of: path, components: path.split(separator: "/").map(String.init), file: file, positions: positions, in: json,
+        grant: grant)
     case .cells, .row:
       return place(ofCellPath: path)
     case .none:
@@ -286,12 +319,12 @@ extension GrantSource {
     }
   }
 
-  /// ``place(of:in:)`` for a path already split at its slashes (`["recipientOrganization",
+  /// ``place(of:in:grant:)`` for a path already split at its slashes (`["recipientOrganization",
   /// "0", "id"]`), which the validator keeps for each path it has seen.
-  func place(of path: String, components: [String], in json: JSONValue) -> SourcePlace {
+  func place(of path: String, components: [String], in json: JSONValue, grant: Int) -> SourcePlace {
     switch self {
     case .text(let file, let positions):
-      return place(ofComponents: components, file: file, positions: positions, in: json)
+      return place(of: path, components: components, file: file, positions: positions, in: json, grant: grant)
     case .cells, .row:
       return place(ofCellPath: path)
     case .none:
@@ -300,15 +333,17 @@ extension GrantSource {
   }
 
   private func place(
-    ofComponents components: [String], file: Int32, positions: [TextPosition], in json: JSONValue
+    of path: String, components: [String], file: Int32, positions: [TextPosition], in json: JSONValue, grant: Int
   ) -> SourcePlace {
-    var components = components
+    var kept = components[...]
     while true {
-      if let index = json.preorderIndex(of: components), positions.indices.contains(index) {
-        return .text(file: file, position: positions[index])
+      if let index = json.preorderIndex(of: kept), positions.indices.contains(index) {
+        // The value found is the one asked for, or (for a missing value) the nearest parent present.
+        let found = kept.count == components.count ? path : kept.joined(separator: "/")
+        return .text(file: file, position: positions[index], value: ValueAddress(grant: grant, path: found))
       }
-      if components.isEmpty { return .unknown }
-      components.removeLast()
+      if kept.isEmpty { return .unknown }
+      kept.removeLast()
     }
   }
 
@@ -365,10 +400,10 @@ extension FeedSources {
   /// The full location a ``SourcePlace`` stands for, or `nil` for ``SourcePlace/unknown``.
   public func resolve(_ place: SourcePlace) -> SourceLocation? {
     switch place {
-    case .text(let file, let position):
+    case .text(let file, let position, let value):
       return SourceLocation(
         file: files.indices.contains(Int(file)) ? files[Int(file)] : "",
-        line: Int(position.line), column: Int(position.column))
+        line: Int(position.line), column: Int(position.column), pointer: isJSON ? value.pointer : nil)
     case .cell(let sheet, let row, let column):
       guard sheets.indices.contains(Int(sheet)) else { return nil }
       return location(of: CellReference(path: "", sheet: Int(sheet), column: Int(column), row: Int(row)))
@@ -388,5 +423,99 @@ extension FeedSources {
     }
     let headings = sheets[Int(sheet)].headings
     return headings.indices.contains(Int(column)) ? headings[Int(column)] : nil
+  }
+}
+
+/// Which value of a JSON (or XML) document a text place is, in eight bytes: the grant, by its
+/// index in the file's `grants` array (-1 for the package around the grants), and the value's
+/// path within it, by number (``PlacePaths``). A report makes the value's JSON pointer from
+/// it (``pointer``) only for the places it shows, so that the places kept for a million
+/// grants (every grant's id, for duplicates) hold no string each.
+public struct ValueAddress: Sendable, Hashable {
+  public var grant: Int32
+  /// The number ``PlacePaths`` gives the grant-relative path (`recipientOrganization/0/id`).
+  public var pathID: Int32
+
+  public init(grant: Int, path: String) {
+    self.grant = Int32(truncatingIfNeeded: grant)
+    self.pathID = PlacePaths.shared.id(of: path)
+  }
+
+  init(grant: Int32, pathID: Int32) {
+    self.grant = grant
+    self.pathID = pathID
+  }
+
+  /// The grant-relative path (`recipientOrganization/0/id`; empty for the grant itself).
+  public var path: String { PlacePaths.shared.path(pathID) }
+
+  /// The same value in grant number `index`.
+  func inGrant(_ index: Int) -> ValueAddress {
+    var moved = self
+    moved.grant = Int32(truncatingIfNeeded: index)
+    return moved
+  }
+
+  /// The RFC 6901 pointer of the value in its document: `/grants/3/recipientOrganization/0/id`,
+  /// or for the package `/publisher/name` (`""`, the whole document, for its top).
+  public var pointer: String {
+    Self.pointer(grant: Int(grant), components: path.split(separator: "/"))
+  }
+
+  /// The pointer of the value at `components` (grant-relative) of grant number `grant`
+  /// (-1: of the package), each component escaped (`~` as `~0`, `/` as `~1`).
+  static func pointer<C: Collection>(grant: Int, components: C) -> String where C.Element: StringProtocol {
+    var pointer = grant >= 0 ? "/grants/\(grant)" : ""
+    for component in components {
+      pointer += "/"
+      if component.contains(where: { $0 == "~" || $0 == "/" }) {
+        for c in component {
+          switch c {
+          case "~": pointer += "~0"
+          case "/": pointer += "~1"
+          default: pointer.append(c)
+          }
+        }
+      } else {
+        pointer += component
+      }
+    }
+    return pointer
+  }
+}
+
+/// The grant-relative paths of text places (``ValueAddress``), each kept once for the process
+/// and named by number: distinct paths are few (those of the schema, with their array
+/// indexes), places are many. The paths of every grant's id and amount, and of the grant
+/// itself, are numbered in advance, so that recording them takes no lock.
+public final class PlacePaths: @unchecked Sendable {
+  public static let shared = PlacePaths()
+
+  private let lock = NSLock()
+  private var ids: [String: Int32] = ["": 0, "id": 1, "amountAwarded": 2]
+  private var paths: [String] = ["", "id", "amountAwarded"]
+
+  private init() {}
+
+  /// The number of `path`, given it the first time it is asked for.
+  public func id(of path: String) -> Int32 {
+    switch path {
+    case "": return 0
+    case "id": return 1
+    case "amountAwarded": return 2
+    default:
+      return lock.withLock {
+        if let id = ids[path] { return id }
+        let id = Int32(truncatingIfNeeded: paths.count)
+        paths.append(path)
+        ids[path] = id
+        return id
+      }
+    }
+  }
+
+  /// The path numbered `id` (empty for a number never given).
+  public func path(_ id: Int32) -> String {
+    lock.withLock { paths.indices.contains(Int(id)) ? paths[Int(id)] : "" }
   }
 }

@@ -16,10 +16,11 @@ private struct StopReading: Error {}
 /// Related 360Giving documentation: <https://dataquality.threesixtygiving.org/>
 public final class FeedValidator {
   public let now: CheckDate
-  /// At most this many occurrences of each check are kept, with where they are (`nil`: all).
-  /// Their count is always exact. A report that shows only a few locations per finding need
-  /// not hold a million: for 1M generated grants, every occurrence kept came to about a
-  /// hundred bytes a grant.
+  /// At most this many occurrences of each check, and schema errors of each kind, are kept,
+  /// with where they are (`nil`: all; 0: no occurrence, and one schema error of each kind, to
+  /// name the kind). Their count is always exact. A report that shows only a few locations per
+  /// finding need not hold a million: for 1M generated grants, every occurrence kept came to
+  /// about a hundred bytes a grant.
   public var maxLocations: Int?
   /// Where the reading of every feed validated is counted (a progress bar), for a feed that
   /// has no ``GrantFeed/progress`` of its own. Only the first read of a feed is counted: the
@@ -127,7 +128,9 @@ public final class FeedValidator {
     var pathComponents: [[String]] = []
     var occurrences: [String: [ValidationReport.Occurrence]] = [:]
     var occurrenceCounts: [String: Int] = [:]
-    var schemaFindings = SchemaFindingsKept(limit: maxLocations)
+    // At least one error of each kind is kept, even when no place is to be listed: it names
+    // the kind the others are counted under, and makes the file invalid.
+    var schemaFindings = SchemaFindingsKept(limit: maxLocations.map { max($0, 1) })
     let maxLocations = self.maxLocations
 
     runner.context.observer = { check, grant, path in
@@ -148,7 +151,7 @@ public final class FeedValidator {
       occurrences[check, default: []].append(
         ValidationReport.Occurrence(
           grantIndex: Int32(truncatingIfNeeded: grant.index), pathID: id,
-          place: grant.source.place(of: path, components: pathComponents[Int(id)], in: grant.json)))
+          place: grant.source.place(of: path, components: pathComponents[Int(id)], in: grant.json, grant: grant.index)))
     }
 
     // Schema validation, the id's place and the whole-grant hash depend on the grant alone:
@@ -196,7 +199,7 @@ public final class FeedValidator {
     for error in validator.validatePackage(
       feedReport.package, hasGrants: feedReport.hasGrantsMember, grantCount: feedReport.grantCount)
     {
-      let place = feedReport.packageSource.place(of: error.path, in: .object(feedReport.package))
+      let place = feedReport.packageSource.place(of: error.path, in: .object(feedReport.package), grant: -1)
       schemaFindings.addFirst(ValidationReport.SchemaFinding(error: error, grantIndex: nil, place: place))
     }
     if duplicates.lacksSomeID {
@@ -322,7 +325,7 @@ struct SchemaCheckup: GrantDerived {
     index = grant.index
     let hasID = UniqueIDs.id(of: grant.json) != nil
     stringID = hasID ? DuplicateIDTracker.stringID(of: grant.json) : nil
-    idPlace = hasID ? grant.source.place(of: "id", in: grant.json) : .unknown
+    idPlace = hasID ? grant.place(of: "id") : .unknown
     wholeHash = hashing.hash(of: grant.json, hasID: hasID)
     unlisted = codelists.unlisted(in: grant.json)
     unknownFields = additionalFields.unknownFields(of: grant)
@@ -330,12 +333,13 @@ struct SchemaCheckup: GrantDerived {
       let prefix = "grants/\(grant.index)"
       let relative = error.path == prefix ? "" : String(error.path.dropFirst(prefix.count + 1))
       return ValidationReport.SchemaFinding(
-        error: error, grantIndex: grant.index, place: grant.source.place(of: relative, in: grant.json))
+        error: error, grantIndex: grant.index, place: grant.place(of: relative))
     }
   }
 
   mutating func renumber(index newIndex: Int, rowsDown rows: Int32) {
     if rows != 0 { idPlace = idPlace.movedDown(by: rows) }
+    if newIndex != index { idPlace = idPlace.inGrant(newIndex) }
     guard !findings.isEmpty else { return }
     let oldPrefix = "grants/\(index)"
     let newPrefix = "grants/\(newIndex)"
@@ -351,6 +355,7 @@ struct SchemaCheckup: GrantDerived {
         }
         findings[i].error = error
         findings[i].grantIndex = newIndex
+        findings[i].place = findings[i].place.inGrant(newIndex)
       }
       if rows != 0 { findings[i].place = findings[i].place.movedDown(by: rows) }
     }

@@ -3,7 +3,8 @@
 public struct ValidationReportWriter {
   /// The date the date checks treated as today.
   public var now: CheckDate
-  /// At most this many locations per schema-error kind or check (`nil`: all).
+  /// At most this many locations per schema-error kind, check, conversion warning or
+  /// identifier in several files (`nil`: all; 0: none, only the counts).
   public var maxLocations: Int?
 
   /// Removed from the front of every file path written (the working directory, so paths read
@@ -59,7 +60,7 @@ public struct ValidationReportWriter {
       out.append(contentsOf: #"{"id":"#.utf8)
       JSONWriter.writeString(duplicate.id, into: &out)
       out.append(contentsOf: #","copies":["#.utf8)
-      for (j, copy) in duplicate.copies.enumerated() {
+      for (j, copy) in duplicate.copies.prefix(maxLocations ?? Int.max).enumerated() {
         if j > 0 { out.append(UInt8(ascii: ",")) }
         write(copy, into: &out)
       }
@@ -110,6 +111,7 @@ public struct ValidationReportWriter {
     text("heading", location.heading)
     number("line", location.line)
     number("column", location.column)
+    text("pointer", location.pointer)
     out.append(UInt8(ascii: "}"))
   }
 
@@ -123,6 +125,7 @@ public struct ValidationReportWriter {
     if let heading = location.heading { object["heading"] = .string(heading) }
     if let line = location.line { object["line"] = .number(JSONNumber(line)) }
     if let column = location.column { object["column"] = .number(JSONNumber(column)) }
+    if let pointer = location.pointer { object["pointer"] = .string(pointer) }
     return .object(object)
   }
 
@@ -279,7 +282,7 @@ public struct ValidationReportWriter {
     value(
       .array(
         report.conversionWarnings.map { w in
-          .object(["message": .string(w.message), "locations": .array(w.locations.map(json))])
+          .object(["message": .string(w.message), "locations": .array(w.locations.prefix(maxLocations ?? Int.max).map(json))])
         }), &out)
     out.append(UInt8(ascii: "}"))
   }
@@ -299,6 +302,8 @@ private struct PlaceWriter {
   private var cellTails: [Int64: [UInt8]] = [:]
   /// Each relative path of the report's occurrences, escaped, after its `/` (empty for none).
   private var pathTails: [[UInt8]?] = []
+  /// The JSON pointer of each place path after `/grants/N`, escaped, without quotes.
+  private var pointerTails: [Int32: [UInt8]] = [:]
 
   init(writer: ValidationReportWriter) { self.writer = writer }
 
@@ -325,7 +330,7 @@ private struct PlaceWriter {
       out.append(contentsOf: sheetHead(sheet, sources))
       appendDecimal(Int(row), to: &out)
       out.append(UInt8(ascii: "}"))
-    case .text(let file, let position):
+    case .text(let file, let position, let value):
       if textHeads[file] == nil {
         var head = Array(#"{"file":"#.utf8)
         JSONWriter.writeString(writer.display(sources.files.indices.contains(Int(file)) ? sources.files[Int(file)] : ""), into: &head)
@@ -336,6 +341,7 @@ private struct PlaceWriter {
       appendDecimal(Int(position.line), to: &out)
       out.append(contentsOf: #","column":"#.utf8)
       appendDecimal(Int(position.column), to: &out)
+      if sources.isJSON { appendPointer(value, to: &out) }
       out.append(UInt8(ascii: "}"))
     default:
       writer.write(sources.resolve(place), into: &out)
@@ -352,6 +358,27 @@ private struct PlaceWriter {
     head.append(contentsOf: #","row":"#.utf8)
     sheetHeads[sheet] = head
     return head
+  }
+
+  /// Appends `,"pointer":"…"`, the value's JSON pointer: `/grants/N` then its path in the
+  /// grant, escaped once per path.
+  private mutating func appendPointer(_ value: ValueAddress, to out: inout [UInt8]) {
+    out.append(contentsOf: #","pointer":""#.utf8)
+    if value.grant >= 0 {
+      out.append(contentsOf: "/grants/".utf8)
+      appendDecimal(Int(value.grant), to: &out)
+    }
+    if let tail = pointerTails[value.pathID] {
+      out.append(contentsOf: tail)
+    } else {
+      var escaped: [UInt8] = []
+      JSONWriter.writeString(ValueAddress(grant: -1, pathID: value.pathID).pointer, into: &escaped)
+      escaped.removeFirst()
+      escaped.removeLast()
+      pointerTails[value.pathID] = escaped
+      out.append(contentsOf: escaped)
+    }
+    out.append(UInt8(ascii: "\""))
   }
 
   /// Appends what `report.path(of:)` adds after `grants/N`, escaped, without the closing quote.

@@ -22,15 +22,15 @@ import Testing
   @Test(arguments: sources)
   func findsTheCellOrTheNearestRow(source: GrantSource) {
     let json = JSONValue.object(JSONObject())
-    #expect(source.place(of: "recipientOrganization/0/name", in: json) == .cell(sheet: 1, row: 42, column: 4))
-    #expect(source.place(of: "amountAwarded", in: json) == .cell(sheet: 1, row: 42, column: 6))
+    #expect(source.place(of: "recipientOrganization/0/name", in: json, grant: 0) == .cell(sheet: 1, row: 42, column: 4))
+    #expect(source.place(of: "amountAwarded", in: json, grant: 0) == .cell(sheet: 1, row: 42, column: 6))
     // A parent with cells below it, and a missing member of a present parent.
-    #expect(source.place(of: "recipientOrganization/0", in: json) == .row(sheet: 1, row: 42))
-    #expect(source.place(of: "recipientOrganization/0/charityNumber", in: json) == .row(sheet: 1, row: 42))
+    #expect(source.place(of: "recipientOrganization/0", in: json, grant: 0) == .row(sheet: 1, row: 42))
+    #expect(source.place(of: "recipientOrganization/0/charityNumber", in: json, grant: 0) == .row(sheet: 1, row: 42))
     // "amount" is a prefix of "amountAwarded" but not a parent of it.
-    #expect(source.place(of: "amount", in: json) == .row(sheet: 1, row: 42))
-    #expect(source.place(of: "id", in: json) == .cell(sheet: 1, row: 42, column: 0))
-    #expect(source.place(of: "", in: json) == .row(sheet: 1, row: 42))
+    #expect(source.place(of: "amount", in: json, grant: 0) == .row(sheet: 1, row: 42))
+    #expect(source.place(of: "id", in: json, grant: 0) == .cell(sheet: 1, row: 42, column: 0))
+    #expect(source.place(of: "", in: json, grant: 0) == .row(sheet: 1, row: 42))
   }
 
   @Test func aCellOfAnotherRowIsNamedByItsOwnRow() {
@@ -40,9 +40,9 @@ import Testing
     ]
     let source = GrantSource.cells(rows: [RowReference(sheet: 0, row: 2)], cells: cells)
     let json = JSONValue.object(JSONObject())
-    #expect(source.place(of: "beneficiaryLocation/0/name", in: json) == .cell(sheet: 2, row: 7, column: 1))
-    #expect(source.place(of: "beneficiaryLocation/0/geoCode", in: json) == .row(sheet: 2, row: 7))
-    #expect(source.place(of: "beneficiaryLocation", in: json) == .row(sheet: 2, row: 7))
-    #expect(source.place(of: "title", in: json) == .row(sheet: 0, row: 2))
+    #expect(source.place(of: "beneficiaryLocation/0/name", in: json, grant: 0) == .cell(sheet: 2, row: 7, column: 1))
+    #expect(source.place(of: "beneficiaryLocation/0/geoCode", in: json, grant: 0) == .row(sheet: 2, row: 7))
+    #expect(source.place(of: "beneficiaryLocation", in: json, grant: 0) == .row(sheet: 2, row: 7))
+    #expect(source.place(of: "title", in: json, grant: 0) == .row(sheet: 0, row: 2))
   }
 }

@@ -27,7 +27,7 @@ import Testing
     #expect(actual.locations.first?.line == 17)
     #expect(
       actual.description.hasSuffix(
-        #"badfile_all_validation_errors.json:17:29: grants/0/actualDates/0 (grant "360G-sampletrust-105177/Z/14/Z") is the text "This should be an object", not an object: a sheet reader takes "Actual Dates" for a list of objects and drops what its cell holds"#
+        #"badfile_all_validation_errors.json:17:29 /grants/0/actualDates/0: grants/0/actualDates/0 (grant "360G-sampletrust-105177/Z/14/Z") is the text "This should be an object", not an object: a sheet reader takes "Actual Dates" for a list of objects and drops what its cell holds"#
       ))
     #expect(report.warnings[1].message.contains(#"is the text "This should be an array", not a list of objects"#))
     #expect(report.warnings[0].message.contains(#"is the number 9001, which reads back from a sheet as the text "9001""#))
@@ -72,7 +72,7 @@ import Testing
     #expect(warning.grantID == "360G-x-1")
     #expect(warning.locations.first?.line == 4)
     #expect(warning.message.contains(#"grants/2 has the same Identifier "360G-x-1" as grants/0 ("#))
-    #expect(warning.message.contains("dupes.json:2:3)"))
+    #expect(warning.message.contains("dupes.json:2:3 /grants/0)"))
     #expect(warning.message.contains("written to rows 2 and 4 of \(out)"))
     #expect(warning.message.hasSuffix("which a sheet reader merges into one grant"))
   }

@@ -6,7 +6,8 @@ import Testing
 /// `giving validate --format json --now 2026-11-25` against what the official Data Quality Tool
 /// engine reported for the same files (`Fixtures/dqt-oracle/`): verdicts and refusals, grant
 /// counts, schema-error counts per (validator, pathNoNumber), closed-codelist values, and check
-/// types and counts wherever the official engine did not silence the class.
+/// types and counts wherever the official engine did not silence the class, each check with
+/// its heading, topic, importance, percentage and first places.
 @Suite(.serialized) struct ValidationParityTests {
   /// Formats whose files join the parity test (spreadsheets join when their readers do).
   static let formats: Set<String> = ["json", "csv", "txt", "xlsx", "ods"]
@@ -110,6 +111,62 @@ import Testing
         found[check["type"]?.stringValue ?? ""] = check["count"]?.numberValue?.text
       }
       #expect(found == expected, "\(category) checks of \(entry.file)")
+      for check in official[key]?.arrayValue ?? [] {
+        let type = check["type"]?.stringValue ?? ""
+        guard !differences.contains(type),
+          let mine = ours.first(where: { $0["category"]?.stringValue == category && $0["type"]?.stringValue == type })
+        else { continue }
+        Self.compareDetails(of: check, with: mine, file: entry.file, keepsRepeatedSpaces: !differences.isEmpty)
+      }
     }
+  }
+
+  /// One check's heading, topic, importance, percentage and first places against the official
+  /// engine's: its `json_locations` and `spreadsheet_locations` are the first of giving's
+  /// places, in the same order.
+  ///
+  /// `keepsRepeatedSpaces`: the file is one of the ODS files whose repeated spaces the official
+  /// reader drops (``knownDifferences``): giving's headings there are compared with each run of
+  /// spaces made one, and must really hold a longer run.
+  static func compareDetails(of official: JSONValue, with mine: JSONValue, file: String, keepsRepeatedSpaces: Bool) {
+    let type = official["type"]?.stringValue ?? ""
+    // The official heading marks the column name up as HTML for its page; giving's is text.
+    let heading = (official["heading"]?.stringValue ?? "")
+      .replacingOccurrences(of: "<span class=\"highlight-background-text\">", with: "")
+      .replacingOccurrences(of: "</span>", with: "")
+    #expect(mine["heading"]?.stringValue == heading, "\(file) \(type) heading")
+    #expect(mine["topic"]?.stringValue == official["category"]?.stringValue, "\(file) \(type) topic")
+    #expect(mine["importance"]?.numberValue?.text == official["importance"]?.numberValue?.text, "\(file) \(type) importance")
+    // The official percentage is rounded to four places; giving's is the exact ratio.
+    var exact = mine["percentage"]?.numberValue?.decimal ?? 0
+    var rounded = Decimal()
+    NSDecimalRound(&rounded, &exact, 4, .plain)
+    #expect(rounded == official["percentage"]?.numberValue?.decimal, "\(file) \(type) percentage")
+
+    let places = mine["locations"]?.arrayValue ?? []
+    let paths = (official["json_locations"]?.arrayValue ?? []).compactMap(\.stringValue)
+    #expect(Array(places.prefix(paths.count)).map { $0["path"]?.stringValue ?? "" } == paths, "\(file) \(type) json_locations")
+    let cells = official["spreadsheet_locations"]?.arrayValue ?? []
+    let isCSV = [".csv", ".txt"].contains { file.lowercased().hasSuffix($0) }
+    for (cell, place) in zip(cells, places) {
+      let location = place["location"]
+      // The official tool copies a CSV file to `grants.csv` before reading it, so names its
+      // sheet `grants`; giving names the sheet after the file (docs/parity.md).
+      let sheet = isCSV ? "grants" : location?["sheet"]?.stringValue
+      if isCSV {
+        let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        #expect(location?["sheet"]?.stringValue == name, "\(file) \(type): a CSV's sheet is named after the file")
+      }
+      var heading = location?["heading"]?.stringValue
+      if keepsRepeatedSpaces, let kept = heading, kept != cell["header"]?.stringValue {
+        #expect(kept.contains("  "), "\(file) \(type): only repeated spaces differ")
+        heading = kept.replacingOccurrences(of: " +", with: " ", options: .regularExpression)
+      }
+      #expect(
+        [sheet, location?["columnLetter"]?.stringValue, location?["row"]?.numberValue?.text, heading]
+          == [cell["sheet"]?.stringValue, cell["letter"]?.stringValue, cell["row_number"]?.numberValue?.text, cell["header"]?.stringValue],
+        "\(file) \(type) spreadsheet_locations")
+    }
+    #expect(places.count >= cells.count, "\(file) \(type): as many places as the official spreadsheet_locations")
   }
 }

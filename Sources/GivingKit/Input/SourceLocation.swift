@@ -350,9 +350,17 @@ extension GrantSource {
   private func place(ofCellPath path: String) -> SourcePlace {
     switch self {
     case .cells(let rows, let cells):
-      return Self.place(ofCellPath: path, firstRow: rows.first, cells: cells) { ($0.path, $0.sheet, $0.row, $0.column) }
+      // A grant read from several sheets (the DEI extension's sheet repeats the Identifier)
+      // is placed as the official tool places it: at the first sheet of the workbook that has
+      // the value.
+      let severalSheets = rows.contains { $0.sheet != rows.first?.sheet }
+      return Self.place(ofCellPath: path, firstRow: rows.first, cells: cells, earliestSheet: severalSheets) {
+        ($0.path, $0.sheet, $0.row, $0.column)
+      }
     case .row(let row, let layout):
-      return Self.place(ofCellPath: path, firstRow: row, cells: layout.cells) { ($0.path, row.sheet, row.row, $0.column) }
+      return Self.place(ofCellPath: path, firstRow: row, cells: layout.cells, earliestSheet: false) {
+        ($0.path, row.sheet, row.row, $0.column)
+      }
     case .text, .none:
       return .unknown
     }
@@ -360,22 +368,28 @@ extension GrantSource {
 
   /// The cell at `path`, else the row of the first cell below it (`path/…`), else the same for
   /// its parent, and so on; else the first row. Paths are compared as bytes, without making
-  /// a string: done for every finding, and for every grant's id.
+  /// a string: done for every finding, and for every grant's id. With `earliestSheet`, of
+  /// several cells at `path` the one in the sheet that comes first in the workbook.
   private static func place<Cell>(
-    ofCellPath path: String, firstRow: RowReference?, cells: [Cell],
+    ofCellPath path: String, firstRow: RowReference?, cells: [Cell], earliestSheet: Bool,
     _ parts: (Cell) -> (path: String, sheet: Int32, row: Int32, column: Int32)
   ) -> SourcePlace {
     let target = Array(path.utf8)
     var end = target.count
     while end > 0 {
       var below: (sheet: Int32, row: Int32)?
+      var same: (sheet: Int32, row: Int32, column: Int32)?
       for cell in cells {
         let p = parts(cell)
         let relation = p.path.utf8.withContiguousStorageIfAvailable { Self.relation(of: $0, to: target, end) }
           ?? Array(p.path.utf8).withUnsafeBufferPointer { Self.relation(of: $0, to: target, end) }
-        if relation == .same { return .cell(sheet: p.sheet, row: p.row, column: p.column) }
+        if relation == .same {
+          guard earliestSheet else { return .cell(sheet: p.sheet, row: p.row, column: p.column) }
+          if same.map({ p.sheet < $0.sheet }) ?? true { same = (p.sheet, p.row, p.column) }
+        }
         if relation == .below, below == nil { below = (p.sheet, p.row) }
       }
+      if let same { return .cell(sheet: same.sheet, row: same.row, column: same.column) }
       // A parent object or item: the row of the first cell below it.
       if let below { return .row(sheet: below.sheet, row: below.row) }
       guard let slash = target[..<end].lastIndex(of: UInt8(ascii: "/")) else { break }

@@ -66,20 +66,53 @@ import Testing
     #expect(report["error"]?.isNull == true, "\(entry.file): \(report["error"] ?? .null)")
     #expect(report["grants"]?.numberValue?.decimal == official["grants"]?.numberValue?.decimal, "grant count")
 
-    // Schema errors: the same number per (validator, pathNoNumber).
-    var officialCounts: [String: Int] = [:]
+    // Schema errors: the same number per (validator, pathNoNumber, message, header), and each
+    // official example (up to 3 a group) as the first of giving's errors of that key, in order.
+    // libcove also keys some errors by their value (a date's `oneOf`): its groups of one key
+    // are joined here, their examples in order.
+    let differences = Self.knownDifferences[entry.file] ?? []
+    let keepsRepeatedSpaces = !differences.isEmpty
+    var officialGroups: [[String]: (count: Int, examples: [JSONValue])] = [:]
     for group in official["validation_errors_grouped"]?.objectValue?.members ?? [] {
       for error in group.value.arrayValue ?? [] {
-        let key = (error["validator"]?.stringValue ?? "") + " " + (error["path_no_number"]?.stringValue ?? "")
-        officialCounts[key, default: 0] += Int(error["count"]?.numberValue?.text ?? "0") ?? 0
+        let key = [error["validator"], error["path_no_number"], error["message"], error["header"]].map(Self.text)
+        var joined = officialGroups[key] ?? (0, [])
+        joined.count += Int(error["count"]?.numberValue?.text ?? "0") ?? 0
+        joined.examples += error["examples"]?.arrayValue ?? []
+        officialGroups[key] = joined
       }
     }
-    var ourCounts: [String: Int] = [:]
+    var ourGroups: [[String]: [JSONValue]] = [:]
     for error in report["schemaErrors"]?.arrayValue ?? [] {
-      let key = (error["validator"]?.stringValue ?? "") + " " + (error["pathNoNumber"]?.stringValue ?? "")
-      ourCounts[key, default: 0] += 1
+      var key = [error["validator"], error["pathNoNumber"], error["message"], error["field"]].map(Self.text)
+      if keepsRepeatedSpaces, key.contains(where: { $0.contains("  ") }) {
+        // The ODS files whose repeated spaces the official reader drops (knownDifferences).
+        key = key.map { $0.replacingOccurrences(of: " +", with: " ", options: .regularExpression) }
+      }
+      ourGroups[key, default: []].append(error)
     }
-    #expect(ourCounts == officialCounts, "schema errors of \(entry.file)")
+    #expect(ourGroups.mapValues(\.count) == officialGroups.mapValues(\.count), "schema errors of \(entry.file)")
+    let isCSV = [".csv", ".txt"].contains { entry.file.lowercased().hasSuffix($0) }
+    for (key, group) in officialGroups {
+      for (example, mine) in zip(group.examples.prefix(3), ourGroups[key] ?? []) {
+        let location = mine["location"]
+        var sheet = location?["sheet"]
+        if isCSV, example["sheet"] != nil {
+          // The official tool reads a CSV file as `grants.csv` (docs/parity.md).
+          #expect(sheet?.stringValue == URL(fileURLWithPath: entry.file).deletingPathExtension().lastPathComponent)
+          sheet = .string("grants")
+        }
+        let ours: [String: JSONValue?] = [
+          "sheet": sheet, "col_alpha": location?["columnLetter"], "row_number": location?["row"],
+          "header": location?["heading"] ?? mine["field"], "value": mine["value"],
+        ]
+        for (name, value) in ours where example[name] != nil {
+          var text = Self.text(value)
+          if keepsRepeatedSpaces { text = text.replacingOccurrences(of: " +", with: " ", options: .regularExpression) }
+          #expect(text == Self.text(example[name]), "\(entry.file) \(key[0]) \(key[1]): example \(name)")
+        }
+      }
+    }
     let officialValid = official["validation_errors_count"]?.numberValue?.decimal == 0
     #expect(report["valid"]?.boolValue == officialValid, "verdict")
 
@@ -106,7 +139,6 @@ import Testing
         expected[check["type"]?.stringValue ?? ""] = check["count"]?.numberValue?.text
       }
       var found: [String: String] = [:]
-      let differences = Self.knownDifferences[entry.file] ?? []
       for check in ours where check["category"]?.stringValue == category && !differences.contains(check["type"]?.stringValue ?? "") {
         found[check["type"]?.stringValue ?? ""] = check["count"]?.numberValue?.text
       }
@@ -116,8 +148,19 @@ import Testing
         guard !differences.contains(type),
           let mine = ours.first(where: { $0["category"]?.stringValue == category && $0["type"]?.stringValue == type })
         else { continue }
-        Self.compareDetails(of: check, with: mine, file: entry.file, keepsRepeatedSpaces: !differences.isEmpty)
+        Self.compareDetails(of: check, with: mine, file: entry.file, keepsRepeatedSpaces: keepsRepeatedSpaces)
       }
+    }
+  }
+
+  /// A JSON value as one line of text, to compare values the two tools hold in different types
+  /// (the official header of an array element is the number 0, giving's the text "0").
+  static func text(_ value: JSONValue?) -> String {
+    switch value {
+    case .string(let s)?: s
+    case .number(let n)?: n.text
+    case nil, .null?: ""
+    case let other?: JSONWriter().string(other)
     }
   }
 

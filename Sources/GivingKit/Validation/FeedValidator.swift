@@ -254,11 +254,22 @@ public final class FeedValidator {
           if headingByPath[path] == nil { headingByPath[path] = heading }
         }
       }
+      // A property of the grant that every grant lacks had no value in any cell of its
+      // column, and libcove names the error from the cells that held values: by its JSON name.
+      let missingFromEvery = Set(
+        schemaFindings.counts { $0.validator == "required" && $0.pathNoNumber == "grants" }
+          .filter { $0.value >= feedReport.grantCount }.keys)
       for i in schemaFindings.kept.indices {
         let error = schemaFindings.kept[i].error
-        if let heading = feedReport.sources.heading(of: schemaFindings.kept[i].place) {
+        // A column that names a list of objects (`Funding Org`) holds no value of the list:
+        // the official tool names such an error by its path, not by that column.
+        if let heading = feedReport.sources.heading(of: schemaFindings.kept[i].place),
+          mapper.plan(for: heading).kind != .objectArray
+        {
           schemaFindings.kept[i].error = error.withHeading(heading)
-        } else if error.validator == "required", let property = error.property {
+        } else if error.validator == "required", let property = error.property,
+          !missingFromEvery.contains(SchemaErrorKind(error))
+        {
           let parent = error.pathNoNumber.split(separator: "/").dropFirst().joined(separator: "/")
           if let heading = headingByPath[parent.isEmpty ? property : parent + "/" + property] {
             schemaFindings.kept[i].error = error.withHeading(heading)

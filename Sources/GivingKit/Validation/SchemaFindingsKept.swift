@@ -53,6 +53,19 @@ struct SchemaFindingsKept {
     if limit != nil { keptKinds.insert(keptKinds.removeLast(), at: 0) }
   }
 
+  /// How many errors were found of each kind `isIncluded` takes.
+  func counts(where isIncluded: (SchemaErrorKind) -> Bool) -> [SchemaErrorKind: Int] {
+    guard limit != nil else {
+      var found: [SchemaErrorKind: Int] = [:]
+      for finding in kept {
+        let kind = SchemaErrorKind(finding.error)
+        if isIncluded(kind) { found[kind, default: 0] += 1 }
+      }
+      return found
+    }
+    return counts.filter { isIncluded($0.key) }
+  }
+
   /// The errors kept, and how many of each kind were not, by the kind of the kept errors as
   /// they are now (their messages may have been given spreadsheet headings since).
   func listedAndUnlisted() -> ([ValidationReport.SchemaFinding], [SchemaErrorKind: Int]) {

@@ -31,6 +31,9 @@ extension Giving {
     @Flag(help: InputOptions.sheetsHelp)
     var sheets = false
 
+    @Flag(name: .customLong("no-merge-scattered"), help: InputOptions.noMergeScatteredHelp)
+    var noMergeScattered = false
+
     @OptionGroup var filters: GrantFilterOptions
 
     @Flag(name: .shortAndLong, help: InputOptions.quietHelp)
@@ -56,7 +59,8 @@ extension Giving {
       var unreadable: [FeedError] = []
       var readable: [FeedGroups.Group] = []
       let progress = ReadProgress(paths: groups.flatMap(\.files))
-      let run = ValidationRun(now: today, maxLocations: ValidationSection.maxPlaces, progress: progress)
+      let run = ValidationRun(
+        now: today, maxLocations: ValidationSection.maxPlaces, progress: progress, mergesScatteredRows: !noMergeScattered)
       let bar = ProgressBar.start(progress, quiet: quiet)
       var delivered = 0
       _ = try run.validate(groups) { report in
@@ -66,7 +70,11 @@ extension Giving {
         validation.add(report)
       }
       bar?.finish()
-      let feeds = try readable.map { try GrantFeed(paths: $0.files, format: $0.files.count > 1 ? .csv : nil) }
+      let feeds = try readable.map { group in
+        var feed = try GrantFeed(paths: group.files, format: group.files.count > 1 ? .csv : nil)
+        feed.mergesScatteredRows = !noMergeScattered
+        return feed
+      }
 
       let summary = SummarySection(summaries: try summaries(of: feeds))
       let spend = try self.spend(of: feeds)

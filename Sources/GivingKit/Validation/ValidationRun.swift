@@ -39,13 +39,17 @@ public final class ValidationRun: Sendable {
   public let reportsAhead: Int
   /// Counts the bytes and grants read, for a progress bar.
   public let progress: ReadProgress?
+  /// Whether spreadsheet rows that share an Identifier merge wherever they are in their sheet
+  /// (``GrantFeed/mergesScatteredRows``).
+  public let mergesScatteredRows: Bool
 
   /// A run of at most `workers` feeds at once (`nil`: as many as the machine has cores).
   public init(
     now: CheckDate, maxLocations: Int? = nil, workers: Int? = nil, bytesInFlight: Int = 64 << 20,
-    progress: ReadProgress? = nil
+    progress: ReadProgress? = nil, mergesScatteredRows: Bool = true
   ) {
     self.progress = progress
+    self.mergesScatteredRows = mergesScatteredRows
     let workers = max(1, workers ?? ProcessInfo.processInfo.activeProcessorCount)
     self.now = now
     self.maxLocations = maxLocations
@@ -68,8 +72,10 @@ public final class ValidationRun: Sendable {
       let now = self.now
       let maxLocations = self.maxLocations
       let progress = self.progress
+      let mergesScatteredRows = self.mergesScatteredRows
       let thread = Thread {
         let validator = try? FeedValidator(now: now)
+        validator?.mergesScatteredRows = mergesScatteredRows
         validator?.maxLocations = maxLocations
         validator?.keepsGrantIDs = keepsIDs
         validator?.progress = progress
@@ -107,7 +113,9 @@ public final class ValidationRun: Sendable {
   private static func validate(_ group: FeedGroups.Group, with validator: FeedValidator) -> ValidationReport {
     guard group.files.count > 1 else { return validator.validate(path: group.files[0]) }
     do {
-      return validator.validate(try GrantFeed(paths: group.files, format: .csv))
+      var feed = try GrantFeed(paths: group.files, format: .csv)
+      feed.mergesScatteredRows = validator.mergesScatteredRows
+      return validator.validate(feed)
     } catch let error as FeedError {
       var report = ValidationReport(file: group.files.joined(separator: ", "))
       report.error = error

@@ -144,7 +144,10 @@ extension GrantFeed {
       if let known = scatteredIDsCache.ids(of: plan.url) {
         scattered = known
       } else {
-        scattered = try ParallelCSVFeedReader.scatteredIDs(of: plan)
+        // A file that cannot be read is left to the sequential reader, whose error names the
+        // exact place.
+        guard let found = try? ParallelCSVFeedReader.scatteredIDs(of: plan) else { return nil }
+        scattered = found
         scatteredIDsCache.keep(scattered, of: plan.url)
       }
       if !scattered.isEmpty { return nil }

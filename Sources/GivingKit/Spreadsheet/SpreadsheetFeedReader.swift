@@ -161,6 +161,12 @@ final class SpreadsheetFeedReader {
         try Self.checkRowCount(of: assembly, sources: sources)
         scatteredGrants[key] = assembly
       }
+      // Each kept grant's index of cells by path is made again if a one-to-many row merges in.
+      var i = scatteredGrants.values.startIndex
+      while i != scatteredGrants.values.endIndex {
+        scatteredGrants.values[i].dropMergeIndex()
+        scatteredGrants.values.formIndex(after: &i)
+      }
     }
 
     var grantCount = 0

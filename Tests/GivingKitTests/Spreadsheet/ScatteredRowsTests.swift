@@ -107,6 +107,60 @@ import Testing
     #expect(try feed.parallelReader() != nil)
   }
 
+  /// Every CSV fixture that could be read in ranges: the quick scan of the Identifiers finds
+  /// what libcsv's fields give, or gives up.
+  @Test func theQuickScanOfIdentifiersAgreesWithLibCSVOrGivesUp() throws {
+    var files: [URL] = []
+    for folder in ["real", "sample", "scattered", "conformance/csv-spectrum", "aggregate"] {
+      let root = FixturePaths.url(folder)
+      let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)
+      while let url = walker?.nextObject() as? URL {
+        if url.pathExtension.lowercased() == "csv" { files.append(url) }
+      }
+    }
+    #expect(files.count > 20)
+    var scanned = 0
+    for url in files {
+      guard let plan = try? ParallelCSVFeedReader.plan(for: url, titles: .grant, minimumSize: 0),
+        let expected = try? ParallelCSVFeedReader.scatteredIDsFromFields(of: plan)
+      else { continue }
+      guard let quick = try IDColumnScanner(plan: plan).scatteredIDs() else { continue }
+      scanned += 1
+      #expect(quick == expected, "\(url.path)")
+    }
+    #expect(scanned > 10)
+  }
+
+  @Test func theQuickScanReadsQuotesAndLineBreaksAsPythonDoes() throws {
+    let text =
+      "Title,Identifier,Description\r\n"
+      + "\"one, with a comma\",\"id \"\"1\"\"\",\"line\r\nbreak, and \"\"quotes\"\"\"\r\n"
+      + "two,id-2,a \"literal\" quote\r\n"
+      + "\r\n"
+      + "three,\"id \"\"1\"\"\",\"\"\r\n"
+      + "four,id-2,x,\"y\nz\"\r\n"
+      + "five,,nothing\r\n"
+      + "six,id-2,last"
+    let url = ScratchSpace.root.appendingPathComponent("giving-quick-\(UUID().uuidString).csv")
+    defer { try? FileManager.default.removeItem(at: url) }
+    try Data(text.utf8).write(to: url)
+    let plan = try #require(try ParallelCSVFeedReader.plan(for: url, titles: .grant, minimumSize: 0))
+    let quick = try #require(try IDColumnScanner(plan: plan).scatteredIDs())
+    #expect(quick == (try ParallelCSVFeedReader.scatteredIDsFromFields(of: plan)))
+    // `id "1"` comes back after id-2; id-2 after it, and after the row without one.
+    #expect(quick.contains("id \"1\""))
+    #expect(quick.contains("id-2"))
+    #expect(quick.count == 2)
+  }
+
+  @Test func theQuickScanGivesUpOnALoneCarriageReturn() throws {
+    let url = ScratchSpace.root.appendingPathComponent("giving-quick-\(UUID().uuidString).csv")
+    defer { try? FileManager.default.removeItem(at: url) }
+    try Data("Identifier,Title\na,A\rb,B\na,C\n".utf8).write(to: url)
+    let plan = try #require(try ParallelCSVFeedReader.plan(for: url, titles: .grant, minimumSize: 0))
+    #expect(try IDColumnScanner(plan: plan).scatteredIDs() == nil)
+  }
+
   @Test func idsAreScatteredOnlyByTheirBytes() {
     var finder = ScatteredIDs.Finder()
     // "é" composed and decomposed: equal Swift strings, different ids in Python.

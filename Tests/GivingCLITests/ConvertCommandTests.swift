@@ -108,3 +108,58 @@ import Testing
     #expect(one.standardError.hasSuffix("giving: 1 grant written to \(out) (1 warning)\n"))
   }
 }
+
+/// `convert --to json` of a CSV with scattered duplicate Identifiers gives the grants
+/// flatten-tool 0.27 gives (`Fixtures/scattered/dirty-2000.flattentool.json`, made once with the
+/// command recorded in `Fixtures/SOURCES.md`): the same grants, merged the same way, in the same
+/// order, except that flatten-tool puts the grants without an Identifier after all the others
+/// (docs/parity.md).
+@Suite(.serialized) struct ScatteredRowsConvertTests {
+  static let input = FixturePaths.url("scattered/dirty-2000/grants.csv").path
+
+  /// The grants of a package, as Foundation reads them (objects compare whatever the order of
+  /// their members), those with an `id` first, then those without, each in their order.
+  static func grants(ofPackage bytes: Data) throws -> (withID: [NSDictionary], withoutID: [NSDictionary]) {
+    let package = try #require(try JSONSerialization.jsonObject(with: bytes) as? NSDictionary)
+    let grants = try #require(package["grants"] as? [NSDictionary])
+    return (grants.filter { $0["id"] != nil }, grants.filter { $0["id"] == nil })
+  }
+
+  @Test func convertedGrantsAreFlattenToolsGrants() throws {
+    let result = try runGiving(["convert", Self.input, "--to", "json"])
+    #expect(result.status == 0)
+    let ours = try Self.grants(ofPackage: Data(result.standardOutput.utf8))
+    let official = try Self.grants(
+      ofPackage: Data(contentsOf: FixturePaths.url("scattered/dirty-2000.flattentool.json")))
+    #expect(ours.withID.count == official.withID.count)
+    #expect(ours.withoutID.count == official.withoutID.count)
+    for (i, (a, b)) in zip(ours.withID, official.withID).enumerated() where a != b {
+      Issue.record("grant \(i) (\(b["id"] ?? "")) differs from flatten-tool's")
+    }
+    #expect(ours.withoutID == official.withoutID)
+  }
+
+  @Test func everyConflictFlattenToolWarnsOfIsWarnedOfNamingBothCells() throws {
+    let result = try runGiving(["convert", Self.input, "--to", "json", "-o", "/dev/null"])
+    let conflicts = result.standardError.split(separator: "\n").filter { $0.contains("You may have a duplicate Identifier") }
+    // Each warning names the earlier cell and the later one: "in/grants.csv B2 (Title), in/grants.csv B57 (Title): …".
+    for line in conflicts {
+      let places = line.split(separator: ": You may have")[0]
+      #expect(places.split(separator: ", ").count == 2, "\(line)")
+    }
+    // flatten-tool printed these messages (Python's warnings show each distinct text once).
+    let messages = Set(conflicts.compactMap { line in line.range(of: "You may have").map { String(line[$0.lowerBound...]) } })
+    let official = try String(contentsOf: FixturePaths.url("scattered/dirty-2000.flattentool-warnings.txt"), encoding: .utf8)
+    let officialMessages = Set(official.split(separator: "\n").filter { $0.hasPrefix("You may have") }.map(String.init))
+    #expect(messages == officialMessages)
+  }
+
+  @Test func withNoMergeScatteredEveryRowApartIsAGrant() throws {
+    let result = try runGiving(["convert", "--no-merge-scattered", Self.input, "--to", "json"])
+    #expect(result.status == 0)
+    let ours = try Self.grants(ofPackage: Data(result.standardOutput.utf8))
+    // gen360 wrote 2000 rows, none next to a row with the same Identifier.
+    #expect(ours.withID.count + ours.withoutID.count == 2000)
+    #expect(result.standardError.contains("are not next to each other; this row was read as a separate grant"))
+  }
+}

@@ -62,7 +62,8 @@ import Testing
     let json = try Self.validate([folder.path]).report
     let grants = json["totals"]?["grants"]?.numberValue?.text ?? "?"
     #expect(result.standardOutput.contains("2 files: 1 valid, 1 invalid, 0 unreadable; \(grants) grants in all"))
-    #expect(result.standardOutput.contains("✘ \(folder.path)/dirty.csv: 200 grants,"))
+    // 200 rows, four of them (apart) with one Identifier: flatten-tool 0.27 makes 197 grants.
+    #expect(result.standardOutput.contains("✘ \(folder.path)/dirty.csv: 197 grants,"))
   }
 
   @Test func sheetsReadsTheCSVFilesAsOneWorkbook() throws {

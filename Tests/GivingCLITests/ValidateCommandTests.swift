@@ -47,25 +47,47 @@ import Testing
     #expect(lines == [["11", "54"], ["101", "140"]])
   }
 
+  /// The CSV of `everyCopyOfADuplicateIdInASheetIsLocatedAtItsCell`: the rows of `360G-a` are apart.
+  static let scatteredCSV = """
+    Amount Awarded,Identifier,Title
+    10,360G-a,one
+    20,360G-b,two
+    30,360G-a,three
+
+    """
+
   @Test func everyCopyOfADuplicateIdInASheetIsLocatedAtItsCell() throws {
     let url = ScratchSpace.root.appendingPathComponent("giving-dup-\(UUID().uuidString).csv")
     defer { try? FileManager.default.removeItem(at: url) }
-    try Data(
-      """
-      Amount Awarded,Identifier,Title
-      10,360G-a,one
-      20,360G-b,two
-      30,360G-a,three
-
-      """.utf8
-    ).write(to: url)
-    let (_, files) = try report([url.path])
+    try Data(Self.scatteredCSV.utf8).write(to: url)
+    // Rows apart stay apart only with --no-merge-scattered.
+    let (_, files) = try report(["--no-merge-scattered", url.path])
     let duplicates = (files.first?["schemaErrors"]?.arrayValue ?? []).filter { $0["validator"] == .string("uniqueItems") }
     #expect(duplicates.map { $0["value"] } == [.string("360G-a")])
     let cells = duplicates.first?["locations"]?.arrayValue?.map {
       "\($0["columnLetter"]?.stringValue ?? "?")\($0["row"]?.numberValue?.text ?? "?")"
     }
     #expect(cells == ["B2", "B4"])
+  }
+
+  @Test func rowsOfOneIdentifierApartInASheetMergeWithTheirConflictsNamed() throws {
+    let url = ScratchSpace.root.appendingPathComponent("giving-dup-\(UUID().uuidString).csv")
+    defer { try? FileManager.default.removeItem(at: url) }
+    try Data(Self.scatteredCSV.utf8).write(to: url)
+    let (_, files) = try report([url.path])
+    let file = try #require(files.first)
+    #expect(file["grants"]?.numberValue?.text == "2")
+    let duplicates = (file["schemaErrors"]?.arrayValue ?? []).filter { $0["validator"] == .string("uniqueItems") }
+    #expect(duplicates.isEmpty)
+    // 360G-a keeps its first amount and title; both conflicts name both cells.
+    let warnings = file["conversionWarnings"]?.arrayValue ?? []
+    let cells = warnings.map { warning in
+      (warning["locations"]?.arrayValue ?? []).map {
+        "\($0["columnLetter"]?.stringValue ?? "?")\($0["row"]?.numberValue?.text ?? "?")"
+      }
+    }
+    #expect(cells == [["A2", "A4"], ["C2", "C4"]])
+    #expect(warnings.first?["message"]?.stringValue?.contains(#"field "amountAwarded" in sheet"#) == true)
   }
 
   @Test func spreadsheetFindingsNameTheCell() throws {

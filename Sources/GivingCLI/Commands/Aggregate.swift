@@ -42,6 +42,8 @@ extension Giving {
     @OptionGroup public var filters: GrantFilterOptions
     @Option(name: .shortAndLong, help: "The output file ('-' for standard output).") public var output: String = "-"
     @Flag(name: .shortAndLong, help: InputOptions.quietHelp) public var quiet = false
+    @Flag(name: .customLong("no-merge-scattered"), help: InputOptions.noMergeScatteredHelp)
+    public var noMergeScattered = false
 
     /// An empty command, filled in by ArgumentParser.
     public init() {}
@@ -90,7 +92,8 @@ extension Giving {
         let options = try filters.aggregationOptions(keys: try keys())
         // Every file is its own feed: several files are several publishers (a folder that is
         // one workbook of CSV sheets is one feed, as for every command).
-        let feeds = try InputOptions.feeds(inputs, format: inputFormat, sheets: false)
+        let feeds = try InputOptions.feeds(
+          inputs, format: inputFormat, sheets: false, mergesScatteredRows: !noMergeScattered)
         var aggregator = try filters.aggregator(options)
         // An unreadable file is reported and skipped; the others are still added up, and the
         // run exits 2.

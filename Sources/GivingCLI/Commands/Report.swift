@@ -31,6 +31,9 @@ extension Giving {
     @Flag(help: InputOptions.sheetsHelp)
     var sheets = false
 
+    @Flag(name: .customLong("no-merge-scattered"), help: InputOptions.noMergeScatteredHelp)
+    var noMergeScattered = false
+
     @OptionGroup var filters: GrantFilterOptions
 
     @Flag(name: .shortAndLong, help: InputOptions.quietHelp)
@@ -58,7 +61,8 @@ extension Giving {
       var summaries: [GrantsSummary] = []
       let progress = ReadProgress(paths: groups.flatMap(\.files))
       let run = ValidationRun(
-        now: today, maxLocations: ValidationSection.maxPlaces, progress: progress, summarises: true)
+        now: today, maxLocations: ValidationSection.maxPlaces, progress: progress, summarises: true,
+        mergesScatteredRows: !noMergeScattered)
       let bar = ProgressBar.start(progress, quiet: quiet)
       var delivered = 0
       _ = try run.validate(groups) { report in
@@ -78,7 +82,11 @@ extension Giving {
         validation.add(report)
       }
       bar?.finish()
-      let feeds = try readable.map { try GrantFeed(paths: $0.files, format: $0.files.count > 1 ? .csv : nil) }
+      let feeds = try readable.map { group in
+        var feed = try GrantFeed(paths: group.files, format: group.files.count > 1 ? .csv : nil)
+        feed.mergesScatteredRows = !noMergeScattered
+        return feed
+      }
 
       let summary = SummarySection(summaries: summaries)
       let spend = try self.spend(of: feeds)

@@ -39,6 +39,9 @@ extension Giving {
     @Flag(help: InputOptions.sheetsHelp)
     var sheets = false
 
+    @Flag(name: .customLong("no-merge-scattered"), help: InputOptions.noMergeScatteredHelp)
+    var noMergeScattered = false
+
     @Flag(name: .shortAndLong, help: InputOptions.quietHelp)
     var quiet = false
 
@@ -94,7 +97,8 @@ extension Giving {
       // Only the locations the report will show are kept (the counts stay exact). Each report
       // is written as soon as it and those before it are done, then dropped.
       let progress = ReadProgress(paths: groups.flatMap(\.files))
-      let run = ValidationRun(now: today, maxLocations: shownLocations, progress: progress)
+      let run = ValidationRun(
+        now: today, maxLocations: shownLocations, progress: progress, mergesScatteredRows: !noMergeScattered)
       let bar = ProgressBar.start(progress, quiet: quiet)
       defer { bar?.finish() }
       let terminal = Terminal()

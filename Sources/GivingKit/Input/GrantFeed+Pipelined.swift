@@ -138,10 +138,40 @@ extension GrantFeed {
     guard format == .csv, files.count == 1,
       let plan = try ParallelCSVFeedReader.plan(for: files[0], titles: titles, minimumSize: parallelMinimumSize)
     else { return nil }
+    // Scattered rows merge on one thread, which reads the grants of those ids first.
+    if mergesScatteredRows {
+      let scattered: ScatteredIDs
+      if let known = scatteredIDsCache.ids(of: plan.url) {
+        scattered = known
+      } else {
+        // A file that cannot be read is left to the sequential reader, whose error names the
+        // exact place.
+        guard let found = try? ParallelCSVFeedReader.scatteredIDs(of: plan) else { return nil }
+        scattered = found
+        scatteredIDsCache.keep(scattered, of: plan.url)
+      }
+      if !scattered.isEmpty { return nil }
+    }
     var reader = ParallelCSVFeedReader(plan: plan, titles: titles, neededMembers: neededMembers)
     reader.recordsCells = recordsCells
     reader.progress = progress
     if let parallelChunkSize { reader.chunkSize = parallelChunkSize }
     return reader
+  }
+}
+
+/// The scattered ids of a feed's CSV file, once looked for (shared by the copies of a feed).
+final class ScatteredIDsCache: @unchecked Sendable {
+  private let lock = NSLock()
+  private var found: (file: URL, ids: ScatteredIDs)?
+
+  init() {}
+
+  func ids(of file: URL) -> ScatteredIDs? {
+    lock.withLock { found.flatMap { $0.file == file ? $0.ids : nil } }
+  }
+
+  func keep(_ ids: ScatteredIDs, of file: URL) {
+    lock.withLock { found = (file, ids) }
   }
 }

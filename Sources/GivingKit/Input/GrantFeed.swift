@@ -114,6 +114,14 @@ public struct GrantFeed: Sendable {
   var parallelChunkSize: Int?
   /// Where reading reports the bytes and grants read so far, when set (a progress bar).
   public var progress: ReadProgress?
+  /// Whether spreadsheet rows that share an Identifier merge into one grant wherever they are
+  /// in their sheet, as the official tools merge them (the default), or only when they are
+  /// next to each other (`--no-merge-scattered`: a row whose Identifier came earlier, not on
+  /// the row before, is then a separate grant, with a warning).
+  public var mergesScatteredRows = true
+  /// The scattered ids found in a CSV file, kept so that later reads of the same feed do not
+  /// look for them again.
+  let scatteredIDsCache = ScatteredIDsCache()
 
   /// A feed of `files`, in the format their extension names (all must agree).
   /// - Throws: ``FeedError/fileNotFound(file:)``, ``FeedError/unknownFormat(file:)``.
@@ -180,6 +188,8 @@ public struct GrantFeed: Sendable {
   private func spreadsheetReader(_ workbook: any Workbook) -> SpreadsheetFeedReader {
     let reader = SpreadsheetFeedReader(workbook: workbook, titles: titles, neededMembers: neededMembers)
     reader.recordsCells = recordsCells
+    reader.mergesScatteredRows = mergesScatteredRows
+    if format == .csv, files.count == 1 { reader.knownScatteredIDs = scatteredIDsCache.ids(of: files[0]) }
     return reader
   }
 

@@ -350,6 +350,9 @@ struct ParallelCSVFeedReader: Sendable {
     reader.recordsCells = recordsCells
     reader.jsonSink = json
     reader.headerLayouts = layouts
+    // A file is read in ranges only when no row of it is scattered, or when scattered rows
+    // are not to merge (``GrantFeed/parallelReader()``): a range has none to look for.
+    reader.mergesScatteredRows = false
     let report = try reader.read(deliver)
     return ChunkOutput(
       items: [], report: report, records: workbook.recordsRead - (isFirst ? 1 : 0), lines: workbook.linesRead)

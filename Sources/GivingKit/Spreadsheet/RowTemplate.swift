@@ -400,7 +400,7 @@ final class RowTemplate {
   }
 
   /// An `id` value as text, as rows and items are compared when merging.
-  private static func idText(_ value: JSONValue?) -> String? {
+  static func idText(_ value: JSONValue?) -> String? {
     switch value {
     case .string(let s)?: return s
     case .number(let n)?: return n.text

@@ -6,10 +6,14 @@
 ///   come in that sheet's order; flatten-tool orders them by first appearance in workbook
 ///   order, which differs only when a one-to-many sheet comes first and lists ids in another
 ///   order.) Adjacent rows with the same `id` merge into one grant,
-///   which is handed out as soon as a row with another id arrives. A compact set of the
-///   64-bit hashes of ids already handed out detects an id that comes back after other rows;
-///   such a row is warned about and becomes a separate grant (flatten-tool would merge it,
-///   but that needs every grant in memory; the validator then reports the duplicate id).
+///   which is handed out as soon as a row with another id arrives.
+/// - Rows whose id comes back after rows with other ids (scattered rows) merge too, as in
+///   flatten-tool: a first pass reads only the Identifier column to find those ids
+///   (``ScatteredIDs``); when there are any, a second pass merges their rows, in row order,
+///   into grants kept in memory (only those), and the streaming pass hands each out at the
+///   place of its first row and skips its other rows. With ``mergesScatteredRows`` off, such
+///   a row is warned about and becomes a separate grant instead (the validator then reports
+///   the duplicate id).
 /// - The other grant sheets (one-to-many sheets: `Recipient Org`, `Beneficiary Location`, …)
 ///   are read into memory first, grouped by id, and attached to the grant with that id when
 ///   it is handed out. Rows of those sheets whose id never appears in the main sheet (or
@@ -34,6 +38,12 @@ final class SpreadsheetFeedReader {
   /// Where the reader of the next range of the same file finds what this one made of the
   /// header (``ParallelCSVFeedReader``: one per worker).
   var headerLayouts: HeaderLayouts?
+  /// Whether rows of the main sheet that share an id with rows that are not next to them
+  /// merge into one grant, as flatten-tool merges them (``GrantFeed/mergesScatteredRows``).
+  var mergesScatteredRows = true
+  /// The scattered ids of the main sheet when already known (a caller found them), so that
+  /// the sheet is not read a first time to find them.
+  var knownScatteredIDs: ScatteredIDs?
 
   /// - Parameters:
   ///   - titles: the grant titles to map headings with (the extended schema's, when a package
@@ -130,6 +140,35 @@ final class SpreadsheetFeedReader {
       }
     }
 
+    // Rows of the main sheet whose id comes back after other rows: their grants, merged in
+    // row order before any grant is handed out.
+    var scattered = ScatteredIDs.none
+    var scatteredGrants: [IDBytes: GrantAssembly] = [:]
+    var scatteredHandedOut = Set<IDBytes>()
+    if mergesScatteredRows, let first = grantSheets.first {
+      scattered = try knownScatteredIDs ?? scatteredIDs(inSheet: first)
+    }
+    // The main sheet's source, after the other sheets'.
+    let mainSource = grantSheets.first.map(addSource)
+    if !scattered.isEmpty, let first = grantSheets.first, let source = mainSource {
+      // The sheet's own warnings come from the streaming pass below; only the merges' here.
+      _ = try readGrantRows(sheet: first, onHeader: { sources.sheets[source].headings = $0 }) { row, rowNumber in
+        guard let id = row.id, scattered.contains(id) else { return }
+        let key = IDBytes(id)
+        var assembly = scatteredGrants.removeValue(forKey: key) ?? GrantAssembly()
+        assembly.id = id
+        assembly.merge(row.tree, sheet: source, rowNumber: rowNumber, sources: sources, warnings: &warnings)
+        try Self.checkRowCount(of: assembly, sources: sources)
+        scatteredGrants[key] = assembly
+      }
+      // Each kept grant's index of cells by path is made again if a one-to-many row merges in.
+      var i = scatteredGrants.values.startIndex
+      while i != scatteredGrants.values.endIndex {
+        scatteredGrants.values[i].dropMergeIndex()
+        scatteredGrants.values.formIndex(after: &i)
+      }
+    }
+
     var grantCount = 0
     var rowsMerged = 0
     // Ids of grants handed out, to warn of a row whose id was handed out earlier (exactly:
@@ -165,10 +204,26 @@ final class SpreadsheetFeedReader {
       try body(grant)
     }
 
-    if let first = grantSheets.first {
-      let source = addSource(first)
+    if let first = grantSheets.first, let source = mainSource {
       warnings += try readGrantRows(sheet: first, onHeader: { sources.sheets[source].headings = $0 }) { row, rowNumber in
         let id = row.id
+        if let id, scattered.contains(id) {
+          // A grant of scattered rows, merged already: handed out at its first row, and its
+          // other rows skipped. (A row the merging pass did not take reads as ever.)
+          let key = IDBytes(id)
+          let assembly = scatteredGrants.removeValue(forKey: key)
+          if assembly != nil || scatteredHandedOut.contains(key) {
+            if let done = current {
+              current = nil
+              try emit(done)
+            }
+            if let assembly {
+              scatteredHandedOut.insert(key)
+              try emit(assembly)
+            }
+            return
+          }
+        }
         if let id, current?.id == id, var assembly = current {
           current = nil
           assembly.materialize(recordsCells: recordsCells)

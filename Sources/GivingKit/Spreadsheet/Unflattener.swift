@@ -236,6 +236,12 @@ struct GrantAssembly {
         recordsCells: recordsCells) ?? JSONObject()
   }
 
+  /// Frees the index of cells by path, for a grant kept while others are read (the grants of
+  /// scattered rows); a later merge makes it again.
+  mutating func dropMergeIndex() {
+    lastCellOfPath = [:]
+  }
+
   static func display(_ value: JSONValue) -> String {
     switch value {
     case .string(let s): s
@@ -258,7 +264,8 @@ struct GrantAssembly {
     self.object = JSONObject()
     var context = MergeContext(sheet: sheet, rowNumber: rowNumber, id: id, sources: sources)
     let indexesCells = rows.count > 1
-    if rows.count == 2 {
+    if indexesCells && lastCellOfPath.isEmpty {
+      // The second row, or the first since ``dropMergeIndex()``.
       for (i, cell) in cells.enumerated() { lastCellOfPath[cell.path] = i }
     }
     // Lent to the context and taken back, so that neither is copied.

@@ -27,6 +27,9 @@ public final class FeedValidator {
   /// rare second reads (a package with the DEI extension, grants without ids compared whole)
   /// are not.
   public var progress: ReadProgress?
+  /// Whether spreadsheet rows that share an Identifier merge wherever they are in their sheet
+  /// (``GrantFeed/mergesScatteredRows``), for the feeds this validator opens by path.
+  public var mergesScatteredRows = true
   /// The hash whole grants are compared by before they are compared exactly
   /// (``StructuralHash``; tests give one that makes every grant collide).
   var wholeGrantHash: @Sendable (JSONValue) -> UInt64 = StructuralHash.of
@@ -75,7 +78,9 @@ public final class FeedValidator {
   /// Validates a file named on the command line, refusing unknown formats as the official tool does.
   public func validate(path: String) -> ValidationReport {
     do {
-      return validate(try GrantFeed(paths: [path]))
+      var feed = try GrantFeed(paths: [path])
+      feed.mergesScatteredRows = mergesScatteredRows
+      return validate(feed)
     } catch let error as FeedError {
       var report = ValidationReport(file: path)
       report.error = error

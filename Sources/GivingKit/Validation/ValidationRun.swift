@@ -41,14 +41,18 @@ public final class ValidationRun: Sendable {
   public let progress: ReadProgress?
   /// Whether each report carries its feed's summary (``FeedValidator/summarises``).
   public let summarises: Bool
+  /// Whether spreadsheet rows that share an Identifier merge wherever they are in their sheet
+  /// (``GrantFeed/mergesScatteredRows``).
+  public let mergesScatteredRows: Bool
 
   /// A run of at most `workers` feeds at once (`nil`: as many as the machine has cores).
   public init(
     now: CheckDate, maxLocations: Int? = nil, workers: Int? = nil, bytesInFlight: Int = 64 << 20,
-    progress: ReadProgress? = nil, summarises: Bool = false
+    progress: ReadProgress? = nil, summarises: Bool = false, mergesScatteredRows: Bool = true
   ) {
     self.progress = progress
     self.summarises = summarises
+    self.mergesScatteredRows = mergesScatteredRows
     let workers = max(1, workers ?? ProcessInfo.processInfo.activeProcessorCount)
     self.now = now
     self.maxLocations = maxLocations
@@ -72,8 +76,10 @@ public final class ValidationRun: Sendable {
       let maxLocations = self.maxLocations
       let progress = self.progress
       let summarises = self.summarises
+      let mergesScatteredRows = self.mergesScatteredRows
       let thread = Thread {
         let validator = try? FeedValidator(now: now)
+        validator?.mergesScatteredRows = mergesScatteredRows
         validator?.maxLocations = maxLocations
         validator?.keepsGrantIDs = keepsIDs
         validator?.progress = progress
@@ -112,7 +118,9 @@ public final class ValidationRun: Sendable {
   private static func validate(_ group: FeedGroups.Group, with validator: FeedValidator) -> ValidationReport {
     guard group.files.count > 1 else { return validator.validate(path: group.files[0]) }
     do {
-      return validator.validate(try GrantFeed(paths: group.files, format: .csv))
+      var feed = try GrantFeed(paths: group.files, format: .csv)
+      feed.mergesScatteredRows = validator.mergesScatteredRows
+      return validator.validate(feed)
     } catch let error as FeedError {
       var report = ValidationReport(file: group.files.joined(separator: ", "))
       report.error = error

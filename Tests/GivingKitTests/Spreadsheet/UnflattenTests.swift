@@ -198,14 +198,51 @@ func readBook(_ book: MemoryWorkbook) throws -> ([Grant], FeedReport) {
     #expect(warning.locations.map(\.columnLetter) == ["C", "C"])
   }
 
-  @Test func nonAdjacentRepeatStaysSeparateWithAWarning() throws {
+  @Test func nonAdjacentRepeatStaysSeparateWithAWarningWhenScatteredRowsDoNotMerge() throws {
     let book = MemoryWorkbook([
       ("grants", [textRow("Identifier", "Title"), textRow("a", "A"), textRow("b", "B"), textRow("a", "A2")])
     ])
-    let (grants, report) = try readBook(book)
+    let reader = SpreadsheetFeedReader(workbook: book)
+    reader.mergesScatteredRows = false
+    var grants: [Grant] = []
+    let report = try reader.read { grants.append($0) }
     #expect(grants.map(\.id) == ["a", "b", "a"])
     #expect(report.warnings.count == 1)
     #expect(report.warnings.first?.locations.first?.row == 4)
+  }
+
+  @Test func nonAdjacentRepeatMergesIntoTheGrantOfItsFirstRow() throws {
+    let book = MemoryWorkbook([
+      ("grants", [
+        textRow("Identifier", "Title", "Beneficiary Location:Name"),
+        textRow("a", "A", "Leeds"),
+        textRow("b", "B", ""),
+        textRow("a", "A2", "York"),
+        textRow("c", "C", ""),
+        textRow("a", "", "Hull"),
+      ])
+    ])
+    let (grants, report) = try readBook(book)
+    #expect(grants.map(\.id) == ["a", "b", "c"])
+    #expect(grants.map(\.index) == [0, 1, 2])
+    #expect(grants[0].title == "A")
+    #expect(grants[0].beneficiaryLocation.map(\.name) == ["Leeds", "York", "Hull"])
+    #expect(grants[0].source.rowsAndCells?.rows.map(\.row) == [2, 4, 6])
+    #expect(report.rowsRead == 5)
+    #expect(report.grantCount == 3)
+    let warning = try #require(report.warnings.first)
+    #expect(report.warnings.count == 1)
+    #expect(warning.message.hasSuffix(#"field "title" in sheet "grants": one cell has the value: "A", the other cell has the value: "A2""#))
+    #expect(warning.locations.map(\.row) == [2, 4])
+  }
+
+  @Test func aRowWithoutAnIdSeparatesRowsOfOneId() throws {
+    let book = MemoryWorkbook([
+      ("grants", [textRow("Identifier", "Title"), textRow("a", "A"), textRow("", "none"), textRow("a", "")])
+    ])
+    let (grants, _) = try readBook(book)
+    #expect(grants.map(\.id) == ["a", nil])
+    #expect(grants.map(\.title) == ["A", "none"])
   }
 
   @Test func rowsWithoutIdAreSeparateGrants() throws {

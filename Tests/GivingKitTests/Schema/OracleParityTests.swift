@@ -34,7 +34,7 @@ import Testing
   }
 
   static let cases: [Expected] = {
-    guard let oracle = try? JSONValue(contentsOf: FixturePaths.url("dqt-oracle/results-now-2026-11-25.json")) else {
+    guard let oracle = try? JSONValue(contentsOf: OfficialResults.url) else {
       return []
     }
     return (oracle.arrayValue ?? []).compactMap { entry -> Expected? in

@@ -125,8 +125,19 @@ public struct GrantsSummary: Sendable, Codable, Hashable {
     private var individuals = 0
     private var officialWouldFail = false
 
+    /// Whether the ids' duplicates are found here. A validation that summarises as it reads
+    /// (``FeedValidator/summarises``) keeps an exact table of the same ids already, and hands
+    /// their duplicates to ``summary(file:duplicatedIDs:)``: a second table of a million ids
+    /// is not kept.
+    private let findsDuplicateIDs: Bool
+
     /// A builder whose recipient ids' prefixes are matched against `orgIDs`.
-    public init(orgIDs: OrgIDRegistry = .standard) { self.orgIDs = orgIDs }
+    public init(orgIDs: OrgIDRegistry = .standard) { self.init(orgIDs: orgIDs, findsDuplicateIDs: true) }
+
+    init(orgIDs: OrgIDRegistry = .standard, findsDuplicateIDs: Bool) {
+      self.orgIDs = orgIDs
+      self.findsDuplicateIDs = findsDuplicateIDs
+    }
 
     /// Counts one grant in.
     public mutating func add(_ grant: Grant) {
@@ -174,7 +185,10 @@ public struct GrantsSummary: Sendable, Codable, Hashable {
         if id.arrayValue != nil || id.objectValue != nil { officialWouldFail = true }
         idCount += 1
         let seen: Bool
-        if let text = id.stringValue {
+        if !findsDuplicateIDs, id.arrayValue == nil, id.objectValue == nil {
+          // Found by the validation's table (``UniqueIDs``: truthy ids but lists and objects).
+          seen = false
+        } else if let text = id.stringValue {
           seen = stringIDs.firstValue(of: text, digest: IDDigest(text), keeping: true) != nil
         } else {
           seen = !otherIDs.insert(ExactJSON(value: id)).inserted
@@ -212,7 +226,13 @@ public struct GrantsSummary: Sendable, Codable, Hashable {
     }
 
     /// The summary so far.
-    public func summary(file: String? = nil) -> GrantsSummary {
+    public func summary(file: String? = nil) -> GrantsSummary { summary(file: file, duplicatedIDs: []) }
+
+    /// The summary so far, with `duplicatedIDs` among its duplicate ids (those found elsewhere,
+    /// when this builder does not find them itself).
+    func summary(file: String?, duplicatedIDs: [ExactJSON]) -> GrantsSummary {
+      var duplicates = self.duplicates
+      for id in duplicatedIDs where id.value.isTruthy { duplicates.insert(id) }
       func prefixes(_ ids: Set<String>) -> PrefixCounts {
         var recognised: [String: Int] = [:]
         var unrecognised: [String: Int] = [:]

@@ -174,7 +174,7 @@ public final class FeedValidator {
     let hashing = WholeGrantHashing(wholeHash: wholeGrantHash)
     var unhashed: [Range<Int>] = []
     var grantIDs = keepingIDs ? FeedIDList() : nil
-    var summary = summarising ? GrantsSummary.Builder() : nil
+    var summary = summarising ? GrantsSummary.Builder(findsDuplicateIDs: false) : nil
     let feedReport = try feed.readPipelined(
       preparingNumbered: { grant in
         let mine = tools.current
@@ -240,6 +240,7 @@ public final class FeedValidator {
         duplicates.settleWholeDuplicate(found)
       }
     }
+    let duplicatedIDs = summary == nil ? [] : duplicates.duplicatedIDs
     for (error, copies) in duplicates.findings() {
       schemaFindings.add(
         ValidationReport.SchemaFinding(
@@ -293,7 +294,7 @@ public final class FeedValidator {
     report.officialWouldSilence = runner.officialWouldSilence
     report.paths = paths
     report.sources = feedReport.sources
-    report.summary = summary?.summary(file: report.file)
+    report.summary = summary?.summary(file: report.file, duplicatedIDs: duplicatedIDs)
     report.grantIDs = grantIDs
     report.checks = runner.results().map { result in
       ValidationReport.CheckFinding(

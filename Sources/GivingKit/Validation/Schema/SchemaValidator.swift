@@ -327,6 +327,9 @@ public struct DuplicateIDTracker: Sendable {
     }
   }
 
+  /// The ids recorded more than once.
+  var duplicatedIDs: [ExactJSON] { Array(duplicates.keys) }
+
   /// Records one grant's ``wholeHash(of:)``.
   mutating func add(wholeHash: UInt64) {
     if !wholeDuplicate { wholeHashes.append(wholeHash) }

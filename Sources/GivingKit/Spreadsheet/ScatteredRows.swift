@@ -50,17 +50,12 @@ extension SpreadsheetFeedReader {
   func scatteredIDs(inSheet sheet: Int) throws -> ScatteredIDs {
     let hashComments = workbook.format != .csv
     var finder = ScatteredIDs.Finder()
-    var sawFirstRow = false
-    var headerRead = false
+    var headingRow = HeadingRowFinder()
     var idColumn: Int?
     var idKind: SchemaFieldKind?
     try workbook.readRows(sheet: sheet) { row in
-      if !headerRead {
-        if !sawFirstRow {
-          sawFirstRow = true
-          if let first = row.cells.first, first == .text("#") { return }  // configuration row
-        }
-        headerRead = true
+      if !headingRow.isFound {
+        guard headingRow.isHeadingRow(row) else { return }
         // The right-most column of the path `id` wins, as when rows are read.
         for (column, cell) in row.cells.enumerated() {
           guard let heading = cell?.text, !heading.trimmingSpaces.isEmpty else { continue }

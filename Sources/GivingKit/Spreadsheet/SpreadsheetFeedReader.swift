@@ -308,8 +308,7 @@ final class SpreadsheetFeedReader {
     let hashComments = workbook.format != .csv
     let file = workbook.file(ofSheet: sheet)
     let name = workbook.sheetNames[sheet]
-    var sawFirstRow = false
-    var headerRead = false
+    var headingRow = HeadingRowFinder()
     var plans: [ColumnPlan?] = []
     /// What each row needs of a column, so that rows never copy a plan (copying one per cell
     /// costs retains; measured: about 5% less CPU converting 100k grants without).
@@ -322,12 +321,8 @@ final class SpreadsheetFeedReader {
     var localWarnings: [ConversionWarning] = []
 
     try workbook.readRows(sheet: sheet) { row in
-      if !headerRead {
-        if !sawFirstRow {
-          sawFirstRow = true
-          if let first = row.cells.first, first == .text("#") { return }  // configuration row
-        }
-        headerRead = true
+      if !headingRow.isFound {
+        guard headingRow.isHeadingRow(row) else { return }
         headings = row.cells.map { cell in cell.map(\.text) }
         onHeader(headings)
         if let known = headerLayouts?.layout(headings: headings, hashComments: hashComments, rowTemplates: usesRowTemplates) {
@@ -621,5 +616,21 @@ final class SpreadsheetFeedReader {
       }
     }
     return false
+  }
+}
+
+/// Finds a sheet's heading row: its first row, or the second when the first begins with `#`
+/// (a configuration row, as flatten-tool reads them).
+struct HeadingRowFinder {
+  private var rowsSeen = 0
+  /// Whether the heading row has been met: the rows after it are data.
+  private(set) var isFound = false
+
+  /// Whether `row`, the sheet's next row before its heading row is found, is the heading row.
+  mutating func isHeadingRow(_ row: SheetRow) -> Bool {
+    rowsSeen += 1
+    if rowsSeen == 1, row.cells.first == .text("#") { return false }
+    isFound = true
+    return true
   }
 }
